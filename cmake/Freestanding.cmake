@@ -1,0 +1,41 @@
+# The freestanding world of elf_loader and restore (STYLE.md rule 3): no libc,
+# no libstdc++, no system headers at all (-nostdinc: only the compiler's own
+# headers, our shims in common/freestanding/include and xxhash.h), linked
+# static at the fixed window of common/snapshot_format.h. After linking,
+# `nm -u` must list nothing.
+
+set(SNAPPY_WINDOW_START 0x200000000000)
+
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
+                OUTPUT_VARIABLE COMPILER_INCLUDE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
+
+# xxhash.h alone, without the rest of /usr/include.
+set(FREESTANDING_XXHASH_DIR ${CMAKE_BINARY_DIR}/freestanding_xxhash)
+file(MAKE_DIRECTORY ${FREESTANDING_XXHASH_DIR})
+file(CREATE_LINK ${XXHASH_INCLUDE_DIR}/xxhash.h ${FREESTANDING_XXHASH_DIR}/xxhash.h SYMBOLIC)
+
+set(FREESTANDING_COMPILE_OPTIONS
+    -ffreestanding -nostdinc -fno-exceptions -fno-rtti -fno-stack-protector
+    -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables
+    -fno-unwind-tables -fno-threadsafe-statics -fno-pie -fcf-protection=none
+    -fno-sanitize=all -O2 -g)
+
+set(FREESTANDING_COMMON_SOURCES
+    ${CMAKE_SOURCE_DIR}/common/checksum.cc
+    ${CMAKE_SOURCE_DIR}/common/info_reader.cc
+    ${CMAKE_SOURCE_DIR}/common/freestanding/memory.cc)
+
+function(add_freestanding_executable name)
+  add_executable(${name} ${ARGN})
+  target_compile_options(${name} PRIVATE ${FREESTANDING_COMPILE_OPTIONS})
+  target_include_directories(${name} SYSTEM BEFORE PRIVATE
+      ${COMPILER_INCLUDE_DIR}
+      ${CMAKE_SOURCE_DIR}/common/freestanding/include
+      ${FREESTANDING_XXHASH_DIR})
+  target_link_options(${name} PRIVATE
+      -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
+      -Wl,--gc-sections -Wl,-Ttext-segment=${SNAPPY_WINDOW_START})
+  add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.sh $<TARGET_FILE:${name}>
+      VERBATIM)
+endfunction()

@@ -1,0 +1,183 @@
+#include "common/info_reader.h"
+
+#include "common/checksum.h"
+
+namespace snappy {
+
+using namespace format;
+
+namespace {
+
+bool fail(InfoError* error, const char* what) {
+  error->what = what;
+  error->has_value = false;
+  return false;
+}
+
+bool fail(InfoError* error, const char* what, uint64_t value) {
+  error->what = what;
+  error->value = value;
+  error->has_value = true;
+  return false;
+}
+
+// a + b <= limit, without overflow.
+bool fits(uint64_t a, uint64_t b, uint64_t limit) {
+  return a <= limit && b <= limit - a;
+}
+
+bool page_aligned(uint64_t v) { return (v & (kPageSize - 1)) == 0; }
+
+bool overlaps_window(uint64_t start, uint64_t end) {
+  return start < kWindowEnd && end > kWindowStart;
+}
+
+// Index range [first, first + n) inside [0, total).
+bool in_range(uint32_t first, uint32_t n, uint32_t total) {
+  return fits(first, n, total);
+}
+
+}  // namespace
+
+bool InfoView::open(const void* data, uint64_t size, uint64_t pages_size,
+                    InfoError* error) {
+  data_ = static_cast<const uint8_t*>(data);
+  size_ = size;
+  pages_size_ = pages_size;
+  header_ = reinterpret_cast<const Header*>(data_);
+
+  if (size < sizeof(Header)) return fail(error, "file too short for a header", size);
+  for (size_t i = 0; i < sizeof(kInfoMagic); ++i) {
+    if (header_->magic[i] != kInfoMagic[i]) return fail(error, "not a snapshot (bad magic)");
+  }
+  if (header_->version != kVersion) return fail(error, "unsupported format version", header_->version);
+  if (header_->header_checksum != checksum64(data_, offsetof(Header, header_checksum))) {
+    return fail(error, "header checksum mismatch");
+  }
+  if (header_->arch != kArchX86_64) return fail(error, "snapshot for another architecture (ELF machine)", header_->arch);
+  if (header_->header_size != sizeof(Header)) return fail(error, "bad header size", header_->header_size);
+  if (header_->info_size != size) return fail(error, "info file size differs from its header (truncated?)", size);
+  if (size > kMaxInfoSize) return fail(error, "info file too large", size);
+  if (header_->pages_size != pages_size) return fail(error, "pages file size differs from the info (truncated?)", pages_size);
+  if (header_->body_checksum != checksum64(data_ + sizeof(Header), size - sizeof(Header))) {
+    return fail(error, "checksum mismatch in the info file body");
+  }
+  if (!check_sections(error)) return false;
+  for (uint32_t i = 0; i < count(kProcesses); ++i) {
+    if (!check_process(process(i), error)) return false;
+  }
+  if (count(kProcesses) == 0) return fail(error, "snapshot holds no process");
+  return true;
+}
+
+bool InfoView::check_sections(InfoError* error) const {
+  for (uint32_t s = 0; s < kSectionCount; ++s) {
+    const SectionRef& ref = header_->sections[s];
+    if (ref.record_size != kRecordSize[s]) return fail(error, "bad record size in section", s);
+    if (ref.offset % 8 != 0 || ref.offset < sizeof(Header)) return fail(error, "misplaced section", s);
+    uint64_t bytes = uint64_t(ref.count) * ref.record_size;
+    if (!fits(ref.offset, bytes, size_)) return fail(error, "section runs past the end of the file", s);
+  }
+  for (uint32_t i = 0; i < count(kFiles); ++i) {
+    if (!check_string(file(i).path)) return fail(error, "file path outside the string table", i);
+  }
+  for (uint32_t i = 0; i < count(kOutputs); ++i) {
+    const OutputRecord& o = output(i);
+    if (!check_blob(o.data)) return fail(error, "output data outside the blob", i);
+    if (o.fd != 1 && o.fd != 2) return fail(error, "output replay for an fd other than 1 or 2", o.fd);
+  }
+  for (uint32_t i = 0; i < count(kFds); ++i) {
+    const FdRecord& f = fd(i);
+    if (f.fd < 0 || f.file_index >= count(kFiles)) return fail(error, "bad fd record", i);
+  }
+  for (uint32_t i = 0; i < count(kSigactions); ++i) {
+    uint32_t signo = sigaction(i).signo;
+    if (signo < 1 || signo > 64 || signo == 9 || signo == 19) return fail(error, "bad signal number", signo);
+  }
+  for (uint32_t i = 0; i < count(kThreads); ++i) {
+    const ThreadRecord& t = thread(i);
+    if (!check_blob(t.xsave) || t.xsave.size > kMaxXsaveSize || t.xsave.size < 576) {
+      return fail(error, "bad xsave area for thread", i);
+    }
+  }
+  return true;
+}
+
+bool InfoView::check_blob(const BlobRef& ref) const {
+  return fits(ref.offset, ref.size, header_->sections[kBlob].count);
+}
+
+bool InfoView::check_string(const BlobRef& ref) const {
+  return ref.size > 0 && check_blob(ref) && blob(ref)[ref.size - 1] == 0;
+}
+
+bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
+  if (!in_range(p.first_thread, p.thread_count, count(kThreads)) || p.thread_count == 0) {
+    return fail(error, "bad thread range for process", p.pid);
+  }
+  if (!in_range(p.first_mapping, p.mapping_count, count(kMappings))) return fail(error, "bad mapping range for process", p.pid);
+  if (!in_range(p.first_fd, p.fd_count, count(kFds))) return fail(error, "bad fd range for process", p.pid);
+  if (!in_range(p.first_sigaction, p.sigaction_count, count(kSigactions))) {
+    return fail(error, "bad signal handler range for process", p.pid);
+  }
+  if (!in_range(p.first_output, p.output_count, count(kOutputs))) return fail(error, "bad output range for process", p.pid);
+  if (!check_string(p.exe) || !check_string(p.cwd) || !check_string(p.kernel_release)) {
+    return fail(error, "process string outside the string table", p.pid);
+  }
+  if (!check_blob(p.argv) || !check_blob(p.envp) || !check_blob(p.auxv) || p.auxv.size % 16 != 0) {
+    return fail(error, "process blob outside the blob section", p.pid);
+  }
+  if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
+  return check_mappings(p, error);
+}
+
+bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {
+  uint64_t previous_end = 0;
+  for (uint32_t i = p.first_mapping; i < p.first_mapping + p.mapping_count; ++i) {
+    const MappingRecord& m = mapping(i);
+    if (!page_aligned(m.start) || !page_aligned(m.end) || m.start >= m.end) return fail(error, "mapping not page-aligned", m.start);
+    if (m.start < previous_end) return fail(error, "mappings overlap or are unsorted at", m.start);
+    if (m.end > kUserAddressEnd) return fail(error, "mapping outside user space at", m.start);
+    if (overlaps_window(m.start, m.end)) return fail(error, "mapping inside restore's reserved window at", m.start);
+    if (m.prot & ~7u) return fail(error, "bad protection for mapping at", m.start);
+    if (m.name.size != 0 && !check_string(m.name)) return fail(error, "mapping name outside the string table", m.start);
+    previous_end = m.end;
+    uint64_t size = m.end - m.start;
+    switch (m.base) {
+      case kBaseZero:
+      case kBaseVvar:
+      case kBaseVdso:
+        break;
+      case kBaseFile:
+        if (m.file_index >= count(kFiles) || !page_aligned(m.file_offset)) return fail(error, "bad file for mapping at", m.start);
+        break;
+      case kBasePages:
+        if (!page_aligned(m.pages_offset) || !fits(m.pages_offset, size, pages_size_)) {
+          return fail(error, "mapping points outside the pages file at", m.start);
+        }
+        break;
+      default:
+        return fail(error, "unknown base for mapping at", m.start);
+    }
+    if (m.run_count != 0 && (m.base == kBaseVvar || m.base == kBaseVdso)) {
+      return fail(error, "stored pages for a kernel mapping at", m.start);
+    }
+    if (!in_range(m.first_run, m.run_count, count(kPageRuns))) return fail(error, "bad page run range for mapping at", m.start);
+    uint64_t run_floor = m.start;
+    for (uint32_t r = m.first_run; r < m.first_run + m.run_count; ++r) {
+      const PageRunRecord& run = this->run(r);
+      if (!page_aligned(run.start) || !page_aligned(run.size) || !page_aligned(run.pages_offset) || run.size == 0) {
+        return fail(error, "page run not page-aligned at", run.start);
+      }
+      if (run.start < run_floor || !fits(run.start, run.size, m.end)) return fail(error, "page run outside its mapping at", run.start);
+      if (!fits(run.pages_offset, run.size, pages_size_)) return fail(error, "page run points outside the pages file at", run.start);
+      if (m.base == kBasePages && run.pages_offset != m.pages_offset + (run.start - m.start)) {
+        return fail(error, "page run disagrees with its mapping at", run.start);
+      }
+      run_floor = run.start + run.size;
+    }
+  }
+  return true;
+}
+
+}  // namespace snappy

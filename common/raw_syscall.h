@@ -1,0 +1,238 @@
+// Raw Linux x86-64 system calls for the freestanding programs (elf_loader,
+// restore). No libc: every function returns the kernel's result, which is
+// -errno (in -4095..-1) on failure.
+//
+// Register ABI (arch/x86/entry/entry_64.S): the number goes in rax, the
+// arguments in rdi, rsi, rdx, r10, r8, r9; `syscall` clobbers rcx (return
+// address) and r11 (rflags); the result comes back in rax.
+//
+// The numbers are written out here because the freestanding build sees no
+// system headers; tests/unit/raw_syscall_test.cc checks each against
+// <sys/syscall.h>.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace snappy::sys {
+
+enum Nr : long {
+  kRead = 0,
+  kWrite = 1,
+  kClose = 3,
+  kFstat = 5,
+  kLseek = 8,
+  kMmap = 9,
+  kMprotect = 10,
+  kMunmap = 11,
+  kRtSigaction = 13,
+  kRtSigprocmask = 14,
+  kRtSigreturn = 15,
+  kPread64 = 17,
+  kWritev = 20,
+  kMremap = 25,
+  kGetpid = 39,
+  kExit = 60,
+  kFcntl = 72,
+  kUmask = 95,
+  kPrctl = 157,
+  kArchPrctl = 158,
+  kGettid = 186,
+  kSetTidAddress = 218,
+  kExitGroup = 231,
+  kOpenat = 257,
+  kSetRobustList = 273,
+  kDup3 = 292,
+  kPrlimit64 = 302,
+  kRseq = 334,
+};
+
+inline long syscall6(long nr, long a0, long a1, long a2, long a3, long a4,
+                     long a5) {
+  register long r10 __asm__("r10") = a3;
+  register long r8 __asm__("r8") = a4;
+  register long r9 __asm__("r9") = a5;
+  long ret;
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8),
+                     "r"(r9)
+                   : "rcx", "r11", "memory");
+  return ret;
+}
+
+inline long syscall0(long nr) { return syscall6(nr, 0, 0, 0, 0, 0, 0); }
+inline long syscall1(long nr, long a0) { return syscall6(nr, a0, 0, 0, 0, 0, 0); }
+inline long syscall2(long nr, long a0, long a1) {
+  return syscall6(nr, a0, a1, 0, 0, 0, 0);
+}
+inline long syscall3(long nr, long a0, long a1, long a2) {
+  return syscall6(nr, a0, a1, a2, 0, 0, 0);
+}
+inline long syscall4(long nr, long a0, long a1, long a2, long a3) {
+  return syscall6(nr, a0, a1, a2, a3, 0, 0);
+}
+
+inline bool is_error(long ret) { return ret < 0 && ret > -4096; }
+
+// Constants from the kernel UAPI headers that the freestanding code needs.
+constexpr int kAtFdcwd = -100;
+constexpr int kO_RDONLY = 0;
+constexpr int kO_CLOEXEC = 02000000;
+constexpr int kProtNone = 0, kProtRead = 1, kProtWrite = 2, kProtExec = 4;
+constexpr int kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,
+              kMapAnonymous = 0x20, kMapNoreserve = 0x4000,
+              kMapFixedNoreplace = 0x100000;
+constexpr int kMremapMaymove = 1, kMremapFixed = 2;
+constexpr int kSeekSet = 0;
+constexpr int kSigSetmask = 2;
+constexpr int kArchSetGs = 0x1001, kArchSetFs = 0x1002;
+constexpr int kPrSetMm = 35, kPrSetMmMap = 14, kPrSetMmMapSize = 15;
+constexpr int kRlimitStack = 3;
+constexpr long kPageSize = 4096;
+
+// ssize_t read(int fd, void *buf, size_t count);
+inline long read(int fd, void* buf, size_t n) {
+  return syscall3(kRead, fd, (long)buf, (long)n);
+}
+// ssize_t write(int fd, const void *buf, size_t count);
+inline long write(int fd, const void* buf, size_t n) {
+  return syscall3(kWrite, fd, (long)buf, (long)n);
+}
+// ssize_t pread64(int fd, void *buf, size_t count, off_t offset);
+inline long pread(int fd, void* buf, size_t n, long off) {
+  return syscall4(kPread64, fd, (long)buf, (long)n, off);
+}
+struct IoVec {
+  const void* base;
+  size_t len;
+};
+// ssize_t writev(int fd, const struct iovec *iov, int iovcnt);
+inline long writev(int fd, const IoVec* iov, int n) {
+  return syscall3(kWritev, fd, (long)iov, n);
+}
+// int openat(int dirfd, const char *pathname, int flags, mode_t mode);
+inline long openat(int dirfd, const char* path, int flags, int mode = 0) {
+  return syscall4(kOpenat, dirfd, (long)path, flags, mode);
+}
+inline long open(const char* path, int flags) {
+  return openat(kAtFdcwd, path, flags);
+}
+// int close(int fd);
+inline long close(int fd) { return syscall1(kClose, fd); }
+// off_t lseek(int fd, off_t offset, int whence);
+inline long lseek(int fd, long off, int whence) {
+  return syscall3(kLseek, fd, off, whence);
+}
+// int dup3(int oldfd, int newfd, int flags);
+inline long dup3(int oldfd, int newfd, int flags) {
+  return syscall3(kDup3, oldfd, newfd, flags);
+}
+// int fcntl(int fd, int cmd, ... /* arg */ );
+inline long fcntl(int fd, int cmd, long arg) {
+  return syscall3(kFcntl, fd, cmd, arg);
+}
+
+// The kernel's struct stat for x86-64 (arch/x86/include/uapi/asm/stat.h).
+struct KernelStat {
+  uint64_t st_dev;
+  uint64_t st_ino;
+  uint64_t st_nlink;
+  uint32_t st_mode;
+  uint32_t st_uid;
+  uint32_t st_gid;
+  uint32_t pad0;
+  uint64_t st_rdev;
+  int64_t st_size;
+  int64_t st_blksize;
+  int64_t st_blocks;
+  uint64_t st_atime_sec, st_atime_nsec;
+  uint64_t st_mtime_sec, st_mtime_nsec;
+  uint64_t st_ctime_sec, st_ctime_nsec;
+  int64_t reserved[3];
+};
+static_assert(sizeof(KernelStat) == 144, "struct stat layout");
+// int fstat(int fd, struct stat *statbuf);
+inline long fstat(int fd, KernelStat* st) {
+  return syscall2(kFstat, fd, (long)st);
+}
+
+// void *mmap(void *addr, size_t length, int prot, int flags, int fd,
+//            off_t offset);
+inline long mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
+                 uint64_t off) {
+  return syscall6(kMmap, (long)addr, (long)len, prot, flags, fd, (long)off);
+}
+// int munmap(void *addr, size_t length);
+inline long munmap(uint64_t addr, uint64_t len) {
+  return syscall2(kMunmap, (long)addr, (long)len);
+}
+// int mprotect(void *addr, size_t len, int prot);
+inline long mprotect(uint64_t addr, uint64_t len, int prot) {
+  return syscall3(kMprotect, (long)addr, (long)len, prot);
+}
+// void *mremap(void *old_address, size_t old_size, size_t new_size,
+//              int flags, ... /* void *new_address */);
+inline long mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+                   int flags, uint64_t new_addr) {
+  return syscall6(kMremap, (long)old_addr, (long)old_len, (long)new_len, flags,
+                  (long)new_addr, 0);
+}
+
+// The kernel's struct sigaction (not libc's): handler, flags, restorer,
+// then an 8-byte mask (arch/x86/include/uapi/asm/signal.h).
+struct KernelSigaction {
+  uint64_t handler;
+  uint64_t flags;
+  uint64_t restorer;
+  uint64_t mask;
+};
+// int rt_sigaction(int sig, const struct sigaction *act,
+//                  struct sigaction *oact, size_t sigsetsize);
+inline long rt_sigaction(int sig, const KernelSigaction* act,
+                         KernelSigaction* old) {
+  return syscall4(kRtSigaction, sig, (long)act, (long)old, 8);
+}
+// int rt_sigprocmask(int how, const sigset_t *set, sigset_t *oldset,
+//                    size_t sigsetsize);
+inline long rt_sigprocmask(int how, const uint64_t* set, uint64_t* old) {
+  return syscall4(kRtSigprocmask, how, (long)set, (long)old, 8);
+}
+// int arch_prctl(int code, unsigned long addr);
+inline long arch_prctl(int code, uint64_t addr) {
+  return syscall2(kArchPrctl, code, (long)addr);
+}
+// int prctl(int option, unsigned long arg2, arg3, arg4, arg5);
+inline long prctl(int option, long a2, long a3, long a4, long a5) {
+  return syscall6(kPrctl, option, a2, a3, a4, a5, 0);
+}
+// pid_t set_tid_address(int *tidptr);
+inline long set_tid_address(uint64_t tidptr) {
+  return syscall1(kSetTidAddress, (long)tidptr);
+}
+// long set_robust_list(struct robust_list_head *head, size_t len);
+inline long set_robust_list(uint64_t head, uint64_t len) {
+  return syscall2(kSetRobustList, (long)head, (long)len);
+}
+// int rseq(struct rseq *rseq, uint32_t rseq_len, int flags, uint32_t sig);
+inline long rseq(uint64_t area, uint32_t len, int flags, uint32_t sig) {
+  return syscall4(kRseq, (long)area, len, flags, sig);
+}
+// mode_t umask(mode_t mask);
+inline long umask(int mask) { return syscall1(kUmask, mask); }
+struct Rlimit {
+  uint64_t cur, max;
+};
+// int prlimit(pid_t pid, int resource, const struct rlimit *new,
+//             struct rlimit *old);
+inline long prlimit(int resource, const Rlimit* new_limit, Rlimit* old) {
+  return syscall4(kPrlimit64, 0, resource, (long)new_limit, (long)old);
+}
+// pid_t gettid(void);
+inline long gettid() { return syscall0(kGettid); }
+// noreturn void exit_group(int status);
+[[noreturn]] inline void exit_group(int status) {
+  for (;;) syscall1(kExitGroup, status);
+}
+
+}  // namespace snappy::sys

@@ -1,0 +1,260 @@
+// The snapshot format, version 1: every record of NAME.info, in one place.
+//
+// Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
+//
+// NAME.info grammar (all integers little-endian, all records 8-aligned):
+//
+//   Header                       at offset 0, sizeof(Header) bytes
+//   section[kSectionCount]       anywhere after the header, each an array of
+//                                `count` fixed-size records (record_size must
+//                                equal sizeof of the record type in v1)
+//   kBlob section                bytes (record_size 1): strings, argv/envp
+//                                (NUL-separated), auxv, xsave areas, output
+//                                replay data. Referenced by BlobRef.
+//
+// Header.header_checksum = xxh3-64 of the header bytes before that field;
+// Header.body_checksum   = xxh3-64 of bytes [header_size, info_size).
+//
+// A process owns contiguous index ranges of the thread, mapping, fd,
+// sigaction and output arrays. Its mappings are sorted by address and do not
+// overlap. Each mapping has a base (what an untouched page contains) and page
+// runs overlaid from NAME.pages (pages the process had written).
+//
+// NAME.pages holds page data at 4 KiB-aligned offsets so restore can mmap it
+// directly. Zero pages are never written: they stay holes in a sparse file.
+// A kBasePages mapping owns [pages_offset, pages_offset + size) of the file
+// and is mapped in one piece; a kBaseFile mapping's written pages are runs
+// mapped over the file. Each run carries an xxh3-64 of its bytes.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace snappy::format {
+
+constexpr uint32_t kVersion = 1;
+constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
+constexpr uint64_t kPageSize = 4096;
+constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
+
+// The fixed address window of elf_loader and restore (the address-space
+// contract in DESIGN.md). 32 TiB is far from the kernel's choices for
+// programs: ET_EXEC at 0x400000, PIEs near 0x55..., mmap and the stack near
+// 0x7f..., and the low 32 GiB that JVMs reserve for compressed pointers.
+constexpr uint64_t kWindowStart = 0x200000000000;
+constexpr uint64_t kWindowSize = 0x40000000;  // 1 GiB
+constexpr uint64_t kWindowEnd = kWindowStart + kWindowSize;
+// Highest user address + 1 with 4-level page tables.
+constexpr uint64_t kUserAddressEnd = 0x7ffffffff000;
+
+// Limits that keep a corrupt file from asking for absurd work.
+constexpr uint64_t kMaxInfoSize = 256ull << 20;
+constexpr uint64_t kMaxXsaveSize = 64 << 10;
+
+struct BlobRef {
+  uint64_t offset;  // into the blob section
+  uint64_t size;
+};
+
+enum Section : uint32_t {
+  kProcesses,
+  kThreads,
+  kMappings,
+  kPageRuns,
+  kFiles,
+  kFds,
+  kSigactions,
+  kOutputs,
+  kBlob,
+  kSectionCount
+};
+
+struct SectionRef {
+  uint64_t offset;       // from the start of NAME.info
+  uint32_t count;        // records
+  uint32_t record_size;  // bytes per record
+};
+static_assert(sizeof(SectionRef) == 16, "SectionRef layout");
+
+enum HeaderFlags : uint32_t {
+  kHeaderNone = 0,
+};
+
+struct Header {
+  char magic[8];             // kInfoMagic
+  uint32_t version;          // kVersion
+  uint32_t header_size;      // sizeof(Header)
+  uint32_t arch;             // kArchX86_64
+  uint32_t flags;            // HeaderFlags
+  uint64_t info_size;        // bytes in NAME.info
+  uint64_t pages_size;       // apparent size of NAME.pages
+  uint64_t created_unix_ns;  // when the snapshot was taken
+  uint64_t xcr0;             // XSAVE feature mask of the recording CPU
+  uint32_t xsave_size;       // CPUID.(EAX=0DH,ECX=0):EBX on that CPU
+  uint32_t reserved0;
+  uint64_t body_checksum;
+  SectionRef sections[kSectionCount];
+  uint64_t header_checksum;  // covers every byte before this field
+};
+static_assert(sizeof(Header) == 216, "Header layout");
+static_assert(offsetof(Header, sections) == 64, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 208, "Header layout");
+
+enum ProcessFlags : uint32_t {
+  kProcessNoVdso = 1,  // recorded with --no-vdso: the program never used it
+  kProcessLive = 2,    // taken by `snap` from a live process: not restorable
+};
+
+enum TriggerKind : uint32_t {
+  kTriggerSyscall = 0,  // resumes by executing the trigger syscall for real
+  kTriggerMarker = 1,   // the checkpoint marker: resumes as if it succeeded
+  kTriggerAt = 2,       // --at SYSCALL: resumes by executing it for real
+};
+
+struct Trigger {
+  uint64_t nr;       // x86-64 syscall number
+  uint64_t args[6];  // rdi, rsi, rdx, r10, r8, r9 at the trigger
+  uint32_t kind;     // TriggerKind
+  uint32_t thread;   // index (within the process) of the thread that hit it
+};
+static_assert(sizeof(Trigger) == 64, "Trigger layout");
+
+// mm_struct fields shown in /proc/PID/stat and set with PR_SET_MM_MAP.
+struct MmLayout {
+  uint64_t start_code, end_code, start_data, end_data;
+  uint64_t start_brk, brk, start_stack;
+  uint64_t arg_start, arg_end, env_start, env_end;
+};
+static_assert(sizeof(MmLayout) == 88, "MmLayout layout");
+
+struct ProcessRecord {
+  uint32_t pid;
+  uint32_t flags;  // ProcessFlags
+  uint32_t first_thread, thread_count;
+  uint32_t first_mapping, mapping_count;
+  uint32_t first_fd, fd_count;
+  uint32_t first_sigaction, sigaction_count;
+  uint32_t first_output, output_count;
+  BlobRef exe;             // the program's path
+  BlobRef argv;            // NUL-terminated strings, back to back
+  BlobRef envp;            // likewise
+  BlobRef cwd;
+  BlobRef auxv;            // (type, value) u64 pairs, ending with AT_NULL
+  BlobRef kernel_release;  // uname -r of the recording machine
+  MmLayout mm;
+  uint32_t umask;
+  uint32_t reserved0;
+  Trigger trigger;
+};
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 64,
+              "ProcessRecord layout");
+
+// struct user_regs_struct (sys/user.h), in the kernel's order.
+enum Reg : uint32_t {
+  kR15, kR14, kR13, kR12, kRbp, kRbx, kR11, kR10, kR9, kR8, kRax, kRcx, kRdx,
+  kRsi, kRdi, kOrigRax, kRip, kCs, kEflags, kRsp, kSs, kFsBase, kGsBase, kDs,
+  kEs, kFs, kGs, kRegCount
+};
+
+struct ThreadRecord {
+  uint32_t tid;
+  uint32_t reserved0;
+  // Registers as the thread must resume: at a kTriggerSyscall trigger rip
+  // points back at the `syscall` instruction and rax holds its number.
+  uint64_t regs[kRegCount];
+  BlobRef xsave;  // XSAVE area in the standard (uncompacted) user format
+  uint64_t sigmask;
+  uint64_t tid_address;  // set_tid_address / CLONE_CHILD_CLEARTID
+  uint64_t robust_list, robust_list_len;
+  uint64_t rseq_addr;
+  uint32_t rseq_len, rseq_sig;
+  uint64_t altstack_sp, altstack_size;
+  uint32_t altstack_flags;
+  uint32_t reserved1;
+};
+static_assert(sizeof(ThreadRecord) == 8 + 27 * 8 + 16 + 8 * 5 + 8 + 16 + 8,
+              "ThreadRecord layout");
+
+enum MappingBase : uint32_t {
+  kBaseZero = 0,   // anonymous zero pages
+  kBaseFile = 1,   // files[file_index] at file_offset
+  kBasePages = 2,  // NAME.pages at pages_offset (holes read as zero)
+  kBaseVvar = 3,   // kernel vvar pages: moved, never stored
+  kBaseVdso = 4,   // kernel vDSO: moved; checksum is the hash of its bytes
+};
+
+enum MappingFlags : uint32_t {
+  kMappingShared = 1,     // MAP_SHARED (file-backed, read-only in v1)
+  kMappingGrowsDown = 2,  // VM_GROWSDOWN
+};
+
+struct MappingRecord {
+  uint64_t start, end;  // page-aligned, start < end
+  uint32_t prot;        // PROT_READ | PROT_WRITE | PROT_EXEC
+  uint32_t flags;       // MappingFlags
+  uint32_t base;        // MappingBase
+  uint32_t file_index;  // kBaseFile: index into the files section
+  uint64_t file_offset;   // kBaseFile
+  uint64_t pages_offset;  // kBasePages
+  uint32_t first_run, run_count;  // page runs inside [start, end)
+  BlobRef name;                   // /proc/PID/maps name, for people
+  uint64_t checksum;              // kBaseVdso: xxh3-64 of its bytes
+};
+static_assert(sizeof(MappingRecord) == 80, "MappingRecord layout");
+
+struct PageRunRecord {
+  uint64_t start;         // virtual address, page-aligned
+  uint64_t size;          // bytes, page multiple
+  uint64_t pages_offset;  // in NAME.pages, page-aligned
+  uint64_t checksum;      // xxh3-64 of the run's bytes
+};
+static_assert(sizeof(PageRunRecord) == 32, "PageRunRecord layout");
+
+enum FileFlags : uint32_t {
+  kFileContentHashed = 1,  // content_hash is valid
+};
+
+// A file the snapshot depends on (mapped or open), as it was recorded.
+struct FileRecord {
+  BlobRef path;
+  uint64_t dev, ino, size;
+  uint64_t mtime_ns;
+  uint64_t content_hash;  // xxh3-64 of the whole file
+  uint32_t mode;          // st_mode
+  uint32_t flags;         // FileFlags
+};
+static_assert(sizeof(FileRecord) == 64, "FileRecord layout");
+
+struct FdRecord {
+  int32_t fd;
+  uint32_t open_flags;  // O_* as from fcntl(F_GETFL)
+  uint32_t fd_flags;    // FD_CLOEXEC
+  uint32_t file_index;
+  uint64_t offset;      // file position
+};
+static_assert(sizeof(FdRecord) == 24, "FdRecord layout");
+
+// struct kernel_sigaction as passed to rt_sigaction.
+struct SigactionRecord {
+  uint32_t signo;
+  uint32_t reserved0;
+  uint64_t handler, flags, restorer, mask;
+};
+static_assert(sizeof(SigactionRecord) == 40, "SigactionRecord layout");
+
+// Bytes the program wrote to stdout/stderr before the trigger, in order.
+struct OutputRecord {
+  uint32_t fd;
+  uint32_t reserved0;
+  BlobRef data;
+};
+static_assert(sizeof(OutputRecord) == 24, "OutputRecord layout");
+
+// The record type of each section, for sizes and validation.
+constexpr uint32_t kRecordSize[kSectionCount] = {
+    sizeof(ProcessRecord), sizeof(ThreadRecord),    sizeof(MappingRecord),
+    sizeof(PageRunRecord), sizeof(FileRecord),      sizeof(FdRecord),
+    sizeof(SigactionRecord), sizeof(OutputRecord),  1,
+};
+
+}  // namespace snappy::format

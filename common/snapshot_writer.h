@@ -1,0 +1,37 @@
+// Builds NAME.info in memory (hosted). The capture code fills a Snapshot
+// with records of common/snapshot_format.h; serialize_info() lays out the
+// sections, fills the header and both checksums.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/snapshot_format.h"
+
+namespace snappy {
+
+struct Snapshot {
+  uint64_t created_unix_ns = 0;
+  uint64_t xcr0 = 0;
+  uint32_t xsave_size = 0;
+  std::vector<format::ProcessRecord> processes;
+  std::vector<format::ThreadRecord> threads;
+  std::vector<format::MappingRecord> mappings;
+  std::vector<format::PageRunRecord> runs;
+  std::vector<format::FileRecord> files;
+  std::vector<format::FdRecord> fds;
+  std::vector<format::SigactionRecord> sigactions;
+  std::vector<format::OutputRecord> outputs;
+  std::vector<uint8_t> blob;
+
+  // Appends bytes to the blob, 8-aligned, and returns where they are.
+  format::BlobRef add_blob(const void* data, size_t size);
+  // Appends a string with its terminating NUL.
+  format::BlobRef add_string(std::string_view s);
+};
+
+// The complete NAME.info for a NAME.pages of `pages_size` bytes.
+std::vector<uint8_t> serialize_info(const Snapshot& snapshot, uint64_t pages_size);
+
+}  // namespace snappy

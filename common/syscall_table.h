@@ -1,0 +1,100 @@
+// The one table of system calls the recorder knows (STYLE.md rule 7). It
+// drives both the seccomp filter (build_seccomp_filter) and the tracer's
+// dispatch (the filter's SCMP_ACT_TRACE data names the rule that matched),
+// and gives names for logs and `--at`.
+//
+// Actions:
+//   allow   - no process state to model: the filter lets it run, no stop.
+//   model   - changes state the tracer tracks: the filter stops the tracee
+//             (SCMP_ACT_TRACE) and the rule's handler runs, at entry and, if
+//             needs_exit, at exit too.
+//   trigger - everything else (the filter's default action): the snapshot
+//             is taken at its entry.
+// A rule applies when all its argument conditions hold; rules of one
+// syscall must have disjoint conditions. Syscalls of any other ABI
+// (int 0x80, x32) are triggers.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace snappy {
+
+enum class SyscallAction : uint8_t { kAllow, kModel };
+
+// What the tracer does with a modelled syscall (ptracer/syscall_model.cc).
+enum class ModelHandler : uint8_t {
+  kMmap,          // mmap: add the result to the mapping model
+  kMunmap,        // munmap
+  kMprotect,      // mprotect
+  kMremap,        // mremap
+  kBrk,           // brk(addr != 0): rewritten to brk(0) so it fails
+  kOpen,          // open/openat read-only: fd table (the path must be a
+                  // regular file or directory, else it triggers)
+  kClose,         // close: fd table
+  kDup,           // dup/dup2/dup3/fcntl(F_DUPFD*): fd table
+  kFcntlSetfd,    // fcntl(F_SETFD): close-on-exec flag
+  kRtSigaction,   // rt_sigaction with a new action: handler table
+  kSigaltstack,   // sigaltstack with a new stack
+  kSetTidAddress, // set_tid_address
+  kWriteOutput,   // write/writev/pwrite64 to fd 1 or 2: recorded for replay
+  kAccess,        // access/faccessat/faccessat2: the checkpoint marker path
+                  // triggers, any other path is allowed
+};
+
+struct ArgCondition {
+  enum class Op : uint8_t { kEq, kNe, kLt, kGe, kMaskedEq };
+  uint8_t arg;        // 0..5
+  Op op;
+  uint64_t value;
+  uint64_t mask = 0;  // kMaskedEq: (arg & mask) == value
+  bool holds(uint64_t v) const;
+};
+
+struct SyscallRule {
+  int nr;
+  SyscallAction action;
+  std::optional<ModelHandler> handler;  // set for kModel
+  bool needs_exit = false;              // the handler must see the result
+  std::vector<ArgCondition> when;       // all must hold; empty: always
+
+  bool matches(const uint64_t args[6]) const;
+};
+
+// The table, in a fixed order (indices are stable within one build).
+const std::vector<SyscallRule>& syscall_rules();
+
+// libseccomp's name for an x86-64 syscall number, or "syscall_<nr>".
+std::string syscall_name(long nr);
+// The number for a libseccomp name, or std::nullopt.
+std::optional<long> syscall_number(std::string_view name);
+
+// The rule for a syscall with these arguments, or nullptr: a trigger.
+const SyscallRule* find_rule(long nr, const uint64_t args[6]);
+
+// `--at SYSCALL[,ARG0=VALUE]`: the snapshot point the user chose.
+struct AtPoint {
+  long nr;
+  std::optional<uint64_t> arg0;
+  // Parses "getpid" or "openat,ARG0=3" (VALUE decimal or 0x-hex); throws
+  // std::invalid_argument with a message naming what is wrong.
+  static AtPoint parse(std::string_view text);
+  bool matches(long nr, const uint64_t args[6]) const;
+};
+
+// SCMP_ACT_TRACE data values, read with PTRACE_GETEVENTMSG at a seccomp stop.
+constexpr uint16_t kTraceTrigger = 0;  // default action: no rule applies
+constexpr uint16_t kTraceAt = 1;       // the --at point
+constexpr uint16_t kTraceRuleBase = 2; // kTraceRuleBase + index into syscall_rules()
+
+// The seccomp filter derived from the table (with the --at point, if any),
+// as a classic BPF program ready for PR_SET_SECCOMP / seccomp(2). Throws
+// std::runtime_error naming the libseccomp call that failed.
+std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at);
+
+}  // namespace snappy

@@ -1,0 +1,28 @@
+// The files a snapshot depends on (mapped or open), each once, with the
+// identity restore checks: device, inode, size, mtime, and an xxh3-64 of the
+// whole content.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/snapshot_writer.h"
+
+namespace snappy {
+
+class FileTable {
+ public:
+  explicit FileTable(Snapshot& snapshot) : snapshot_(snapshot) {}
+  // The index in snapshot.files of `path`, adding it (stat + content hash)
+  // the first time. `expect_dev`/`expect_ino` (when non-zero) must match
+  // the file found at `path`, else std::runtime_error: the file changed
+  // under the process.
+  uint32_t intern(const std::string& path, uint64_t expect_dev = 0, uint64_t expect_ino = 0);
+
+ private:
+  Snapshot& snapshot_;
+  std::map<std::string, uint32_t> index_;
+};
+
+}  // namespace snappy
