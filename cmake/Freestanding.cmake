@@ -17,8 +17,11 @@ file(CREATE_LINK ${XXHASH_INCLUDE_DIR}/xxhash.h ${FREESTANDING_XXHASH_DIR}/xxhas
 set(FREESTANDING_COMPILE_OPTIONS
     -ffreestanding -nostdinc -fno-exceptions -fno-rtti -fno-stack-protector
     -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables
-    -fno-unwind-tables -fno-threadsafe-statics -fno-pie -fcf-protection=none
+    -fno-unwind-tables -fno-threadsafe-statics -fpie -fcf-protection=none
     -fno-sanitize=all -O2 -g)
+# -fpie: the window at 32 TiB is beyond the 32-bit absolute addresses that
+# -fno-pie code uses (R_X86_64_32 would overflow); RIP-relative code links
+# fine into a static, non-PIE image at the window.
 
 set(FREESTANDING_COMMON_SOURCES
     ${CMAKE_SOURCE_DIR}/common/checksum.cc
@@ -27,9 +30,10 @@ set(FREESTANDING_COMMON_SOURCES
 
 function(add_freestanding_executable name)
   add_executable(${name} ${ARGN})
-  target_compile_options(${name} PRIVATE ${FREESTANDING_COMPILE_OPTIONS})
+  # The compiler's include directory comes after our shims (-idirafter), named as a flag: CMake drops it
+  # from include directories as an implicit one, but -nostdinc removed it.
+  target_compile_options(${name} PRIVATE ${FREESTANDING_COMPILE_OPTIONS} -idirafter ${COMPILER_INCLUDE_DIR})
   target_include_directories(${name} SYSTEM BEFORE PRIVATE
-      ${COMPILER_INCLUDE_DIR}
       ${CMAKE_SOURCE_DIR}/common/freestanding/include
       ${FREESTANDING_XXHASH_DIR})
   target_link_options(${name} PRIVATE

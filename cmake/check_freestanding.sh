@@ -7,3 +7,8 @@ if [ -n "$undefined" ]; then
   echo "$undefined" >&2
   exit 1
 fi
+# Nothing runs static constructors without a C runtime.
+if readelf -SW "$1" | grep -q '\.init_array\|\.ctors'; then
+  echo "error: $1 has static constructors (.init_array), which never run" >&2
+  exit 1
+fi

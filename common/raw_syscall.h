@@ -236,3 +236,20 @@ inline long gettid() { return syscall0(kGettid); }
 }
 
 }  // namespace snappy::sys
+
+// Appended for elf_loader.
+namespace snappy::sys {
+
+constexpr long kFaccessat = 269;
+// int faccessat(int dirfd, const char *pathname, int mode);
+// (the raw syscall has no flags argument; mode X_OK = 1 checks execute)
+inline long faccessat(int dirfd, const char* path, int mode) {
+  return syscall3(kFaccessat, dirfd, (long)path, mode);
+}
+
+// int chdir(const char *path);
+inline long chdir(const char* path) { return syscall1(80, (long)path); }
+// int sigaltstack(const stack_t *ss, stack_t *old_ss);
+inline long sigaltstack(const void* ss, void* old) { return syscall2(131, (long)ss, (long)old); }
+
+}  // namespace snappy::sys

@@ -96,9 +96,9 @@ struct Header {
   SectionRef sections[kSectionCount];
   uint64_t header_checksum;  // covers every byte before this field
 };
-static_assert(sizeof(Header) == 216, "Header layout");
-static_assert(offsetof(Header, sections) == 64, "Header layout");
-static_assert(offsetof(Header, header_checksum) == 208, "Header layout");
+static_assert(sizeof(Header) == 224, "Header layout");
+static_assert(offsetof(Header, sections) == 72, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 216, "Header layout");
 
 enum ProcessFlags : uint32_t {
   kProcessNoVdso = 1,  // recorded with --no-vdso: the program never used it
@@ -144,9 +144,10 @@ struct ProcessRecord {
   MmLayout mm;
   uint32_t umask;
   uint32_t reserved0;
+  char comm[16];           // /proc/PID/comm (PR_SET_NAME), NUL-padded
   Trigger trigger;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 64,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 64,
               "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.

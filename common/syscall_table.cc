@@ -1,0 +1,426 @@
+// The syscall table and the seccomp filter derived from it. Which calls are
+// in the model was decided from what real startups call (strace -f -c of
+// /usr/bin/python3 -c 'import numpy, json, decimal' with
+// OPENBLAS_NUM_THREADS=1, glibc 2.36 dynamic and static hello-worlds, ld.so):
+// every call those make before their first real side effect is below, and
+// everything else is a trigger. When unsure, a call is left a trigger: a
+// snapshot taken early is still correct, one taken past an unmodelled side
+// effect is not.
+#include "common/syscall_table.h"
+
+#include <asm/prctl.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/membarrier.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace snappy {
+namespace {
+
+using Op = ArgCondition::Op;
+
+// The kernel declares fds, flags and command codes as int or unsigned int
+// and ignores the upper half of the register; libseccomp compares all 64
+// bits. Comparing such arguments through a 32-bit mask keeps a value whose
+// upper half is not zero (an int sign-extended differently, or junk) from
+// slipping past a condition.
+constexpr uint64_t kLow32 = 0xffffffffull;
+
+ArgCondition eq32(uint8_t arg, uint64_t value) {
+  return {arg, Op::kMaskedEq, value, kLow32};
+}
+// Pointer arguments (a new sigaction, a new rlimit) are full 64-bit values.
+ArgCondition eq64(uint8_t arg, uint64_t value) { return {arg, Op::kEq, value}; }
+ArgCondition ne64(uint8_t arg, uint64_t value) { return {arg, Op::kNe, value}; }
+
+SyscallRule allow(int nr, std::vector<ArgCondition> when = {}) {
+  return {nr, SyscallAction::kAllow, std::nullopt, false, std::move(when)};
+}
+SyscallRule model(int nr, ModelHandler h, bool needs_exit,
+                  std::vector<ArgCondition> when = {}) {
+  return {nr, SyscallAction::kModel, h, needs_exit, std::move(when)};
+}
+
+// open/openat are modelled only when they cannot create, truncate or write:
+// O_ACCMODE must be O_RDONLY (3 is the "no access, ioctl only" mode and is
+// excluded too), no O_CREAT, O_TRUNC or O_TMPFILE. O_TMPFILE is the kernel's
+// __O_TMPFILE bit plus O_DIRECTORY, and O_DIRECTORY alone is fine, so the
+// mask takes the bit only (glibc's __O_TMPFILE includes O_DIRECTORY).
+constexpr uint64_t kTmpfileBit = 020000000;
+constexpr uint64_t kOpenWriteMask = O_ACCMODE | O_CREAT | O_TRUNC | kTmpfileBit;
+static_assert((O_TMPFILE & ~kTmpfileBit) == O_DIRECTORY);
+
+std::vector<SyscallRule> make_rules() {
+  using H = ModelHandler;
+  std::vector<SyscallRule> r;
+
+  // --- No state to model. ---------------------------------------------
+  // Reads move file offsets, which are read from /proc/PID/fdinfo at
+  // capture. But reading fds 0-2 consumes input that belongs to whoever
+  // runs the snapshot (a worker reading jobs from stdin): that triggers, so
+  // the snapshot is taken just before the first input is read. fd >= 3 is
+  // a full 64-bit compare: a sign-extended negative fd is >= 3 too and
+  // just fails with EBADF.
+  r.push_back(allow(SYS_read, {{0, Op::kGe, 3}}));
+  r.push_back(allow(SYS_readv, {{0, Op::kGe, 3}}));
+  // Positioned reads consume nothing, whatever the fd.
+  r.push_back(allow(SYS_pread64));
+  r.push_back(allow(SYS_preadv));
+  // lseek on 0-2 would move the caller's offset; lseek(fd, 0, SEEK_CUR) is
+  // the query Python makes on its standard streams.
+  r.push_back(allow(SYS_lseek, {{0, Op::kGe, 3}}));
+  r.push_back(allow(SYS_lseek, {{0, Op::kLt, 3}, eq64(1, 0), eq32(2, SEEK_CUR)}));
+  for (int nr : {SYS_fstat, SYS_newfstatat, SYS_stat, SYS_lstat, SYS_statx,
+                 SYS_statfs, SYS_fstatfs, SYS_readlink, SYS_readlinkat,
+                 SYS_getcwd, SYS_getdents, SYS_getdents64, SYS_uname,
+                 SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid,
+                 SYS_getresuid, SYS_getresgid, SYS_getgroups, SYS_getpid,
+                 SYS_getppid, SYS_gettid, SYS_getpgrp, SYS_getpgid,
+                 SYS_getsid, SYS_getrandom, SYS_clock_gettime,
+                 SYS_clock_getres, SYS_gettimeofday, SYS_time, SYS_getcpu,
+                 SYS_sysinfo, SYS_getrlimit, SYS_getrusage, SYS_times,
+                 SYS_getpriority, SYS_sched_getaffinity, SYS_sched_getparam,
+                 SYS_sched_getscheduler, SYS_sched_yield, SYS_capget,
+                 SYS_nanosleep, SYS_clock_nanosleep, SYS_fadvise64,
+                 SYS_mincore, SYS_exit, SYS_exit_group}) {
+    r.push_back(allow(nr));
+  }
+  // The signal mask, robust list and rseq area are read at capture
+  // (PTRACE_GETSIGMASK, get_robust_list, PTRACE_GET_RSEQ_CONFIGURATION).
+  r.push_back(allow(SYS_rt_sigprocmask));
+  r.push_back(allow(SYS_set_robust_list));
+  r.push_back(allow(SYS_rseq));
+  // Only one thread can exist (clone triggers), so futex changes nothing
+  // another party could see.
+  r.push_back(allow(SYS_futex));
+  // Page contents and the layout are read from /proc at capture, so
+  // MADV_DONTNEED and friends need no model (a split VMA is fine for the
+  // cross-check).
+  r.push_back(allow(SYS_madvise));
+  // fs/gs base come from the registers at capture. Other codes (CPUID
+  // faulting, vDSO mapping, AMX permission requests, shadow stacks)
+  // change state nobody records: triggers.
+  constexpr uint64_t kArchCodes[] = {ARCH_SET_FS,    ARCH_GET_FS, ARCH_SET_GS,
+                                     ARCH_GET_GS,    ARCH_GET_CPUID,
+                                     0x1021 /* ARCH_GET_XCOMP_SUPP */,
+                                     0x1022 /* ARCH_GET_XCOMP_PERM */};
+  for (uint64_t code : kArchCodes) {
+    r.push_back(allow(SYS_arch_prctl, {eq32(0, code)}));
+  }
+  // PR_SET_MM and PR_SET_NAME are elf_loader's (it sets the layout and the
+  // name exec would have given): the layout is read from /proc at capture,
+  // and the name is cosmetic state readable from /proc/PID/comm. The rest
+  // are getters. PR_SET_VMA (anon names), PR_SET_PDEATHSIG, PR_SET_DUMPABLE
+  // and the like are triggers.
+  for (uint64_t option :
+       {PR_SET_MM, PR_SET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_KEEPCAPS,
+        PR_GET_NAME, PR_GET_SECCOMP, PR_CAPBSET_READ, PR_GET_SECUREBITS,
+        PR_GET_TIMERSLACK, PR_GET_CHILD_SUBREAPER, PR_GET_NO_NEW_PRIVS,
+        PR_GET_THP_DISABLE}) {
+    r.push_back(allow(SYS_prctl, {eq32(0, option)}));
+  }
+  // Read-only terminal queries (isatty, window size, bytes readable).
+  for (uint64_t request : {0x5401ull /* TCGETS */, 0x5413ull /* TIOCGWINSZ */,
+                           0x541bull /* FIONREAD */, 0x540full /* TIOCGPGRP */}) {
+    r.push_back(allow(SYS_ioctl, {eq32(1, request)}));
+  }
+  r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFD)}));
+  r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFL)}));
+  // Reading limits is free; setting one (prlimit64 with a new limit,
+  // setrlimit) triggers.
+  r.push_back(allow(SYS_prlimit64, {eq64(2, 0)}));
+  // MEMBARRIER_CMD_QUERY only; the REGISTER_* commands change state.
+  r.push_back(allow(SYS_membarrier, {eq32(0, MEMBARRIER_CMD_QUERY)}));
+  // Queries of the current value.
+  r.push_back(allow(SYS_brk, {eq64(0, 0)}));
+  r.push_back(allow(SYS_rt_sigaction, {eq64(1, 0)}));
+  r.push_back(allow(SYS_sigaltstack, {eq64(0, 0)}));
+  // umask is deliberately absent: it changes process state that no
+  // handler models (capture could read Umask from /proc/PID/status and
+  // restore set it; until then it triggers). Likewise rt_sigreturn: it
+  // restores the sigaltstack setting from the signal frame behind the
+  // model's back.
+
+  // --- Modelled. -------------------------------------------------------
+  r.push_back(model(SYS_mmap, H::kMmap, true));
+  r.push_back(model(SYS_munmap, H::kMunmap, false));
+  r.push_back(model(SYS_mprotect, H::kMprotect, false));
+  r.push_back(model(SYS_mremap, H::kMremap, true));
+  r.push_back(model(SYS_brk, H::kBrk, false, {ne64(0, 0)}));
+  r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, 0, kOpenWriteMask}}));
+  r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, 0, kOpenWriteMask}}));
+  r.push_back(model(SYS_close, H::kClose, true));
+  r.push_back(model(SYS_dup, H::kDup, true));
+  r.push_back(model(SYS_dup2, H::kDup, true));
+  r.push_back(model(SYS_dup3, H::kDup, true));
+  r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD)}));
+  r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD_CLOEXEC)}));
+  r.push_back(model(SYS_fcntl, H::kFcntlSetfd, false, {eq32(1, F_SETFD)}));
+  r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
+  r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
+  r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));
+  for (int nr : {SYS_write, SYS_writev, SYS_pwrite64}) {
+    r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 1)}));
+    r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 2)}));
+  }
+  r.push_back(model(SYS_access, H::kAccess, false));
+  r.push_back(model(SYS_faccessat, H::kAccess, false));
+  r.push_back(model(SYS_faccessat2, H::kAccess, false));
+  return r;
+}
+
+// Filter order: libseccomp tests syscalls by priority, so the calls a
+// Python startup makes thousands of times cost a few BPF instructions.
+constexpr int kHotSyscalls[] = {SYS_newfstatat, SYS_read,  SYS_lseek,
+                                SYS_openat,     SYS_close, SYS_mmap,
+                                SYS_ioctl,      SYS_rt_sigaction, SYS_getdents64,
+                                SYS_getcwd,     SYS_brk,   SYS_mprotect};
+
+scmp_compare to_scmp(Op op) {
+  switch (op) {
+    case Op::kEq: return SCMP_CMP_EQ;
+    case Op::kNe: return SCMP_CMP_NE;
+    case Op::kLt: return SCMP_CMP_LT;
+    case Op::kGe: return SCMP_CMP_GE;
+    case Op::kMaskedEq: return SCMP_CMP_MASKED_EQ;
+  }
+  return SCMP_CMP_EQ;
+}
+
+[[noreturn]] void seccomp_fail(const char* call, long nr, int rc) {
+  std::string what = std::string(call);
+  if (nr >= 0) what += " for " + syscall_name(nr);
+  throw std::runtime_error(what + ": " + std::strerror(-rc));
+}
+
+class FilterContext {
+ public:
+  FilterContext() : ctx_(seccomp_init(SCMP_ACT_TRACE(kTraceTrigger))) {
+    if (!ctx_) throw std::runtime_error("seccomp_init failed");
+  }
+  ~FilterContext() { seccomp_release(ctx_); }
+  FilterContext(const FilterContext&) = delete;
+  FilterContext& operator=(const FilterContext&) = delete;
+  scmp_filter_ctx get() const { return ctx_; }
+
+ private:
+  scmp_filter_ctx ctx_;
+};
+
+// libseccomp 2.5.4 has no seccomp_export_bpf_mem (2.6 adds it): export to
+// a memfd and read the program back.
+std::vector<sock_filter> export_bpf(scmp_filter_ctx ctx) {
+  int fd = memfd_create("snappy-seccomp", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
+  int rc = seccomp_export_bpf(ctx, fd);
+  if (rc < 0) {
+    close(fd);
+    seccomp_fail("seccomp_export_bpf", -1, rc);
+  }
+  off_t size = lseek(fd, 0, SEEK_END);
+  std::vector<sock_filter> prog(size > 0 ? size / sizeof(sock_filter) : 0);
+  ssize_t got = pread(fd, prog.data(), prog.size() * sizeof(sock_filter), 0);
+  close(fd);
+  if (size <= 0 || size % sizeof(sock_filter) != 0 ||
+      got != static_cast<ssize_t>(size)) {
+    throw std::runtime_error("seccomp_export_bpf: unexpected program size " +
+                             std::to_string(size));
+  }
+  return prog;
+}
+
+// The --at point as a prefix run before libseccomp's program. libseccomp
+// refuses two comparisons of one argument in a rule (seccomp_rule_add
+// returns -EINVAL), so "this rule, but not when arg0 == VALUE" cannot be
+// said in general (write's fd 1 rule against --at write,ARG0=1 would need
+// "fd & 0xffffffff == 1 && fd != 1"). A prefix that returns TRACE(kTraceAt)
+// for exactly (x86-64, nr, arg0 == VALUE) and otherwise falls through to
+// the table's program is exact. libseccomp's program starts by loading the
+// arch itself, so the accumulator the prefix leaves behind does not matter.
+std::vector<sock_filter> at_prefix(const AtPoint& at) {
+  constexpr uint32_t kArgs0 = offsetof(seccomp_data, args);
+  std::vector<sock_filter> p;
+  auto load = [&](uint32_t off) {
+    p.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off));
+  };
+  // jf is patched below to skip to the end of the prefix.
+  auto jump_unless = [&](uint32_t k) {
+    p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0));
+  };
+  load(offsetof(seccomp_data, arch));
+  jump_unless(AUDIT_ARCH_X86_64);
+  load(offsetof(seccomp_data, nr));
+  jump_unless(static_cast<uint32_t>(at.nr));
+  if (at.arg0) {  // x86-64 is little-endian: the low half comes first
+    load(kArgs0);
+    jump_unless(static_cast<uint32_t>(*at.arg0));
+    load(kArgs0 + 4);
+    jump_unless(static_cast<uint32_t>(*at.arg0 >> 32));
+  }
+  p.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | kTraceAt));
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (BPF_CLASS(p[i].code) == BPF_JMP) p[i].jf = p.size() - (i + 1);
+  }
+  return p;
+}
+
+}  // namespace
+
+bool ArgCondition::holds(uint64_t v) const {
+  switch (op) {
+    case Op::kEq: return v == value;
+    case Op::kNe: return v != value;
+    case Op::kLt: return v < value;
+    case Op::kGe: return v >= value;
+    case Op::kMaskedEq: return (v & mask) == value;
+  }
+  return false;
+}
+
+bool SyscallRule::matches(const uint64_t args[6]) const {
+  for (const ArgCondition& c : when) {
+    if (!c.holds(args[c.arg])) return false;
+  }
+  return true;
+}
+
+const std::vector<SyscallRule>& syscall_rules() {
+  static const std::vector<SyscallRule> rules = make_rules();
+  return rules;
+}
+
+std::string syscall_name(long nr) {
+  if (nr >= 0 && nr <= INT32_MAX) {
+    char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, static_cast<int>(nr));
+    if (name) {
+      std::string s(name);
+      std::free(name);
+      return s;
+    }
+  }
+  return "syscall_" + std::to_string(nr);
+}
+
+std::optional<long> syscall_number(std::string_view name) {
+  std::string s(name);
+  int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, s.c_str());
+  // __NR_SCMP_ERROR is -1; other negative numbers are libseccomp's
+  // pseudo-syscalls for names that do not exist on x86-64 (socketcall).
+  if (nr < 0) return std::nullopt;
+  return nr;
+}
+
+const SyscallRule* find_rule(long nr, const uint64_t args[6]) {
+  for (const SyscallRule& rule : syscall_rules()) {
+    if (rule.nr == nr && rule.matches(args)) return &rule;
+  }
+  return nullptr;
+}
+
+AtPoint AtPoint::parse(std::string_view text) {
+  std::string_view name = text, cond;
+  if (size_t comma = text.find(','); comma != std::string_view::npos) {
+    name = text.substr(0, comma);
+    cond = text.substr(comma + 1);
+  }
+  std::optional<long> nr = syscall_number(name);
+  if (name.empty() || !nr) {
+    throw std::invalid_argument("unknown syscall '" + std::string(name) + "'");
+  }
+  AtPoint at{*nr, std::nullopt};
+  if (text.size() == name.size()) return at;  // no comma at all
+
+  constexpr std::string_view kPrefix = "ARG0=";
+  if (cond.substr(0, kPrefix.size()) != kPrefix) {
+    throw std::invalid_argument("bad argument condition '" + std::string(cond) +
+                                "' (only ARG0=VALUE is supported)");
+  }
+  std::string_view v = cond.substr(kPrefix.size());
+  // A leading '-' gives the sign-extended value a C int argument has in
+  // its register (openat,ARG0=-100 is AT_FDCWD).
+  bool negative = !v.empty() && v[0] == '-';
+  if (negative) v.remove_prefix(1);
+  int base = 10;
+  if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+    base = 16;
+    v.remove_prefix(2);
+  }
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value, base);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size()) {
+    throw std::invalid_argument("bad value in argument condition '" +
+                                std::string(cond) + "' (decimal or 0x-hex expected)");
+  }
+  at.arg0 = negative ? ~value + 1 : value;
+  return at;
+}
+
+bool AtPoint::matches(long call_nr, const uint64_t args[6]) const {
+  return call_nr == nr && (!arg0 || args[0] == *arg0);
+}
+
+std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at) {
+  if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+    throw std::runtime_error("seccomp filter: only x86-64 is supported");
+  }
+  FilterContext ctx;
+  // int 0x80 (AUDIT_ARCH_I386) reaches the bad-arch action, which would
+  // otherwise kill the process. x32 numbers (nr | 0x40000000, arch
+  // AUDIT_ARCH_X86_64) are sent by libseccomp 2.5.4 to the *default*
+  // action (it emits "nr >= 0x40000000 && nr != -1 -> default" right after
+  // the arch check), which is TRACE(kTraceTrigger) too.
+  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH,
+                                SCMP_ACT_TRACE(kTraceTrigger));
+      rc < 0) {
+    seccomp_fail("seccomp_attr_set(SCMP_FLTATR_ACT_BADARCH)", -1, rc);
+  }
+  const std::vector<SyscallRule>& rules = syscall_rules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const SyscallRule& rule = rules[i];
+    uint32_t action = rule.action == SyscallAction::kAllow
+                          ? SCMP_ACT_ALLOW
+                          : SCMP_ACT_TRACE(kTraceRuleBase + i);
+    std::vector<scmp_arg_cmp> cmps;
+    for (const ArgCondition& c : rule.when) {
+      scmp_arg_cmp cmp{c.arg, to_scmp(c.op), c.value, 0};
+      if (c.op == Op::kMaskedEq) cmp = {c.arg, SCMP_CMP_MASKED_EQ, c.mask, c.value};
+      cmps.push_back(cmp);
+    }
+    // _exact: no rewriting of the rule for the arch (none is needed on
+    // x86-64, and a silent rewrite would break the table's meaning).
+    int rc = seccomp_rule_add_exact_array(ctx.get(), action, rule.nr,
+                                          cmps.size(), cmps.data());
+    if (rc < 0) seccomp_fail("seccomp_rule_add_exact_array", rule.nr, rc);
+  }
+  uint8_t priority = 255;
+  for (int nr : kHotSyscalls) {
+    if (int rc = seccomp_syscall_priority(ctx.get(), nr, priority--); rc < 0) {
+      seccomp_fail("seccomp_syscall_priority", nr, rc);
+    }
+  }
+  std::vector<sock_filter> prog = export_bpf(ctx.get());
+  if (at) {
+    std::vector<sock_filter> p = at_prefix(*at);
+    prog.insert(prog.begin(), p.begin(), p.end());
+  }
+  if (prog.size() > BPF_MAXINSNS) {
+    throw std::runtime_error("seccomp filter: " + std::to_string(prog.size()) +
+                             " instructions, the kernel takes at most " +
+                             std::to_string(BPF_MAXINSNS));
+  }
+  return prog;
+}
+
+}  // namespace snappy

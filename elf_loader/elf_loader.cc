@@ -1,0 +1,106 @@
+// elf_loader [--no-vdso] PROG ARGS...
+//
+// Runs PROG as execve(PROG, [PROG, ARGS...], environ) would, but maps PROG
+// and its PT_INTERP itself (elf_image.h), builds the program's stack in a
+// region of its own (initial_stack.h) and tells the kernel about the new
+// layout with PR_SET_MM_MAP, so that a recorded process has no part of the
+// kernel's original stack or of the loader's arguments in use. The loader
+// stays mapped in its fixed window, which snapshots exclude (DESIGN.md).
+//
+// --no-vdso hides AT_SYSINFO_EHDR, so libc makes real system calls instead
+// of vDSO calls and the snapshot does not depend on this kernel's vDSO.
+#include "common/raw_syscall.h"
+#include "elf_loader/die.h"
+#include "elf_loader/elf.h"
+#include "elf_loader/elf_image.h"
+#include "elf_loader/initial_stack.h"
+#include "elf_loader/text.h"
+
+namespace snappy {
+namespace {
+
+// struct prctl_mm_map (include/uapi/linux/prctl.h).
+struct PrctlMmMap {
+  uint64_t start_code, end_code, start_data, end_data;
+  uint64_t start_brk, brk, start_stack;
+  uint64_t arg_start, arg_end, env_start, env_end;
+  uint64_t auxv;
+  uint32_t auxv_size;
+  uint32_t exe_fd;
+};
+static_assert(sizeof(PrctlMmMap) == 104, "struct prctl_mm_map layout");
+
+constexpr int kPrSetName = 15;
+constexpr uint32_t kKeepExeFile = ~uint32_t{0};
+
+// Points mm's code/data/brk/stack/arg/env/auxv fields at the program
+// instead of the loader. PR_SET_MM_MAP is unprivileged as long as exe_fd is
+// left alone (kernel/sys.c prctl_set_mm_map, CONFIG_CHECKPOINT_RESTORE);
+// the per-field PR_SET_MM_* need CAP_SYS_RESOURCE, which even root lacks
+// here. The program runs the same without it: a failure only leaves
+// /proc/PID/cmdline, environ and auxv showing the loader's view and brk
+// after the loader, so it is not fatal.
+void set_mm_map(const ElfImage& exe, const InitialStack& st) {
+  PrctlMmMap map{};
+  map.start_code = exe.start_code;
+  map.end_code = exe.end_code;
+  map.start_data = exe.start_data;
+  map.end_data = exe.end_data;
+  map.start_brk = map.brk = exe.brk;
+  map.start_stack = st.sp;
+  map.arg_start = st.arg_start;
+  map.arg_end = st.arg_end;
+  map.env_start = st.env_start;
+  map.env_end = st.env_end;
+  map.auxv = reinterpret_cast<uint64_t>(st.auxv);
+  map.auxv_size = st.auxv_bytes;
+  map.exe_fd = kKeepExeFile;
+  sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, reinterpret_cast<long>(&map),
+             sizeof(map), 0);
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void enter_program(uint64_t entry, uint64_t sp);
+
+// Called from _start with the kernel's initial stack pointer. Runs with no
+// libc and no TLS; static data is usable (the kernel mapped and zeroed it).
+extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
+  int argc = static_cast<int>(kernel_sp[0]);
+  char** argv = reinterpret_cast<char**>(kernel_sp + 1);
+  char** envp = argv + argc + 1;
+  char** end_of_env = envp;
+  while (*end_of_env) ++end_of_env;
+  const uint64_t* auxv = reinterpret_cast<uint64_t*>(end_of_env + 1);
+
+  int first = 1;
+  bool hide_vdso = false;
+  if (first < argc && str_eq(argv[first], "--no-vdso")) hide_vdso = true, ++first;
+  if (first < argc && str_eq(argv[first], "--")) ++first;
+  if (first >= argc) die("usage", "elf_loader [--no-vdso] PROG ARGS...");
+  const char* prog = argv[first];
+
+  static char interp_path[4096];
+  ElfImage exe = load_elf(prog, interp_path, sizeof(interp_path));
+  ElfImage interp;
+  if (interp_path[0]) interp = load_elf(interp_path, nullptr, 0);
+
+  StackRequest request;
+  request.argc = argc - first;
+  request.argv = argv + first;
+  request.envp = envp;
+  request.kernel_auxv = auxv;
+  request.exe = &exe;
+  // The base of a loaded ET_DYN: its first page (p_vaddr 0) is at the bias.
+  request.interp_base = interp_path[0] ? interp.bias : 0;
+  request.hide_vdso = hide_vdso;
+  InitialStack stack = build_initial_stack(request);
+
+  set_mm_map(exe, stack);
+  // The name the kernel gives a process at exec (comm, shown by ps and
+  // matched by pgrep): the basename, which prctl truncates to 15 bytes.
+  sys::prctl(kPrSetName, reinterpret_cast<long>(base_name(prog)), 0, 0, 0);
+  enter_program(interp_path[0] ? interp.entry : exe.entry, stack.sp);
+}
+
+}  // namespace snappy

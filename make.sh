@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# snappy-start build driver.
+#   ./make.sh          install what is missing, build (build/)
+#   ./make.sh test     build, then run every test (ctest)
+#   ./make.sh demo     build, record the bundled Python+numpy example, restore it
+#   ./make.sh bench    build, run the benchmark (bench/)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+# Debian packages the build and the tests need.
+PACKAGES=(cmake g++ make pkg-config libseccomp-dev libxxhash-dev libzstd-dev
+          libcli11-dev libgtest-dev python3 python3-numpy binutils file strace)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "make.sh: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  install_missing
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" -j"$(nproc)"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test)
+    build
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)"
+    ;;
+  demo)
+    build
+    examples/python/demo.sh "$BUILD_DIR"
+    ;;
+  bench)
+    build
+    bench/run.sh "$BUILD_DIR"
+    ;;
+  *)
+    echo "usage: ./make.sh [build|test|demo|bench]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,272 @@
+#include "ptracer/capture.h"
+
+#include <cpuid.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/snapshot_writer.h"
+#include "ptracer/file_table.h"
+#include "ptracer/memory_capture.h"
+#include "ptracer/proc_maps.h"
+
+namespace snappy {
+
+using namespace format;
+
+namespace {
+
+std::string proc_path(pid_t pid, const std::string& rest) {
+  return "/proc/" + std::to_string(pid) + "/" + rest;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CaptureError("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
+  if (n < 0) throw CaptureError("cannot read link " + path);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// The mm fields of /proc/PID/stat (proc(5): fields 26-28 and 45-51,
+// counted from 1; field 2, the command name, may contain spaces, so count
+// after its closing parenthesis).
+MmLayout read_mm_layout(pid_t pid) {
+  std::string stat = read_text(proc_path(pid, "stat"));
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::vector<uint64_t> f(3);  // fields 1 and 2 are not in the stream
+  std::string word;
+  while (in >> word) f.push_back(std::strtoull(word.c_str(), nullptr, 10));
+  if (f.size() < 52) throw CaptureError("short /proc/PID/stat");
+  MmLayout mm{};
+  mm.start_code = f[26];
+  mm.end_code = f[27];
+  mm.start_stack = f[28];
+  mm.start_data = f[45];
+  mm.end_data = f[46];
+  mm.start_brk = f[47];
+  mm.brk = f[47];  // brk never moves while recording: every brk call fails
+  mm.arg_start = f[48];
+  mm.arg_end = f[49];
+  mm.env_start = f[50];
+  mm.env_end = f[51];
+  return mm;
+}
+
+uint32_t read_umask(pid_t pid) {
+  std::istringstream in(read_text(proc_path(pid, "status")));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Umask:", 0) == 0) return static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+  }
+  return 022;
+}
+
+// pos: and flags: of /proc/PID/fdinfo/N (proc(5)).
+std::pair<uint64_t, uint32_t> read_fdinfo(pid_t pid, int fd) {
+  std::istringstream in(read_text(proc_path(pid, "fdinfo/" + std::to_string(fd))));
+  std::string line;
+  uint64_t pos = 0;
+  uint32_t flags = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("pos:", 0) == 0) pos = std::strtoull(line.c_str() + 4, nullptr, 10);
+    if (line.rfind("flags:", 0) == 0) flags = static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+  }
+  return {pos, flags};
+}
+
+std::vector<int> open_fds(pid_t pid) {
+  std::vector<int> fds;
+  DIR* dir = opendir(proc_path(pid, "fd").c_str());
+  if (!dir) throw CaptureError("cannot list /proc/PID/fd");
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] != '.') fds.push_back(std::atoi(e->d_name));
+  }
+  closedir(dir);
+  return fds;
+}
+
+// XCR0 and the XSAVE area size decide whether a saved FPU state can be
+// loaded on a CPU: restore compares both.
+uint64_t read_xcr0() {
+  uint32_t lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (uint64_t(hi) << 32) | lo;
+}
+
+uint32_t read_xsave_size() {
+  unsigned a, b, c, d;
+  __cpuid_count(0xd, 0, a, b, c, d);
+  return b;
+}
+
+BlobRef add_strings(Snapshot& s, const std::vector<std::string>& strings) {
+  std::string joined;
+  for (const auto& a : strings) {
+    joined += a;
+    joined.push_back('\0');
+  }
+  return s.add_blob(joined.data(), joined.size());
+}
+
+// Which /proc maps entries belong in the snapshot. The loader's window is
+// not part of the program; the kernel's original stack holds only the
+// loader's arguments (elf_loader copies what the program needs).
+std::vector<ProcMapsEntry> program_mappings(pid_t pid, const SyscallModel& syscalls) {
+  const MappingModel& model = syscalls.mappings;
+  std::vector<ProcMapsEntry> kept;
+  for (ProcMapsEntry& e : read_proc_maps(pid)) {
+    if (e.path == "[vsyscall]" || e.end == syscalls.kernel_stack_end) continue;
+    // Only the loader lives in the window: the model refuses any program
+    // mapping there (SyscallModel::mapped_into_window).
+    if (e.start >= kWindowStart && e.end <= kWindowEnd) continue;
+    if (e.start < kWindowEnd && e.end > kWindowStart) {
+      throw CaptureError("a mapping straddles the reserved window at 0x" +
+                         (std::ostringstream() << std::hex << e.start).str());
+    }
+    if (!e.is_special()) {
+      if (auto why = model.explain_mismatch(e)) throw CaptureError("mapping not explained by the syscall model: " + *why);
+    }
+    kept.push_back(std::move(e));
+  }
+  return kept;
+}
+
+ThreadRecord capture_thread(const Tracee& tracee, const SyscallModel& model, TriggerKind kind,
+                            Snapshot& s) {
+  user_regs_struct r = tracee.registers();
+  if (kind == kTriggerMarker) {
+    r.rax = 0;  // resume after the marker call, as if access() succeeded
+  } else {
+    r.rip -= 2;  // back over `syscall` (0f 05) or `int $0x80` (cd 80)
+    r.rax = r.orig_rax;
+  }
+  ThreadRecord t{};
+  t.tid = static_cast<uint32_t>(tracee.tid());
+  static_assert(sizeof(r) == sizeof(t.regs), "user_regs_struct is 27 registers");
+  std::memcpy(t.regs, &r, sizeof(r));
+  std::vector<uint8_t> xsave = tracee.xsave_area();
+  t.xsave = s.add_blob(xsave.data(), xsave.size());
+  t.sigmask = tracee.signal_mask();
+  t.tid_address = model.tid_address;
+  auto [head, len] = tracee.robust_list();
+  t.robust_list = head;
+  t.robust_list_len = len;
+  RseqConfig rseq = tracee.rseq();
+  t.rseq_addr = rseq.address;
+  t.rseq_len = rseq.size;
+  t.rseq_sig = rseq.signature;
+  t.altstack_sp = model.altstack.sp;
+  t.altstack_size = model.altstack.size;
+  t.altstack_flags = model.altstack.flags;
+  return t;
+}
+
+void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapshot& s, FileTable& files) {
+  p.first_fd = static_cast<uint32_t>(s.fds.size());
+  for (int fd : open_fds(pid)) {
+    if (fd <= 2) continue;  // the restoring caller's own stdin/out/err
+    auto it = model.files.find(fd);
+    if (it == model.files.end()) throw CaptureError("fd " + std::to_string(fd) + " was not opened through the model");
+    auto [pos, flags] = read_fdinfo(pid, fd);
+    FdRecord r{};
+    r.fd = fd;
+    r.open_flags = flags;
+    r.fd_flags = it->second.close_on_exec ? FD_CLOEXEC : 0;
+    r.file_index = files.intern(it->second.path);
+    r.offset = pos;
+    s.fds.push_back(r);
+  }
+  p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
+}
+
+}  // namespace
+
+CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, const CaptureRequest& request) {
+  pid_t pid = tracee.tid();
+  if (model.mapped_into_window) {
+    throw CaptureError("the program mapped memory inside restore's reserved window (0x200000000000, 1 GiB)");
+  }
+  Snapshot s;
+  s.created_unix_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+  s.xcr0 = read_xcr0();
+  s.xsave_size = read_xsave_size();
+  FileTable files(s);
+
+  ProcessRecord p{};
+  p.pid = static_cast<uint32_t>(pid);
+  p.flags = request.no_vdso ? kProcessNoVdso : 0;
+  p.first_thread = 0;
+  p.thread_count = 1;
+  s.threads.push_back(capture_thread(tracee, model, request.kind, s));
+
+  SyscallArgs call = tracee.syscall_args();
+  p.trigger.nr = static_cast<uint64_t>(call.nr);
+  std::memcpy(p.trigger.args, call.args, sizeof(call.args));
+  p.trigger.kind = request.kind;
+  p.trigger.thread = 0;
+
+  p.exe = s.add_string(request.argv.at(0));
+  p.argv = add_strings(s, request.argv);
+  p.envp = add_strings(s, request.envp);
+  p.cwd = s.add_string(read_link(proc_path(pid, "cwd")));
+  std::string auxv = read_text(proc_path(pid, "auxv"));
+  p.auxv = s.add_blob(auxv.data(), auxv.size());
+  utsname uts;
+  uname(&uts);
+  p.kernel_release = s.add_string(uts.release);
+  p.mm = read_mm_layout(pid);
+  p.umask = read_umask(pid);
+  std::string comm = read_text(proc_path(pid, "comm"));
+  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
+
+  p.first_sigaction = 0;
+  for (const auto& [signo, act] : model.sigactions) {
+    s.sigactions.push_back({static_cast<uint32_t>(signo), 0, act.handler, act.flags, act.restorer, act.mask});
+  }
+  p.sigaction_count = static_cast<uint32_t>(s.sigactions.size());
+
+  p.first_output = 0;
+  if (request.replay_output) {
+    for (const auto& out : model.output) {
+      s.outputs.push_back({static_cast<uint32_t>(out.fd), 0, s.add_blob(out.bytes.data(), out.bytes.size())});
+    }
+  }
+  p.output_count = static_cast<uint32_t>(s.outputs.size());
+
+  capture_fds(pid, model, p, s, files);
+
+  AtomicFile pages(request.output + ".pages");
+  MemoryCaptureStats stats = capture_memory(pid, program_mappings(pid, model), p, s, files, pages);
+  s.processes.push_back(p);
+
+  std::vector<uint8_t> info_bytes = serialize_info(s, stats.pages_size);
+  AtomicFile info(request.output + ".info");
+  info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);
+  pages.sync();
+  info.sync();
+  // Pages first: an info file never names pages that are not in place.
+  pages.rename_into_place();
+  info.rename_into_place();
+  return {stats.mappings, stats.bytes_stored, stats.pages_size, info_bytes.size()};
+}
+
+}  // namespace snappy

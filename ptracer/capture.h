@@ -1,0 +1,36 @@
+// At the trigger: everything the snapshot holds, read from the stopped
+// tracee (registers, XSAVE state, signal mask, rseq, robust list, /proc
+// maps, memory, fds, mm layout) and the SyscallModel, then written as
+// NAME.pages + NAME.info (temporary names, fsync, rename: pages first).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/snapshot_format.h"
+#include "ptracer/syscall_model.h"
+#include "ptracer/tracee.h"
+
+namespace snappy {
+
+struct CaptureRequest {
+  std::string output;  // NAME
+  std::vector<std::string> argv;
+  std::vector<std::string> envp;
+  format::TriggerKind kind;
+  bool no_vdso = false;
+  bool replay_output = true;
+};
+
+struct CaptureResult {
+  uint64_t mappings = 0;
+  uint64_t bytes_stored = 0;
+  uint64_t pages_size = 0;
+  uint64_t info_size = 0;
+};
+
+CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model,
+                               const CaptureRequest& request);
+
+}  // namespace snappy

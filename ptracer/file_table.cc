@@ -1,0 +1,101 @@
+#include "ptracer/file_table.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace snappy {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+  throw std::runtime_error(path + ": " + why);
+}
+
+[[noreturn]] void fail_errno(const std::string& path, const char* what) {
+  fail(path, std::string(what) + ": " + std::strerror(errno));
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
+struct StateFree {
+  void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+};
+
+// xxh3-64 of everything read from `fd`, streamed in 1 MiB chunks (libxxhash's
+// streaming digest equals the one-shot XXH3_64bits of the whole content).
+uint64_t hash_content(int fd, const std::string& path, uint64_t* bytes) {
+  std::unique_ptr<XXH3_state_t, StateFree> state(XXH3_createState());
+  if (!state || XXH3_64bits_reset(state.get()) != XXH_OK) fail(path, "cannot allocate hash state");
+  std::vector<char> buf(1 << 20);
+  uint64_t offset = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_errno(path, "reading");
+    }
+    if (n == 0) break;
+    XXH3_64bits_update(state.get(), buf.data(), static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  *bytes = offset;
+  return XXH3_64bits_digest(state.get());
+}
+
+}  // namespace
+
+uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_t expect_ino) {
+  if (auto it = index_.find(path); it != index_.end()) {
+    const format::FileRecord& known = snapshot_.files[it->second];
+    if ((expect_dev != 0 && expect_dev != known.dev) || (expect_ino != 0 && expect_ino != known.ino))
+      fail(path, "mapped file is not the one recorded earlier under this path");
+    return it->second;
+  }
+
+  // Open first and fstat the descriptor: dev/ino/size/mtime and the hashed
+  // content then all describe the same inode, even if the path is replaced
+  // meanwhile. O_NONBLOCK keeps a FIFO at that path from blocking the open;
+  // it is refused below as not a regular file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) fail_errno(path, "cannot open");
+  FdCloser closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) fail_errno(path, "cannot stat");
+  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+  if (expect_dev != 0 && expect_dev != static_cast<uint64_t>(st.st_dev))
+    fail(path, "device differs from the mapped file's: the file was replaced");
+  if (expect_ino != 0 && expect_ino != static_cast<uint64_t>(st.st_ino))
+    fail(path, "inode differs from the mapped file's: the file was replaced");
+
+  format::FileRecord rec{};
+  rec.dev = st.st_dev;
+  rec.ino = st.st_ino;
+  rec.mode = st.st_mode;
+  rec.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
+                 static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  uint64_t hashed = 0;
+  rec.content_hash = hash_content(fd, path, &hashed);
+  // A file that changed size while we hashed it cannot be vouched for.
+  if (hashed != static_cast<uint64_t>(st.st_size)) fail(path, "file changed size while it was hashed");
+  rec.size = hashed;
+  rec.flags = format::kFileContentHashed;
+  rec.path = snapshot_.add_string(path);
+
+  auto index = static_cast<uint32_t>(snapshot_.files.size());
+  snapshot_.files.push_back(rec);
+  index_.emplace(path, index);
+  return index;
+}
+
+}  // namespace snappy

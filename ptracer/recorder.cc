@@ -1,0 +1,219 @@
+#include "ptracer/recorder.h"
+
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "ptracer/capture.h"
+#include "ptracer/proc_maps.h"
+#include "ptracer/syscall_model.h"
+#include "ptracer/tracee.h"
+
+extern char** environ;
+
+namespace snappy {
+
+namespace {
+
+// The child: become traceable, stop so the parent can set options, install
+// the filter, exec the loader. Only async-signal-safe calls after fork().
+[[noreturn]] void run_child(const std::vector<char*>& argv, const sock_fprog& filter) {
+  // Inherited fds would be open in the recorded process but not in the
+  // model; a program started by a shell has only 0-2 either way.
+  syscall(SYS_close_range, 3, ~0u, 0);
+  if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) _exit(126);
+  raise(SIGSTOP);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(126);
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) != 0) _exit(126);
+  execve(argv[0], argv.data(), environ);
+  const char msg[] = "ptracer: cannot execute the loader\n";
+  (void)!write(2, msg, sizeof(msg) - 1);
+  _exit(127);
+}
+
+std::string describe_call(const Tracee& tracee, const SyscallArgs& call) {
+  std::string s = syscall_name(call.nr) + "(";
+  for (int i = 0; i < 3; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%s0x%llx", i ? ", " : "", static_cast<unsigned long long>(call.args[i]));
+    s += buf;
+  }
+  (void)tracee;
+  return s + ", ...)";
+}
+
+std::string exit_description(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  return "stopped unexpectedly";
+}
+
+class Session {
+ public:
+  explicit Session(const RecordOptions& options) : options_(options) {}
+  void run();
+
+ private:
+  // Returns true once the snapshot has been taken.
+  bool on_seccomp_stop(const Tracee& tracee);
+  void take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
+                     const std::string& why);
+  void resume(int request, int signal = 0) {
+    if (ptrace(static_cast<__ptrace_request>(request), pid_, nullptr, signal) != 0) {
+      throw RecordError(std::string("ptrace resume: ") + strerror(errno), 1);
+    }
+  }
+
+  const RecordOptions& options_;
+  pid_t pid_ = -1;
+  bool exec_done_ = false;
+  SyscallModel model_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+void Session::run() {
+  std::vector<sock_filter> filter = build_seccomp_filter(options_.at);
+  sock_fprog prog{static_cast<unsigned short>(filter.size()), filter.data()};
+
+  std::vector<std::string> loader_argv{options_.loader};
+  if (options_.no_vdso) loader_argv.push_back("--no-vdso");
+  loader_argv.insert(loader_argv.end(), options_.argv.begin(), options_.argv.end());
+  std::vector<char*> argv;
+  for (auto& a : loader_argv) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_ = fork();
+  if (pid_ < 0) throw RecordError(std::string("fork: ") + strerror(errno), 1);
+  if (pid_ == 0) run_child(argv, prog);
+
+  int status;
+  if (waitpid(pid_, &status, 0) != pid_ || !WIFSTOPPED(status)) throw RecordError("the child did not stop for tracing", 1);
+  // EXITKILL: if ptracer dies, the program dies with it and cannot run on
+  // untraced.
+  long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD;
+  if (ptrace(PTRACE_SETOPTIONS, pid_, nullptr, opts) != 0) throw RecordError(std::string("PTRACE_SETOPTIONS: ") + strerror(errno), 1);
+  resume(PTRACE_CONT);
+
+  Tracee tracee(pid_);
+  for (;;) {
+    if (waitpid(pid_, &status, __WALL) != pid_) {
+      if (errno == EINTR) continue;
+      throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      int code = WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
+      if (!exec_done_) throw RecordError("cannot start " + options_.loader, 127);
+      throw RecordError(options_.argv[0] + " " + exit_description(status) +
+                            " before reaching a snapshot point; no snapshot written",
+                        code == 0 ? 1 : code);
+    }
+    int sig = WSTOPSIG(status);
+    int event = status >> 16;
+    if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+      if (on_seccomp_stop(tracee)) return;
+    } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+      exec_done_ = true;
+      // Start the model from the loader's address space: from here on every
+      // change goes through a modelled syscall.
+      std::vector<ProcMapsEntry> maps = read_proc_maps(pid_);
+      for (const ProcMapsEntry& e : maps) {
+        if (e.path == "[stack]") model_.kernel_stack_end = e.end;
+      }
+      model_.mappings.seed(maps);
+      resume(PTRACE_CONT);
+    } else if (sig == (SIGTRAP | 0x80)) {
+      model_.on_exit(tracee);
+      resume(PTRACE_CONT);
+    } else {
+      // A signal for the program: deliver it.
+      if (options_.verbose) {
+        siginfo_t info{};
+        ptrace(PTRACE_GETSIGINFO, pid_, nullptr, &info);
+        std::fprintf(stderr, "ptracer: signal %s at rip 0x%llx (address %p)\n", strsignal(sig),
+                     static_cast<unsigned long long>(tracee.registers().rip), info.si_addr);
+      }
+      resume(PTRACE_CONT, sig == SIGSTOP ? 0 : sig);
+    }
+  }
+}
+
+bool Session::on_seccomp_stop(const Tracee& tracee) {
+  SyscallArgs call = tracee.syscall_args();
+  if (!exec_done_) {  // the execve of the loader itself
+    resume(PTRACE_CONT);
+    return false;
+  }
+  unsigned long data = tracee.event_message();
+  if (data == kTraceAt) {
+    take_snapshot(tracee, call, format::kTriggerAt, "the --at point");
+    return true;
+  }
+  const auto& rules = syscall_rules();
+  if (data == kTraceTrigger || data - kTraceRuleBase >= rules.size()) {
+    take_snapshot(tracee, call, format::kTriggerSyscall, "outside the model");
+    return true;
+  }
+  const SyscallRule& rule = rules[data - kTraceRuleBase];
+  Decision d = model_.on_entry(*rule.handler, tracee, call);
+  if (options_.verbose) std::fprintf(stderr, "ptracer: %s\n", describe_call(tracee, call).c_str());
+  switch (d) {
+    case Decision::kContinue:
+      resume(PTRACE_CONT);
+      return false;
+    case Decision::kContinueToExit:
+      resume(PTRACE_SYSCALL);
+      return false;
+    case Decision::kTrigger:
+      take_snapshot(tracee, call, format::kTriggerSyscall, model_.trigger_reason());
+      return true;
+    case Decision::kMarker:
+      take_snapshot(tracee, call, format::kTriggerMarker, "the checkpoint marker");
+      return true;
+  }
+  return false;
+}
+
+void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
+                            const std::string& why) {
+  CaptureRequest request;
+  request.output = options_.output;
+  request.argv = options_.argv;
+  for (char** e = environ; *e; ++e) request.envp.emplace_back(*e);
+  request.kind = kind;
+  request.no_vdso = options_.no_vdso;
+  request.replay_output = options_.replay_output;
+  CaptureResult result;
+  try {
+    result = capture_snapshot(tracee, model_, request);
+  } catch (...) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, __WALL);
+    throw;
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, __WALL);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  std::fprintf(stderr,
+               "ptracer: snapshot %s at %s (%s): %llu mappings, %llu bytes stored, %.1f ms\n",
+               options_.output.c_str(), syscall_name(call.nr).c_str(), why.c_str(),
+               static_cast<unsigned long long>(result.mappings),
+               static_cast<unsigned long long>(result.bytes_stored), ms);
+}
+
+}  // namespace
+
+void record(const RecordOptions& options) {
+  Session session(options);
+  session.run();
+}
+
+}  // namespace snappy

@@ -1,0 +1,36 @@
+// Records a program's startup: runs it under ptrace through elf_loader with
+// the seccomp filter of common/syscall_table.h, keeps the SyscallModel up to
+// date, and at the first syscall outside the model (or the --at point, or
+// the checkpoint marker) writes the snapshot and kills the program.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/syscall_table.h"
+
+namespace snappy {
+
+struct RecordOptions {
+  std::string output = "snapshot";  // NAME: writes NAME.info, NAME.pages
+  std::string loader;               // path of elf_loader
+  std::vector<std::string> argv;    // PROG (resolved path) and its arguments
+  std::optional<AtPoint> at;
+  bool no_vdso = false;
+  bool replay_output = true;
+  bool verbose = false;
+};
+
+// Thrown when recording cannot produce a snapshot; `exit_code` is what
+// ptracer exits with.
+struct RecordError : std::runtime_error {
+  RecordError(const std::string& what, int code) : std::runtime_error(what), exit_code(code) {}
+  int exit_code;
+};
+
+// Returns normally once the snapshot is written; prints the summary line.
+void record(const RecordOptions& options);
+
+}  // namespace snappy

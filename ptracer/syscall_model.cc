@@ -1,0 +1,238 @@
+#include "ptracer/syscall_model.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "common/snapshot_format.h"
+
+namespace snappy {
+
+namespace {
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
+  return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
+}
+
+std::string proc_path(pid_t pid, const std::string& rest) {
+  return "/proc/" + std::to_string(pid) + "/" + rest;
+}
+
+uint64_t page_round_up(uint64_t v) { return (v + 4095) & ~uint64_t{4095}; }
+
+bool is_error_result(uint64_t rax) { return rax > uint64_t(-4096); }
+
+}  // namespace
+
+Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call) {
+  pending_ = Pending{handler, call, {}, {}, {}};
+  switch (handler) {
+    case ModelHandler::kMmap: {
+      int flags = static_cast<int>(call.args[3]);
+      bool anonymous = flags & MAP_ANONYMOUS;
+      if ((flags & MAP_SHARED) && anonymous) {
+        trigger_reason_ = "shared anonymous memory";
+        return Decision::kTrigger;
+      }
+      if ((flags & MAP_SHARED) && (call.args[2] & PROT_WRITE)) {
+        trigger_reason_ = "writable shared file mapping";
+        return Decision::kTrigger;
+      }
+      if (!anonymous) pending_->path = read_link(proc_path(tracee.tid(), "fd/" + std::to_string(static_cast<int>(call.args[4]))));
+      return Decision::kContinueToExit;
+    }
+    case ModelHandler::kMunmap:
+    case ModelHandler::kMprotect:
+    case ModelHandler::kMremap:
+    case ModelHandler::kClose:
+      if (handler == ModelHandler::kClose && static_cast<int>(call.args[0]) <= 2) {
+        trigger_reason_ = "closes a standard stream";
+        return Decision::kTrigger;
+      }
+      return Decision::kContinueToExit;
+    case ModelHandler::kBrk: {
+      // brk must fail while recording (DESIGN.md): brk(0) returns the
+      // current break unchanged, which glibc and musl read as failure, and
+      // their malloc falls back to mmap. The argument register is put back
+      // at the exit: `syscall` preserves every register but rax, rcx and
+      // r11, and glibc's __brk compares the result with rdi afterwards.
+      user_regs_struct regs = tracee.registers();
+      regs.rdi = 0;
+      tracee.set_registers(regs);
+      return Decision::kContinueToExit;
+    }
+    case ModelHandler::kOpen:
+      return open_entry(tracee, call);
+    case ModelHandler::kDup:
+      return dup_entry(call);
+    case ModelHandler::kFcntlSetfd: {
+      auto it = files.find(static_cast<int>(call.args[0]));
+      if (it != files.end()) it->second.close_on_exec = call.args[2] & FD_CLOEXEC;
+      return Decision::kContinue;
+    }
+    case ModelHandler::kRtSigaction: {
+      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
+      std::memcpy(&pending_->action, bytes.data(), sizeof(KernelSigaction));
+      return Decision::kContinueToExit;
+    }
+    case ModelHandler::kSigaltstack: {
+      // stack_t: void *ss_sp; int ss_flags; size_t ss_size;
+      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), 24);
+      std::memcpy(&pending_->stack.sp, bytes.data(), 8);
+      std::memcpy(&pending_->stack.flags, bytes.data() + 8, 4);
+      std::memcpy(&pending_->stack.size, bytes.data() + 16, 8);
+      return Decision::kContinueToExit;
+    }
+    case ModelHandler::kSetTidAddress:
+      tid_address = call.args[0];
+      return Decision::kContinue;
+    case ModelHandler::kWriteOutput:
+      return Decision::kContinueToExit;
+    case ModelHandler::kAccess: {
+      int path_arg = call.nr == SYS_access ? 0 : 1;
+      if (tracee.read_string(call.ptr(path_arg)) == kCheckpointPath) return Decision::kMarker;
+      return Decision::kContinue;
+    }
+  }
+  return Decision::kTrigger;
+}
+
+Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call) {
+  bool at = call.nr == SYS_openat;
+  std::string path = tracee.read_string(call.ptr(at ? 1 : 0));
+  if (path.empty() || path[0] != '/') {
+    int dirfd = at ? static_cast<int>(call.args[0]) : AT_FDCWD;
+    std::string base = read_link(proc_path(tracee.tid(), dirfd == AT_FDCWD ? "cwd" : "fd/" + std::to_string(dirfd)));
+    path = base + "/" + path;
+  }
+  struct stat st;
+  // Only regular files and directories can be reopened by restore; opening
+  // anything else (a device, a FIFO) is outside the model.
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    trigger_reason_ = "opens " + path + ", not a regular file or directory";
+    return Decision::kTrigger;
+  }
+  return Decision::kContinueToExit;
+}
+
+Decision SyscallModel::dup_entry(const SyscallArgs& call) {
+  int old_fd = static_cast<int>(call.args[0]);
+  if (!files.count(old_fd)) {
+    trigger_reason_ = "duplicates fd " + std::to_string(old_fd) + ", which the program did not open";
+    return Decision::kTrigger;
+  }
+  if ((call.nr == SYS_dup2 || call.nr == SYS_dup3) && static_cast<int>(call.args[1]) <= 2) {
+    trigger_reason_ = "replaces a standard stream";
+    return Decision::kTrigger;
+  }
+  return Decision::kContinueToExit;
+}
+
+void SyscallModel::on_exit(const Tracee& tracee) {
+  if (!pending_) return;
+  Pending p = std::move(*pending_);
+  pending_.reset();
+  const SyscallArgs& c = p.call;
+  if (p.handler == ModelHandler::kBrk) {
+    user_regs_struct regs = tracee.registers();
+    regs.rdi = c.args[0];
+    tracee.set_registers(regs);
+    return;
+  }
+  uint64_t rax = tracee.registers().rax;
+  if (is_error_result(rax)) return;  // a failed call changed nothing
+  switch (p.handler) {
+    case ModelHandler::kMmap: {
+      Region r;
+      r.start = rax;
+      r.end = rax + page_round_up(c.args[1]);
+      r.prot = static_cast<int>(c.args[2]);
+      r.shared = c.args[3] & MAP_SHARED;
+      r.anonymous = c.args[3] & MAP_ANONYMOUS;
+      r.path = p.path;
+      r.offset = r.anonymous ? 0 : c.args[5];
+      note_window(r.start, r.end);
+      mappings.map(r);
+      break;
+    }
+    case ModelHandler::kMunmap:
+      mappings.unmap(c.args[0], page_round_up(c.args[1]));
+      break;
+    case ModelHandler::kMprotect:
+      mappings.protect(c.args[0], page_round_up(c.args[1]), static_cast<int>(c.args[2]));
+      break;
+    case ModelHandler::kMremap:
+      mappings.remap(c.args[0], page_round_up(c.args[1]), page_round_up(c.args[2]), rax);
+      note_window(rax, rax + page_round_up(c.args[2]));
+      break;
+    case ModelHandler::kOpen: {
+      int fd = static_cast<int>(rax);
+      int flags = static_cast<int>(c.nr == SYS_openat ? c.args[2] : c.args[1]);
+      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), bool(flags & O_CLOEXEC)};
+      break;
+    }
+    case ModelHandler::kClose:
+      files.erase(static_cast<int>(c.args[0]));
+      break;
+    case ModelHandler::kDup: {
+      OpenFile copy = files.at(static_cast<int>(c.args[0]));
+      bool cloexec = false;
+      if (c.nr == SYS_dup3) cloexec = c.args[2] & O_CLOEXEC;
+      if (c.nr == SYS_fcntl) cloexec = c.args[1] == F_DUPFD_CLOEXEC;
+      copy.close_on_exec = cloexec;
+      files[static_cast<int>(rax)] = copy;
+      break;
+    }
+    case ModelHandler::kRtSigaction:
+      sigactions[static_cast<int>(c.args[0])] = p.action;
+      break;
+    case ModelHandler::kSigaltstack:
+      altstack = p.stack;
+      break;
+    case ModelHandler::kWriteOutput:
+      record_output(tracee, c, rax);
+      break;
+    default:
+      break;
+  }
+}
+
+void SyscallModel::note_window(uint64_t start, uint64_t end) {
+  if (start < format::kWindowEnd && end > format::kWindowStart) mapped_into_window = true;
+}
+
+void SyscallModel::record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written) {
+  if (written == 0) return;
+  Output out{static_cast<int>(call.args[0]), {}};
+  if (call.nr == SYS_writev) {
+    // struct iovec { void *iov_base; size_t iov_len; }: take the first
+    // `written` bytes across the vectors.
+    uint64_t count = call.args[2];
+    std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
+    for (uint64_t i = 0; i < count && out.bytes.size() < written; ++i) {
+      uint64_t base, len;
+      std::memcpy(&base, iov.data() + i * 16, 8);
+      std::memcpy(&len, iov.data() + i * 16 + 8, 8);
+      len = std::min<uint64_t>(len, written - out.bytes.size());
+      if (len == 0) continue;
+      std::vector<uint8_t> part = tracee.read_memory(RemotePtr(base), len);
+      out.bytes.insert(out.bytes.end(), part.begin(), part.end());
+    }
+  } else {
+    out.bytes = tracee.read_memory(call.ptr(1), written);
+  }
+  // Merge consecutive writes to one fd: fewer records, fewer replay writes.
+  if (!output.empty() && output.back().fd == out.fd) {
+    output.back().bytes.insert(output.back().bytes.end(), out.bytes.begin(), out.bytes.end());
+  } else {
+    output.push_back(std::move(out));
+  }
+}
+
+}  // namespace snappy

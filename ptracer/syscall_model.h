@@ -1,0 +1,95 @@
+// What the recorder knows about the tracee's kernel state, kept up to date
+// by the handlers of the modelled syscalls (common/syscall_table.h): the
+// mapping model, the fd table, signal handlers, the alternate signal stack,
+// the tid address and the output written to stdout/stderr.
+//
+// The kernel cannot be asked for some of this afterwards (handler addresses,
+// sigaltstack, the clear_child_tid address), so it is modelled; what /proc
+// or ptrace can tell at capture time (mappings, signal mask, rseq, robust
+// list, fd offsets) is read there, and the mapping model is cross-checked
+// against /proc/PID/maps.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/syscall_table.h"
+#include "ptracer/mapping_model.h"
+#include "ptracer/tracee.h"
+
+namespace snappy {
+
+struct OpenFile {
+  std::string path;      // absolute, from /proc/PID/fd at open time
+  bool close_on_exec = false;
+};
+
+struct KernelSigaction {
+  uint64_t handler = 0, flags = 0, restorer = 0, mask = 0;
+};
+
+struct AltStack {
+  uint64_t sp = 0, size = 0;
+  uint32_t flags = 2;  // SS_DISABLE until the program installs one
+};
+
+// What the tracer does after an entry handler ran.
+enum class Decision {
+  kContinue,          // let the syscall run, no exit stop
+  kContinueToExit,    // let it run and call on_exit with the result
+  kTrigger,           // take the snapshot here: the syscall is outside the model
+  kMarker,            // the checkpoint marker: snapshot, resume as if it succeeded
+};
+
+// The path whose access(2) marks the snapshot point (examples/). Nothing
+// can create it: /proc allows no new files.
+inline constexpr const char* kCheckpointPath = "/proc/snappy-start/checkpoint";
+
+class SyscallModel {
+ public:
+  Decision on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call);
+  void on_exit(const Tracee& tracee);
+  // Why the last on_entry returned kTrigger, for the summary line.
+  const std::string& trigger_reason() const { return trigger_reason_; }
+
+  MappingModel mappings;
+  std::map<int, OpenFile> files;             // fds >= 3 the program opened
+  std::map<int, KernelSigaction> sigactions;
+  AltStack altstack;
+  uint64_t tid_address = 0;
+  // The program put a mapping inside the loader/restore window: refused at
+  // capture (DESIGN.md, address-space contract).
+  bool mapped_into_window = false;
+  // The top of the stack the kernel built for elf_loader (from /proc maps at
+  // exec). elf_loader copies what the program needs to a new stack, so this
+  // one is not part of the snapshot; after the loader's PR_SET_MM_MAP the
+  // kernel labels the new stack [stack], so it is known by address.
+  uint64_t kernel_stack_end = 0;
+  struct Output {
+    int fd;
+    std::vector<uint8_t> bytes;
+  };
+  std::vector<Output> output;
+
+ private:
+  Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision dup_entry(const SyscallArgs& call);
+  void note_window(uint64_t start, uint64_t end);
+  void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
+
+  // The call whose exit is awaited, and what its entry saw.
+  struct Pending {
+    ModelHandler handler;
+    SyscallArgs call;
+    std::string path;
+    KernelSigaction action;
+    AltStack stack;
+  };
+  std::optional<Pending> pending_;
+  std::string trigger_reason_;
+};
+
+}  // namespace snappy

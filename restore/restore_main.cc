@@ -1,0 +1,488 @@
+// restore [--verify] NAME: bring up a new instance of a snapshot.
+//
+// Freestanding: no libc, no heap, no C++ runtime. Everything is validated
+// before the first irreversible step (leaving the kernel's stack); after it
+// an error still exits before anything of the program runs.
+//
+// Order (DESIGN.md "Restoring"): read and validate NAME.info, check every
+// backing file and the vDSO, switch to our own stack inside the window, park
+// the vDSO/vvar in the window and unmap everything else outside it, map the
+// snapshot, reopen fds, re-apply signal handlers, mm layout (brk, argv,
+// auxv), cwd, umask, tid address, robust list, rseq and fs base, replay the
+// recorded output, and rt_sigreturn into the program.
+//
+// Exit codes: 2 usage; 1 anything refused or failed.
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/checksum.h"
+#include "common/info_reader.h"
+#include "common/raw_syscall.h"
+#include "common/snapshot_format.h"
+#include "restore/sigframe.h"
+
+using namespace snappy;
+using namespace snappy::format;
+
+extern "C" {
+[[noreturn]] void run_on_stack(void* stack_top, void (*fn)(void*), void* arg);
+[[noreturn]] void sigreturn_to(void* rsp);
+[[noreturn]] void restore_main(uint64_t* initial_sp);
+}
+
+namespace {
+
+// Window layout: our image at kWindowStart, then these.
+constexpr uint64_t kInfoBuffer = kWindowStart + 0x10000000;   // NAME.info, read
+constexpr uint64_t kVerifyBuffer = kWindowStart + 0x20000000; // --verify scratch
+constexpr uint64_t kParkedSpecial = kWindowStart + 0x30000000; // vDSO and vvar
+constexpr uint32_t kMaxFiles = 4096;
+constexpr uint64_t kAtSysinfoEhdr = 33;
+
+alignas(16) uint8_t g_stack[256 << 10];
+alignas(64) uint8_t g_frame[sizeof(restorer::RtSigframe) + 64 + kMaxXsaveSize + 64];
+char g_info_path[4096 + 8];
+char g_pages_path[4096 + 8];
+int g_file_fds[kMaxFiles];
+
+struct State {
+  InfoView view;
+  const ProcessRecord* process = nullptr;
+  const ThreadRecord* thread = nullptr;
+  int pages_fd = -1;
+  uint64_t current_vdso = 0;   // where the kernel put our vDSO
+  uint64_t recorded_vdso = 0;  // where the snapshot wants it
+  bool verify = false;
+};
+// constinit: nothing runs static constructors in a freestanding program.
+constinit State g;
+
+// ---- errors ---------------------------------------------------------------
+
+size_t length(const char* s) {
+  size_t n = 0;
+  while (s[n]) ++n;
+  return n;
+}
+
+[[noreturn]] void die(const char* what, const char* why, const uint64_t* value = nullptr) {
+  char hex[24];
+  int n = 0;
+  if (value) {
+    hex[n++] = ' ';
+    hex[n++] = '0';
+    hex[n++] = 'x';
+    int digits = 1;
+    while (digits < 16 && (*value >> (4 * digits))) ++digits;
+    for (int i = digits - 1; i >= 0; --i) hex[n++] = "0123456789abcdef"[(*value >> (4 * i)) & 15];
+  }
+  sys::IoVec iov[] = {{"restore: ", 9}, {what, length(what)}, {": ", 2},
+                      {why, length(why)}, {hex, size_t(n)}, {"\n", 1}};
+  sys::writev(2, iov, 6);
+  sys::exit_group(1);
+}
+
+[[noreturn]] void die_errno(const char* what, long err) {
+  const char* why = "system call failed";
+  switch (-err) {
+    case 2: why = "No such file or directory"; break;
+    case 12: why = "Cannot allocate memory"; break;
+    case 13: why = "Permission denied"; break;
+    case 17: why = "File exists"; break;
+    case 21: why = "Is a directory"; break;
+    case 22: why = "Invalid argument"; break;
+    case 24: why = "Too many open files"; break;
+    case 1: why = "Operation not permitted"; break;
+  }
+  uint64_t code = uint64_t(-err);
+  die(what, why, &code);
+}
+
+// ---- small helpers ---------------------------------------------------------
+
+bool equal(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+void concat(char* out, const char* a, const char* b) {
+  while (*a) *out++ = *a++;
+  while (*b) *out++ = *b++;
+  *out = 0;
+}
+
+uint64_t round_up(uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
+
+long check(long ret, const char* what) {
+  if (sys::is_error(ret)) die_errno(what, ret);
+  return ret;
+}
+
+// ---- reading and validating -----------------------------------------------
+
+void read_info() {
+  int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  if (fd < 0) die_errno(g_info_path, fd);
+  sys::KernelStat st;
+  check(sys::fstat(fd, &st), g_info_path);
+  if ((st.st_mode & 0170000) != 0100000) die(g_info_path, "not a regular file");
+  uint64_t size = uint64_t(st.st_size);
+  if (size > kMaxInfoSize) die(g_info_path, "info file too large", &size);
+  if (size == 0) die(g_info_path, "empty file");
+  // Read, not map: the bytes we validate must be the bytes we use.
+  long buf = sys::mmap(kInfoBuffer, round_up(size), sys::kProtRead | sys::kProtWrite,
+                       sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixedNoreplace, -1, 0);
+  check(buf, "buffer for the info file");
+  uint64_t done = 0;
+  while (done < size) {
+    long n = sys::pread(fd, reinterpret_cast<char*>(kInfoBuffer) + done, size - done, long(done));
+    if (n == -4) continue;  // EINTR
+    if (n <= 0) die(g_info_path, n == 0 ? "file shrank while being read" : "read failed");
+    done += uint64_t(n);
+  }
+  sys::close(fd);
+
+  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
+  check(sys::fstat(g.pages_fd, &st), g_pages_path);
+
+  InfoError error;
+  if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
+    die(g_info_path, error.what, error.has_value ? &error.value : nullptr);
+  }
+  if (g.view.count(kProcesses) != 1) die(g_info_path, "restore brings up one process; this snapshot has several");
+  g.process = &g.view.process(0);
+  if (g.process->flags & kProcessLive) {
+    die(g_info_path, "a snapshot of a live process (taken by snap) is for inspection and cannot be restored");
+  }
+  if (g.process->thread_count != 1) die(g_info_path, "multi-threaded snapshots cannot be restored yet");
+  g.thread = &g.view.thread(g.process->first_thread);
+}
+
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t* a, uint32_t* b, uint32_t* c, uint32_t* d) {
+  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+}
+
+// The saved XSAVE state can only be loaded where the same state components
+// exist in the same layout.
+void check_cpu() {
+  uint32_t lo, hi, a, b, c, d;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  uint64_t xcr0 = (uint64_t(hi) << 32) | lo;
+  cpuid(0xd, 0, &a, &b, &c, &d);
+  const Header& h = g.view.header();
+  if (xcr0 != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
+  if (b != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
+  if (g.thread->xsave.size > b) die(g_info_path, "saved XSAVE area larger than this CPU's");
+}
+
+// Opens every backing file and checks it is the one that was recorded.
+void open_files() {
+  uint32_t n = g.view.count(kFiles);
+  if (n > kMaxFiles) die(g_info_path, "too many backing files");
+  for (uint32_t i = 0; i < n; ++i) {
+    const FileRecord& f = g.view.file(i);
+    const char* path = g.view.string(f.path);
+    int fd = int(sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+    if (fd < 0) die_errno(path, fd);
+    sys::KernelStat st;
+    check(sys::fstat(fd, &st), path);
+    uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
+    if (st.st_dev != f.dev || st.st_ino != f.ino || uint64_t(st.st_size) != f.size || mtime != f.mtime_ns) {
+      die(path, "file changed since the snapshot was recorded");
+    }
+    g_file_fds[i] = fd;
+  }
+}
+
+// --verify: hash every page run and every backing file (reads everything;
+// the default check above is cheap).
+void verify_contents() {
+  for (uint32_t i = 0; i < g.view.count(kPageRuns); ++i) {
+    const PageRunRecord& r = g.view.run(i);
+    long p = sys::mmap(kVerifyBuffer, r.size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, r.pages_offset);
+    check(p, g_pages_path);
+    if (checksum64(reinterpret_cast<const void*>(kVerifyBuffer), r.size) != r.checksum) {
+      die(g_pages_path, "page data checksum mismatch at", &r.start);
+    }
+    sys::munmap(kVerifyBuffer, r.size);
+  }
+  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) {
+    const FileRecord& f = g.view.file(i);
+    if (!(f.flags & kFileContentHashed)) continue;
+    uint64_t hash = checksum64(nullptr, 0);
+    if (f.size) {
+      check(sys::mmap(kVerifyBuffer, round_up(f.size), sys::kProtRead, sys::kMapPrivate | sys::kMapFixed,
+                      g_file_fds[i], 0), g.view.string(f.path));
+      hash = checksum64(reinterpret_cast<const void*>(kVerifyBuffer), f.size);
+      sys::munmap(kVerifyBuffer, round_up(f.size));
+    }
+    if (hash != f.content_hash) die(g.view.string(f.path), "file content changed since the snapshot was recorded");
+  }
+}
+
+const MappingRecord* find_mapping(uint32_t base) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (m.base == base) return &m;
+  }
+  return nullptr;
+}
+
+bool writable_at(uint64_t address, uint64_t size) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (address >= m.start && address + size <= m.end) return (m.prot & sys::kProtWrite) && m.base <= kBasePages;
+  }
+  return false;
+}
+
+// The snapshot's vDSO must be this kernel's, byte for byte: the program may
+// hold pointers into it and its data layout must match the vvar pages.
+void check_vdso(uint64_t* auxv) {
+  for (; auxv[0]; auxv += 2) {
+    if (auxv[0] == kAtSysinfoEhdr) g.current_vdso = auxv[1];
+  }
+  const MappingRecord* vdso = find_mapping(kBaseVdso);
+  if (g.process->flags & kProcessNoVdso) return;
+  if (!vdso) die(g_info_path, "snapshot has no vDSO mapping");
+  if (!g.current_vdso) die("vDSO", "the kernel gave restore no vDSO");
+  g.recorded_vdso = vdso->start;
+  // The vDSO is an ELF image; its PT_LOAD span is the mapping's size.
+  const uint8_t* ehdr = reinterpret_cast<const uint8_t*>(g.current_vdso);
+  uint64_t phoff = *reinterpret_cast<const uint64_t*>(ehdr + 32);
+  uint16_t phnum = *reinterpret_cast<const uint16_t*>(ehdr + 56);
+  uint64_t span = 0;
+  for (uint16_t i = 0; i < phnum; ++i) {
+    const uint8_t* ph = ehdr + phoff + 56u * i;
+    if (*reinterpret_cast<const uint32_t*>(ph) == 1) {  // PT_LOAD
+      uint64_t end = *reinterpret_cast<const uint64_t*>(ph + 16) + *reinterpret_cast<const uint64_t*>(ph + 40);
+      if (end > span) span = end;
+    }
+  }
+  if (round_up(span) != vdso->end - vdso->start ||
+      checksum64(ehdr, vdso->end - vdso->start) != vdso->checksum) {
+    die("vDSO", "this kernel's vDSO differs from the recording kernel's (record with --no-vdso to restore anywhere)");
+  }
+}
+
+void check_program_writes() {
+  const ThreadRecord& t = *g.thread;
+  if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
+}
+
+// ---- the irreversible part --------------------------------------------------
+
+// Moves (or with --no-vdso removes) the kernel's vDSO and vvar mappings to
+// the window, so that nothing of ours is outside it.
+void park_special_mappings() {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (m.base != kBaseVvar && m.base != kBaseVdso) continue;
+    uint64_t size = m.end - m.start;
+    if (g.process->flags & kProcessNoVdso) continue;
+    uint64_t current = g.current_vdso + (m.start - g.recorded_vdso);
+    uint64_t parked = kParkedSpecial + 0x100000 + (m.start - g.recorded_vdso);
+    check(sys::mremap(current, size, size, sys::kMremapMaymove | sys::kMremapFixed, parked), "moving the vDSO");
+  }
+}
+
+void clear_address_space() {
+  // Everything outside the window: the kernel's stack, and with --no-vdso
+  // the vDSO and vvar too. Unmapping nothing is not an error.
+  check(sys::munmap(0, kWindowStart), "clearing the address space");
+  check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
+}
+
+void map_snapshot() {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    uint64_t size = m.end - m.start;
+    int prot = int(m.prot);
+    switch (m.base) {
+      case kBaseZero:
+        check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping zero pages");
+        break;
+      case kBaseFile: {
+        int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
+        check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed, g_file_fds[m.file_index], m.file_offset),
+              g.view.string(g.view.file(m.file_index).path));
+        break;
+      }
+      case kBasePages:
+        check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, m.pages_offset), g_pages_path);
+        continue;  // its runs are part of this one mapping
+      case kBaseVvar:
+      case kBaseVdso:
+        if (!(g.process->flags & kProcessNoVdso)) {
+          uint64_t parked = kParkedSpecial + 0x100000 + (m.start - g.recorded_vdso);
+          check(sys::mremap(parked, size, size, sys::kMremapMaymove | sys::kMremapFixed, m.start), "placing the vDSO");
+        }
+        continue;
+    }
+    for (uint32_t r = 0; r < m.run_count; ++r) {
+      const PageRunRecord& run = g.view.run(m.first_run + r);
+      check(sys::mmap(run.start, run.size, prot, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, run.pages_offset), g_pages_path);
+    }
+  }
+  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
+  sys::close(g.pages_fd);
+}
+
+void reopen_fds() {
+  constexpr int kStripFlags = 0100 | 01000 | 0200 | 0400;  // O_CREAT O_TRUNC O_EXCL O_NOCTTY
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    const FileRecord& f = g.view.file(r.file_index);
+    const char* path = g.view.string(f.path);
+    int fd = int(sys::open(path, int(r.open_flags) & ~kStripFlags));
+    if (fd < 0) die_errno(path, fd);
+    sys::KernelStat st;
+    check(sys::fstat(fd, &st), path);
+    if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
+    if (fd != r.fd) {
+      check(sys::dup3(fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0), path);
+      sys::close(fd);
+    } else if (!(r.fd_flags & 1)) {
+      sys::fcntl(fd, 2 /* F_SETFD */, 0);
+    }
+    if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
+  }
+}
+
+void apply_kernel_state() {
+  const ProcessRecord& p = *g.process;
+  const ThreadRecord& t = *g.thread;
+  for (uint32_t i = 0; i < p.sigaction_count; ++i) {
+    const SigactionRecord& s = g.view.sigaction(p.first_sigaction + i);
+    sys::KernelSigaction act{s.handler, s.flags, s.restorer, s.mask};
+    check(sys::rt_sigaction(int(s.signo), &act, nullptr), "restoring a signal handler");
+  }
+  // struct prctl_mm_map (linux/prctl.h): brk where the program left it,
+  // argv/envp/auxv where /proc/PID/cmdline and friends should find them.
+  struct {
+    MmLayout mm;
+    uint64_t auxv;
+    uint32_t auxv_size;
+    uint32_t exe_fd;
+  } mm_map = {p.mm, reinterpret_cast<uint64_t>(g.view.blob(p.auxv)), uint32_t(p.auxv.size), uint32_t(-1)};
+  static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
+  check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
+  sys::umask(int(p.umask));
+  char comm[sizeof(p.comm)];
+  for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
+  comm[sizeof(comm) - 1] = 0;  // the name ps shows; at most 15 bytes
+  if (comm[0]) sys::prctl(15 /* PR_SET_NAME */, long(comm), 0, 0, 0);
+  check(sys::chdir(g.view.string(p.cwd)), g.view.string(p.cwd));
+
+  long tid = sys::set_tid_address(t.tid_address);
+  // glibc caches the tid in struct pthread, at the very address it gave
+  // set_tid_address: the new process has a new tid.
+  if (t.tid_address) *reinterpret_cast<volatile uint32_t*>(t.tid_address) = uint32_t(tid);
+  if (t.robust_list) check(sys::set_robust_list(t.robust_list, t.robust_list_len), "set_robust_list");
+  if (t.rseq_addr) check(sys::rseq(t.rseq_addr, t.rseq_len, 0, t.rseq_sig), "registering rseq");
+  check(sys::arch_prctl(sys::kArchSetFs, t.regs[kFsBase]), "setting fs base");
+  if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting gs base");
+}
+
+void replay_output() {
+  for (uint32_t i = 0; i < g.process->output_count; ++i) {
+    const OutputRecord& o = g.view.output(g.process->first_output + i);
+    const uint8_t* data = g.view.blob(o.data);
+    uint64_t left = o.data.size;
+    while (left > 0) {
+      long n = sys::write(int(o.fd), data, left);
+      if (n == -4) continue;  // EINTR
+      if (n <= 0) break;      // a closed stdout loses the replay, as it would the output
+      data += n;
+      left -= uint64_t(n);
+    }
+  }
+}
+
+[[noreturn]] void jump_into_program() {
+  const ThreadRecord& t = *g.thread;
+  auto* frame = reinterpret_cast<restorer::RtSigframe*>(g_frame);
+  uint8_t* xsave = g_frame + ((sizeof(restorer::RtSigframe) + 63) & ~size_t{63});
+  const uint8_t* saved = g.view.blob(t.xsave);
+  for (uint64_t i = 0; i < t.xsave.size; ++i) xsave[i] = saved[i];
+  auto* sw = reinterpret_cast<restorer::FpxSwBytes*>(xsave + restorer::kFpxSwBytesOffset);
+  sw->magic1 = restorer::kFpXstateMagic1;
+  sw->extended_size = uint32_t(t.xsave.size) + 4;
+  sw->xfeatures = g.view.header().xcr0;
+  sw->xstate_size = uint32_t(t.xsave.size);
+  *reinterpret_cast<uint32_t*>(xsave + t.xsave.size) = restorer::kFpXstateMagic2;
+
+  restorer::UContext& uc = frame->uc;
+  uc.uc_flags = restorer::kUcFpXstate | restorer::kUcSigcontextSs | restorer::kUcStrictRestoreSs;
+  uc.uc_link = 0;
+  uc.uc_stack = {t.altstack_sp, int32_t(t.altstack_flags), 0, t.altstack_size};
+  uc.uc_sigmask = t.sigmask;
+  restorer::SigContext& sc = uc.uc_mcontext;
+  const uint64_t* r = t.regs;
+  sc.r8 = r[kR8], sc.r9 = r[kR9], sc.r10 = r[kR10], sc.r11 = r[kR11];
+  sc.r12 = r[kR12], sc.r13 = r[kR13], sc.r14 = r[kR14], sc.r15 = r[kR15];
+  sc.rdi = r[kRdi], sc.rsi = r[kRsi], sc.rbp = r[kRbp], sc.rbx = r[kRbx];
+  sc.rdx = r[kRdx], sc.rax = r[kRax], sc.rcx = r[kRcx], sc.rsp = r[kRsp];
+  sc.rip = r[kRip], sc.eflags = r[kEflags];
+  sc.cs = uint16_t(r[kCs]), sc.ss = uint16_t(r[kSs]), sc.gs = 0, sc.fs = 0;
+  sc.fpstate = reinterpret_cast<uint64_t>(xsave);
+  sigreturn_to(&frame->uc);
+}
+
+void continue_on_own_stack(void*) {
+  park_special_mappings();
+  clear_address_space();
+  map_snapshot();
+  reopen_fds();
+  apply_kernel_state();
+  replay_output();
+  jump_into_program();
+}
+
+[[noreturn]] void usage() {
+  static const char text[] = "usage: restore [--verify] NAME   (maps NAME.info + NAME.pages and resumes the program)\n";
+  sys::write(2, text, sizeof(text) - 1);
+  sys::exit_group(2);
+}
+
+}  // namespace
+
+extern "C" void restore_main(uint64_t* initial_sp) {
+  // No signal may run a program handler on our state before the jump; the
+  // frame's mask replaces this one at rt_sigreturn.
+  uint64_t all = ~0ull;
+  sys::rt_sigprocmask(sys::kSigSetmask, &all, nullptr);
+
+  int argc = int(initial_sp[0]);
+  char** argv = reinterpret_cast<char**>(initial_sp + 1);
+  char** envp = argv + argc + 1;
+  char** p = envp;
+  while (*p) ++p;
+  uint64_t* auxv = reinterpret_cast<uint64_t*>(p + 1);
+
+  const char* name = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    if (equal(argv[i], "--verify")) {
+      g.verify = true;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      usage();
+    } else if (name) {
+      usage();
+    } else {
+      name = argv[i];
+    }
+  }
+  if (!name || !*name) usage();
+  if (length(name) > 4000) die(name, "snapshot name too long");
+  concat(g_info_path, name, ".info");
+  concat(g_pages_path, name, ".pages");
+
+  read_info();
+  check_cpu();
+  open_files();
+  if (g.verify) verify_contents();
+  check_vdso(auxv);
+  check_program_writes();
+  run_on_stack(g_stack + sizeof(g_stack), continue_on_own_stack, nullptr);
+}

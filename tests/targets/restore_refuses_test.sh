@@ -1,0 +1,85 @@
+#!/bin/bash
+# restore refuses what it cannot vouch for, before anything of the program
+# runs: a missing snapshot, a corrupted or truncated NAME.info, a missing
+# NAME.pages, a changed program file. Each must exit non-zero with exactly
+# one line on stderr starting "restore: ", and no output of the program
+# (PROG must print before its checkpoint, so replayed output would show).
+#
+# usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS...
+set -euo pipefail
+if [[ $# -lt 4 ]]; then
+  echo "usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS..." >&2
+  exit 2
+fi
+ptracer=$(realpath "$1")
+restore=$(realpath "$2")
+mkdir -p "$3"
+workdir=$(realpath "$3")
+prog=$(realpath "$4")
+shift 4
+args=("$@")
+cd "$workdir"
+rm -f ./*.info ./*.pages ./*.out ./*.err prog-copy
+
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+record() {  # record NAME PROG: a snapshot of PROG ARGS to break
+  local name=$1 program=$2 status=0
+  timeout -k 5 120 "$ptracer" -o "$workdir/$name" "$program" "${args[@]}" \
+      </dev/null >"$name.rec.out" 2>"$name.rec.err" || status=$?
+  if [[ $status != 0 || ! -f $name.info || ! -f $name.pages ]]; then
+    echo "FAIL: recording $program failed (exit $status): $(tail -n 3 "$name.rec.err")"
+    exit 1
+  fi
+}
+
+# expect_refused WHAT NAME: restore NAME must be refused cleanly.
+expect_refused() {
+  local what=$1 name=$2 status=0
+  timeout -k 5 60 "$restore" "$workdir/$name" </dev/null >"$name.out" 2>"$name.err" || status=$?
+  local lines
+  lines=$(wc -l <"$name.err")
+  echo "$what: exit $status; stderr: $(head -c 300 "$name.err" | tr '\n' '|')"
+  [[ $status != 0 ]] || fail "$what: restore exited 0"
+  [[ $status != 124 ]] || fail "$what: restore timed out"
+  (( status < 128 )) || fail "$what: restore killed by signal $((status - 128))"
+  [[ ! -s $name.out ]] || fail "$what: the program's output appeared on stdout"
+  [[ $lines == 1 ]] || fail "$what: $lines lines on stderr, not 1"
+  head -n 1 "$name.err" | grep -q '^restore: ' || fail "$what: stderr does not start with 'restore: '"
+}
+
+expect_refused "nonexistent snapshot" does-not-exist
+
+record good "$prog"
+good_size=$(stat -c %s good.info)
+
+cp good.info flipped.info; cp good.pages flipped.pages
+offset=$((good_size / 2))
+byte=$(od -An -tu1 -j "$offset" -N1 flipped.info | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 0x5a)))" |
+    dd of=flipped.info bs=1 seek="$offset" conv=notrunc status=none
+cmp -s good.info flipped.info && fail "could not flip a byte"
+expect_refused "one byte flipped in the middle of NAME.info" flipped
+
+cp good.pages truncated.pages
+head -c $((good_size / 2)) good.info >truncated.info
+expect_refused "NAME.info truncated to half" truncated
+
+cp good.info nopages.info
+expect_refused "NAME.pages missing" nopages
+
+# A changed program: record a copy, then append a byte to it.
+cp "$prog" prog-copy
+record changed "$workdir/prog-copy"
+printf '\0' >>prog-copy
+expect_refused "program file changed after recording" changed
+
+# The good snapshot is still fine (the refusals above were not flukes).
+status=0
+timeout -k 5 60 "$restore" "$workdir/good" </dev/null >good.out 2>good.err || status=$?
+echo "untouched snapshot: exit $status"
+[[ $status == 0 && -s good.out ]] || fail "the untouched snapshot does not restore"
+
+[[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
+exit $failed

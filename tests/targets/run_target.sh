@@ -1,0 +1,145 @@
+#!/bin/bash
+# Records a program, restores it three times and compares each restored
+# run with a cold run: stdout, stderr and exit status must be identical.
+#
+# usage: run_target.sh [OPTIONS] PTRACER RESTORE WORKDIR PROG ARGS...
+#   --ptracer-arg ARG   pass ARG to ptracer before -o (repeatable), e.g.
+#                       --ptracer-arg --at --ptracer-arg sched_yield
+#   --expect-exit N     the cold run must exit with N (default 0): a target
+#                       that fails cold would otherwise "pass" by failing
+#                       the same way restored
+#   --expect-trigger RE ptracer's stderr must match the extended regex RE
+#                       (e.g. the checkpoint marker's syscall name)
+#   --timeout SECONDS   per run (default 120)
+#
+# Steps: 1. cold run of PROG ARGS; 2. `PTRACER -o WORKDIR/snap PROG ARGS`,
+# which must exit 0 and leave WORKDIR/snap.info and snap.pages, mode 0600;
+# 3. three times `RESTORE WORKDIR/snap`. Every run has stdin from /dev/null
+# and WORKDIR as its working directory. Prints one line per step; on a
+# mismatch shows the diff. Exit status 0 when everything matched.
+set -euo pipefail
+
+ptracer_args=()
+expect_exit=0
+expect_trigger=
+timeout_s=120
+while [[ $# -gt 0 && $1 == --* ]]; do
+  case $1 in
+    --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
+    --expect-exit) expect_exit=$2; shift 2 ;;
+    --expect-trigger) expect_trigger=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "run_target.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [[ $# -lt 4 ]]; then
+  echo "usage: run_target.sh [OPTIONS] PTRACER RESTORE WORKDIR PROG ARGS..." >&2
+  exit 2
+fi
+ptracer=$(realpath "$1")
+restore=$(realpath "$2")
+workdir=$3
+shift 3
+prog=$1
+# An explicit path is made absolute (runs happen in WORKDIR); a bare name
+# is left to PATH lookup.
+[[ $prog == */* ]] && prog=$(realpath "$prog")
+shift
+args=("$@")
+
+mkdir -p "$workdir"
+workdir=$(realpath "$workdir")
+cd "$workdir"
+rm -f snap.info snap.pages cold.* record.* restore[0-9].*
+
+failed=0
+fail() {
+  echo "FAIL: $*"
+  failed=1
+}
+
+# run NAME CMD...: runs CMD with a timeout, output to NAME.out/NAME.err,
+# status to NAME.status (124 = timed out, 128+N = killed by signal N).
+run() {
+  local name=$1
+  shift
+  local status=0
+  timeout -k 5 "$timeout_s" "$@" <"/dev/null" >"$name.out" 2>"$name.err" || status=$?
+  echo "$status" >"$name.status"
+  return 0
+}
+
+describe_status() {
+  case $1 in
+    124) echo "timed out after ${timeout_s}s" ;;
+    *) if (( $1 > 128 )); then echo "killed by signal $(( $1 - 128 ))"; else echo "exit $1"; fi ;;
+  esac
+}
+
+show_file() {  # show_file LABEL FILE: the first lines of a file, indented
+  echo "  --- $1 ($(wc -c <"$2") bytes):"
+  head -c 4000 "$2" | head -n 30 | sed 's/^/  | /'
+}
+
+# 1. Cold run.
+run cold "$prog" "${args[@]}"
+cold_status=$(<cold.status)
+echo "cold: $(describe_status "$cold_status"), stdout $(wc -c <cold.out) bytes, stderr $(wc -c <cold.err) bytes"
+if [[ $cold_status != "$expect_exit" ]]; then
+  fail "cold run: expected exit $expect_exit, got $(describe_status "$cold_status")"
+  show_file "cold stdout" cold.out
+  show_file "cold stderr" cold.err
+  exit 1
+fi
+
+# 2. Record.
+run record "$ptracer" "${ptracer_args[@]}" -o "$workdir/snap" "$prog" "${args[@]}"
+record_status=$(<record.status)
+echo "record: $(describe_status "$record_status"): $(tail -n 1 record.err)"
+if [[ $record_status != 0 ]]; then
+  fail "ptracer: $(describe_status "$record_status")"
+  show_file "ptracer stderr" record.err
+  exit 1
+fi
+for f in snap.info snap.pages; do
+  if [[ ! -f $f ]]; then
+    fail "ptracer exited 0 but wrote no $f"
+    exit 1
+  fi
+  mode=$(stat -c %a "$f")
+  [[ $mode == 600 ]] || fail "$f has mode $mode, not 600"
+done
+if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" record.err; then
+  fail "ptracer's stderr does not match /$expect_trigger/ (snapshot taken elsewhere?)"
+  show_file "ptracer stderr" record.err
+fi
+
+# 3. Restore three times.
+for i in 1 2 3; do
+  run "restore$i" "$restore" "$workdir/snap"
+  status=$(<"restore$i.status")
+  problems=()
+  cmp -s cold.out "restore$i.out" || problems+=("stdout differs")
+  cmp -s cold.err "restore$i.err" || problems+=("stderr differs")
+  [[ $status == "$cold_status" ]] ||
+    problems+=("$(describe_status "$status") instead of $(describe_status "$cold_status")")
+  if [[ ${#problems[@]} -eq 0 ]]; then
+    echo "restore $i: ok ($(describe_status "$status"), output identical)"
+    continue
+  fi
+  fail "restore $i: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')"
+  for stream in out err; do
+    if ! cmp -s "cold.$stream" "restore$i.$stream"; then
+      echo "  --- diff cold.$stream restore$i.$stream:"
+      diff -u --label "cold std$stream" --label "restore $i std$stream" \
+          "cold.$stream" "restore$i.$stream" | head -n 40 | sed 's/^/  | /' || true
+    fi
+  done
+done
+
+if [[ $failed != 0 ]]; then
+  echo "RESULT: FAIL ($workdir)"
+  exit 1
+fi
+echo "RESULT: ok"

@@ -1,0 +1,40 @@
+/* Shared by the integration targets (tests/targets/NAME.c): how a target
+ * reports what it checked.
+ *
+ * A target prints what it set up before snappy_checkpoint() and what it
+ * checked after it. run_target.sh compares a cold run's stdout, stderr and
+ * exit status with those of three restored instances byte for byte, and the
+ * cold run's status with the expected one, so everything printed must be
+ * deterministic: no addresses, pids, tids, times, only facts.
+ */
+#ifndef SNAPPY_TARGET_CHECK_H
+#define SNAPPY_TARGET_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "snappy_checkpoint.h"
+
+static int target_failures;
+
+/* Prints "WHAT: true|false"; a false counts as a failure. */
+static inline void check(const char *what, int ok) {
+  printf("%s: %s\n", what, ok ? "true" : "false");
+  if (!ok) target_failures++;
+}
+
+/* Prints a setup line and writes it out now, before the checkpoint, so that
+ * it is part of the output the restorer replays. */
+static inline void setup_done(const char *what) {
+  printf("setup: %s\n", what);
+  fflush(stdout);
+}
+
+/* The exit status of a target that checks things: 0 when all held. */
+static inline int finish(void) {
+  printf("%s\n", target_failures ? "FAILED" : "PASSED");
+  fflush(stdout);
+  return target_failures ? 1 : 0;
+}
+
+#endif /* SNAPPY_TARGET_CHECK_H */
