@@ -14,6 +14,7 @@
 #include <linux/membarrier.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -136,6 +137,11 @@ std::vector<SyscallRule> make_rules() {
                            0x541bull /* FIONREAD */, 0x540full /* TIOCGPGRP */}) {
     r.push_back(allow(SYS_ioctl, {eq32(1, request)}));
   }
+  // FIOCLEX/FIONCLEX set the close-on-exec flag: python3 opens its script
+  // and sets it this way. The flag is part of /proc/PID/fdinfo/N "flags:"
+  // (O_CLOEXEC), read at capture, so no model is needed.
+  r.push_back(allow(SYS_ioctl, {eq32(1, FIOCLEX)}));
+  r.push_back(allow(SYS_ioctl, {eq32(1, FIONCLEX)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFD)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFL)}));
   // Reading limits is free; setting one (prlimit64 with a new limit,
@@ -167,7 +173,8 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_dup3, H::kDup, true));
   r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD)}));
   r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD_CLOEXEC)}));
-  r.push_back(model(SYS_fcntl, H::kFcntlSetfd, false, {eq32(1, F_SETFD)}));
+  // Close-on-exec is read from /proc/PID/fdinfo at capture.
+  r.push_back(allow(SYS_fcntl, {eq32(1, F_SETFD)}));
   r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
   r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
   r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));

@@ -38,7 +38,6 @@ enum class ModelHandler : uint8_t {
                   // regular file or directory, else it triggers)
   kClose,         // close: fd table
   kDup,           // dup/dup2/dup3/fcntl(F_DUPFD*): fd table
-  kFcntlSetfd,    // fcntl(F_SETFD): close-on-exec flag
   kRtSigaction,   // rt_sigaction with a new action: handler table
   kSigaltstack,   // sigaltstack with a new stack
   kSetTidAddress, // set_tid_address

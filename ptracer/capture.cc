@@ -187,7 +187,10 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     FdRecord r{};
     r.fd = fd;
     r.open_flags = flags;
-    r.fd_flags = it->second.close_on_exec ? FD_CLOEXEC : 0;
+    // fdinfo's flags carry O_CLOEXEC whichever call set it (open, fcntl,
+    // ioctl(FIOCLEX)).
+    r.fd_flags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+    r.open_flags = flags & ~O_CLOEXEC;
     r.file_index = files.intern(it->second.path);
     r.offset = pos;
     s.fds.push_back(r);
@@ -212,7 +215,7 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
 
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);
-  p.flags = request.no_vdso ? kProcessNoVdso : 0;
+  p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
   p.first_thread = 0;
   p.thread_count = 1;
   s.threads.push_back(capture_thread(tracee, model, request.kind, s));

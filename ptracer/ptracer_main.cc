@@ -69,21 +69,22 @@ int main(int argc, char** argv) {
   snappy::RecordOptions options;
   std::string at;
   bool no_replay = false;
-  std::vector<std::string> command;
   app.add_option("-o,--output", options.output, "snapshot NAME (writes NAME.info and NAME.pages)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "log every modelled system call");
   app.add_option("--at", at, "take the snapshot at SYSCALL (libseccomp name), optionally only when ARG0=VALUE");
   app.add_flag("--no-vdso", options.no_vdso, "hide the vDSO from the program (the snapshot then restores on any kernel)");
   app.add_flag("--no-replay", no_replay, "do not replay the program's output on restore");
-  app.add_option("command", command, "[elf_loader] PROG ARGS...")->required();
+  // Everything from the first non-option on is the command, options of
+  // PROG included (python3 -c ...).
   app.prefix_command();
+  app.footer("Usage: ptracer [OPTIONS] [elf_loader] PROG ARGS...");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  command.insert(command.end(), app.remaining().begin(), app.remaining().end());
+  std::vector<std::string> command = app.remaining();
   options.replay_output = !no_replay;
 
   try {

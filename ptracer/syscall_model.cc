@@ -71,11 +71,6 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return open_entry(tracee, call);
     case ModelHandler::kDup:
       return dup_entry(call);
-    case ModelHandler::kFcntlSetfd: {
-      auto it = files.find(static_cast<int>(call.args[0]));
-      if (it != files.end()) it->second.close_on_exec = call.args[2] & FD_CLOEXEC;
-      return Decision::kContinue;
-    }
     case ModelHandler::kRtSigaction: {
       std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
       std::memcpy(&pending_->action, bytes.data(), sizeof(KernelSigaction));
@@ -168,13 +163,13 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       mappings.protect(c.args[0], page_round_up(c.args[1]), static_cast<int>(c.args[2]));
       break;
     case ModelHandler::kMremap:
-      mappings.remap(c.args[0], page_round_up(c.args[1]), page_round_up(c.args[2]), rax);
+      mappings.remap(c.args[0], page_round_up(c.args[1]), page_round_up(c.args[2]), rax,
+                     c.args[3] & MREMAP_DONTUNMAP);
       note_window(rax, rax + page_round_up(c.args[2]));
       break;
     case ModelHandler::kOpen: {
       int fd = static_cast<int>(rax);
-      int flags = static_cast<int>(c.nr == SYS_openat ? c.args[2] : c.args[1]);
-      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), bool(flags & O_CLOEXEC)};
+      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd)))};
       break;
     }
     case ModelHandler::kClose:
@@ -182,10 +177,6 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       break;
     case ModelHandler::kDup: {
       OpenFile copy = files.at(static_cast<int>(c.args[0]));
-      bool cloexec = false;
-      if (c.nr == SYS_dup3) cloexec = c.args[2] & O_CLOEXEC;
-      if (c.nr == SYS_fcntl) cloexec = c.args[1] == F_DUPFD_CLOEXEC;
-      copy.close_on_exec = cloexec;
       files[static_cast<int>(rax)] = copy;
       break;
     }

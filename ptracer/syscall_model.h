@@ -23,8 +23,8 @@
 namespace snappy {
 
 struct OpenFile {
-  std::string path;      // absolute, from /proc/PID/fd at open time
-  bool close_on_exec = false;
+  std::string path;  // absolute, from /proc/PID/fd at open time
+                     // (flags, offset and close-on-exec come from fdinfo)
 };
 
 struct KernelSigaction {

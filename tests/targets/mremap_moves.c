@@ -19,6 +19,7 @@ static void fill(unsigned char *p, size_t n, int seed) {
 }
 
 int main(void) {
+  static_stdout_buffer();
   const int rw = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
   /* grow: 2 pages -> 16; a read-only third page behind them (its own VMA)
    * makes the kernel move it */

@@ -16,6 +16,7 @@ static void fill(unsigned char *p, size_t n, unsigned char seed) {
 }
 
 int main(void) {
+  static_stdout_buffer();
   const int rw = PROT_READ | PROT_WRITE;
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 

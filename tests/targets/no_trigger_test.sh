@@ -16,7 +16,7 @@ workdir=$(realpath "$2")
 expect=$3
 shift 3
 cd "$workdir"
-rm -rf snap.* ./*.tmp* 2>/dev/null || true
+rm -f snap.* out err
 
 failed=0
 status=0
@@ -29,7 +29,10 @@ if ! grep -Eiq "(exit|status|code)[^0-9]*\b$expect\b" err; then
   echo "FAIL: stderr does not mention exit status $expect"
   failed=1
 fi
-leftovers=$(ls -A "$workdir" | grep -v -x -e out -e err || true)
+leftovers=
+for f in "$workdir"/* "$workdir"/.[!.]*; do
+  [[ -e $f && ${f##*/} != out && ${f##*/} != err ]] && leftovers+=" ${f##*/}"
+done
 if [[ -n $leftovers ]]; then
   echo "FAIL: files left behind: $leftovers"
   failed=1

@@ -13,7 +13,8 @@ fi
 here=$(dirname "$(realpath "$0")")
 python=/usr/bin/python3
 
-export PYTHONPATH=$(realpath "$here/../../examples/python")
+PYTHONPATH=$(realpath "$here/../../examples/python")
+export PYTHONPATH
 export OPENBLAS_NUM_THREADS=1      # else OpenBLAS starts threads at import
 export PYTHONDONTWRITEBYTECODE=1   # else Python writes .pyc files
 unset PYTHONHOME PYTHONSTARTUP PYTHONSAFEPATH

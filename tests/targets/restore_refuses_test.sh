@@ -57,7 +57,7 @@ good_size=$(stat -c %s good.info)
 cp good.info flipped.info; cp good.pages flipped.pages
 offset=$((good_size / 2))
 byte=$(od -An -tu1 -j "$offset" -N1 flipped.info | tr -d ' ')
-printf "$(printf '\\%03o' $((byte ^ 0x5a)))" |
+printf '%b' "\\0$(printf '%03o' $((byte ^ 0x5a)))" |
     dd of=flipped.info bs=1 seek="$offset" conv=notrunc status=none
 cmp -s good.info flipped.info && fail "could not flip a byte"
 expect_refused "one byte flipped in the middle of NAME.info" flipped

@@ -128,7 +128,8 @@ for i in 1 2 3; do
     echo "restore $i: ok ($(describe_status "$status"), output identical)"
     continue
   fi
-  fail "restore $i: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')"
+  joined=$(printf '%s; ' "${problems[@]}")
+  fail "restore $i: ${joined%; }"
   for stream in out err; do
     if ! cmp -s "cold.$stream" "restore$i.$stream"; then
       echo "  --- diff cold.$stream restore$i.$stream:"

@@ -44,15 +44,15 @@ int main(void) {
   int agree = 1;
   for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
     int64_t a = ns(ids[i]), k = sys_ns(ids[i]), b = ns(ids[i]);
-    agree &= a > 0 && k >= a && b >= k && b - a < 100 * ms;
+    agree &= a > 0 && k >= a && b >= k && b - a < 500 * ms;
   }
   check("vDSO clocks agree with clock_gettime syscalls", agree);
   int64_t ca = ns(CLOCK_MONOTONIC_COARSE), fa = ns(CLOCK_MONOTONIC);
-  check("coarse monotonic within 100 ms", abs64(fa - ca) < 100 * ms);
+  check("coarse monotonic within 500 ms", abs64(fa - ca) < 500 * ms);
   struct timeval tv;
   gettimeofday(&tv, NULL);
   int64_t tod = (int64_t)tv.tv_sec * s + tv.tv_usec * 1000;
-  check("gettimeofday agrees with realtime", abs64(tod - ns(CLOCK_REALTIME)) < 100 * ms);
+  check("gettimeofday agrees with realtime", abs64(tod - ns(CLOCK_REALTIME)) < 500 * ms);
   time_t t = time(NULL);
   check("time() agrees with the syscall", abs64((int64_t)t - (int64_t)syscall(SYS_time, NULL)) <= 1);
   int64_t before = ns(CLOCK_MONOTONIC), rbefore = ns(CLOCK_REALTIME);

@@ -81,10 +81,11 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_allow(rule_for(SYS_lseek, {7, 10, SEEK_SET})));
 
   EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {3, F_DUPFD_CLOEXEC, 10}), ModelHandler::kDup));
-  EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {3, F_SETFD, FD_CLOEXEC}), ModelHandler::kFcntlSetfd));
+  EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_SETFD, FD_CLOEXEC})));
   EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_GETFD})));
   EXPECT_EQ(rule_for(SYS_fcntl, {3, F_SETFL, O_NONBLOCK}), nullptr);
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {1, 0x5401, 0})));
+  EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {3, 0x5451 /* FIOCLEX */, 0})));
   EXPECT_EQ(rule_for(SYS_ioctl, {1, 0x5414 /* TIOCSWINSZ */, 0}), nullptr);
   EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {0, RLIMIT_STACK, 0, 0x1000})));
   EXPECT_EQ(rule_for(SYS_prlimit64, {0, RLIMIT_STACK, 0x1000, 0}), nullptr);
