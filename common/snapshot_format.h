@@ -215,7 +215,8 @@ enum FileFlags : uint32_t {
   kFileContentHashed = 1,  // content_hash is valid
 };
 
-// A file the snapshot depends on (mapped or open), as it was recorded.
+// A file the snapshot depends on (mapped or open), as it was recorded. For a
+// directory (S_ISDIR(mode): an open fd) only dev and ino identify it.
 struct FileRecord {
   BlobRef path;
   uint64_t dev, ino, size;
@@ -228,12 +229,17 @@ static_assert(sizeof(FileRecord) == 64, "FileRecord layout");
 
 struct FdRecord {
   int32_t fd;
-  uint32_t open_flags;  // O_* as from fcntl(F_GETFL)
+  uint32_t open_flags;  // O_* as from fcntl(F_GETFL), without O_CLOEXEC
   uint32_t fd_flags;    // FD_CLOEXEC
   uint32_t file_index;
   uint64_t offset;      // file position
+  // fds with the same description share one open file description (dup):
+  // one offset, one set of status flags. Records are sorted so the first
+  // of each description comes first.
+  uint32_t description;
+  uint32_t reserved0;
 };
-static_assert(sizeof(FdRecord) == 24, "FdRecord layout");
+static_assert(sizeof(FdRecord) == 32, "FdRecord layout");
 
 // struct kernel_sigaction as passed to rt_sigaction.
 struct SigactionRecord {

@@ -193,6 +193,7 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.open_flags = flags & ~O_CLOEXEC;
     r.file_index = files.intern(it->second.path);
     r.offset = pos;
+    r.description = it->second.description;
     s.fds.push_back(r);
   }
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;

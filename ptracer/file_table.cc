@@ -72,7 +72,7 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   FdCloser closer{fd};
   struct stat st;
   if (::fstat(fd, &st) != 0) fail_errno(path, "cannot stat");
-  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) fail(path, "not a regular file or directory");
   if (expect_dev != 0 && expect_dev != static_cast<uint64_t>(st.st_dev))
     fail(path, "device differs from the mapped file's: the file was replaced");
   if (expect_ino != 0 && expect_ino != static_cast<uint64_t>(st.st_ino))
@@ -82,6 +82,15 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   rec.dev = st.st_dev;
   rec.ino = st.st_ino;
   rec.mode = st.st_mode;
+  rec.path = snapshot_.add_string(path);
+  if (S_ISDIR(st.st_mode)) {
+    // An open directory (fd only: directories cannot be mapped). Its size
+    // and mtime change with every entry added, so only its identity counts.
+    auto index = static_cast<uint32_t>(snapshot_.files.size());
+    snapshot_.files.push_back(rec);
+    index_.emplace(path, index);
+    return index;
+  }
   rec.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
                  static_cast<uint64_t>(st.st_mtim.tv_nsec);
   uint64_t hashed = 0;
@@ -90,7 +99,6 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   if (hashed != static_cast<uint64_t>(st.st_size)) fail(path, "file changed size while it was hashed");
   rec.size = hashed;
   rec.flags = format::kFileContentHashed;
-  rec.path = snapshot_.add_string(path);
 
   auto index = static_cast<uint32_t>(snapshot_.files.size());
   snapshot_.files.push_back(rec);

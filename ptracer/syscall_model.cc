@@ -169,7 +169,7 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       break;
     case ModelHandler::kOpen: {
       int fd = static_cast<int>(rax);
-      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd)))};
+      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
       break;
     }
     case ModelHandler::kClose:

@@ -25,6 +25,7 @@ namespace snappy {
 struct OpenFile {
   std::string path;  // absolute, from /proc/PID/fd at open time
                      // (flags, offset and close-on-exec come from fdinfo)
+  uint32_t description = 0;  // the same for fds that dup() made from one open
 };
 
 struct KernelSigaction {
@@ -90,6 +91,7 @@ class SyscallModel {
   };
   std::optional<Pending> pending_;
   std::string trigger_reason_;
+  uint32_t next_description_ = 1;
 };
 
 }  // namespace snappy

@@ -188,7 +188,9 @@ void open_files() {
     sys::KernelStat st;
     check(sys::fstat(fd, &st), path);
     uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-    if (st.st_dev != f.dev || st.st_ino != f.ino || uint64_t(st.st_size) != f.size || mtime != f.mtime_ns) {
+    bool directory = (f.mode & 0170000) == 0040000;
+    if (st.st_dev != f.dev || st.st_ino != f.ino ||
+        (!directory && (uint64_t(st.st_size) != f.size || mtime != f.mtime_ns))) {
       die(path, "file changed since the snapshot was recorded");
     }
     g_file_fds[i] = fd;
@@ -294,6 +296,32 @@ void clear_address_space() {
   check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
 }
 
+// /proc/PID/cmdline and environ read the argument area with FOLL_ANON
+// (fs/proc/base.c, get_mm_cmdline), which refuses file-backed memory: the
+// mapping that holds argv and envp (the stack) must be anonymous.
+bool holds_arguments(const MappingRecord& m) {
+  const MmLayout& mm = g.process->mm;
+  return (m.start < mm.arg_end && m.end > mm.arg_start) || (m.start < mm.env_end && m.end > mm.env_start);
+}
+
+// Anonymous memory with the stored pages read into it (costs a copy of the
+// written pages: a stack holds a few).
+void map_by_copy(const MappingRecord& m) {
+  check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
+                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping the stack");
+  for (uint32_t r = 0; r < m.run_count; ++r) {
+    const PageRunRecord& run = g.view.run(m.first_run + r);
+    uint64_t done = 0;
+    while (done < run.size) {
+      long n = sys::pread(g.pages_fd, reinterpret_cast<void*>(run.start + done), run.size - done, long(run.pages_offset + done));
+      if (n == -4) continue;  // EINTR
+      if (n <= 0) die(g_pages_path, "short read of stack pages", &run.start);
+      done += uint64_t(n);
+    }
+  }
+  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), "mapping the stack");
+}
+
 void map_snapshot() {
   for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
@@ -310,7 +338,11 @@ void map_snapshot() {
         break;
       }
       case kBasePages:
-        check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, m.pages_offset), g_pages_path);
+        if (holds_arguments(m)) {
+          map_by_copy(m);
+        } else {
+          check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, m.pages_offset), g_pages_path);
+        }
         continue;  // its runs are part of this one mapping
       case kBaseVvar:
       case kBaseVdso:
@@ -335,13 +367,24 @@ void reopen_fds() {
     const FdRecord& r = g.view.fd(g.process->first_fd + i);
     const FileRecord& f = g.view.file(r.file_index);
     const char* path = g.view.string(f.path);
+    int cloexec = (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0;
+    // A dup of an fd placed earlier shares its open file description.
+    const FdRecord* first = nullptr;
+    for (uint32_t j = 0; j < i && !first; ++j) {
+      const FdRecord& e = g.view.fd(g.process->first_fd + j);
+      if (e.description == r.description) first = &e;
+    }
+    if (first) {
+      check(sys::dup3(first->fd, r.fd, cloexec), path);
+      continue;
+    }
     int fd = int(sys::open(path, int(r.open_flags) & ~kStripFlags));
     if (fd < 0) die_errno(path, fd);
     sys::KernelStat st;
     check(sys::fstat(fd, &st), path);
     if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
     if (fd != r.fd) {
-      check(sys::dup3(fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0), path);
+      check(sys::dup3(fd, r.fd, cloexec), path);
       sys::close(fd);
     } else if (!(r.fd_flags & 1)) {
       sys::fcntl(fd, 2 /* F_SETFD */, 0);

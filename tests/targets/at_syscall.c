@@ -2,6 +2,7 @@
  * not by the checkpoint marker. The restored instance resumes by executing
  * sched_yield for real and goes on.
  * snappy-test: record=--at,sched_yield
+ * snappy-test: trigger=sched_yield \(the --at point\)
  */
 #include <sched.h>
 #include <stdint.h>

@@ -23,4 +23,5 @@ if [[ ! -x $python ]] || ! "$python" -c 'import numpy' 2>/dev/null; then
   echo "skipped: $python with numpy not available"
   exit 77
 fi
-exec "$here/run_target.sh" "$1" "$2" "$3" "$python" "$here/python_numpy.py"
+exec "$here/run_target.sh" --expect-trigger "checkpoint marker" \
+    "$1" "$2" "$3" "$python" "$here/python_numpy.py"

@@ -96,8 +96,19 @@ TEST_F(FileTableTest, RefusesMissingAndNonRegularFiles) {
     EXPECT_NE(std::string(e.what()).find(dir_ + "/missing: "), std::string::npos) << e.what();
   }
   EXPECT_THROW(files.intern("/dev/null"), std::runtime_error);
-  EXPECT_THROW(files.intern(dir_), std::runtime_error);
   EXPECT_TRUE(snapshot_.files.empty());
+}
+
+TEST_F(FileTableTest, DirectoriesAreKnownByIdentityOnly) {
+  FileTable files(snapshot_);
+  uint32_t i = files.intern(dir_);
+  struct stat st;
+  ASSERT_EQ(stat(dir_.c_str(), &st), 0);
+  const format::FileRecord& f = snapshot_.files.at(i);
+  EXPECT_EQ(f.dev, static_cast<uint64_t>(st.st_dev));
+  EXPECT_EQ(f.ino, static_cast<uint64_t>(st.st_ino));
+  EXPECT_TRUE(S_ISDIR(f.mode));
+  EXPECT_EQ(f.flags & format::kFileContentHashed, 0u);
 }
 
 }  // namespace
