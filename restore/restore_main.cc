@@ -70,11 +70,13 @@ size_t length(const char* s) {
   int n = 0;
   if (value) {
     hex[n++] = ' ';
+    hex[n++] = '(';
     hex[n++] = '0';
     hex[n++] = 'x';
     int digits = 1;
     while (digits < 16 && (*value >> (4 * digits))) ++digits;
     for (int i = digits - 1; i >= 0; --i) hex[n++] = "0123456789abcdef"[(*value >> (4 * i)) & 15];
+    hex[n++] = ')';
   }
   sys::IoVec iov[] = {{"restore: ", 9}, {what, length(what)}, {": ", 2},
                       {why, length(why)}, {hex, size_t(n)}, {"\n", 1}};
@@ -94,8 +96,11 @@ size_t length(const char* s) {
     case 24: why = "Too many open files"; break;
     case 1: why = "Operation not permitted"; break;
   }
-  uint64_t code = uint64_t(-err);
-  die(what, why, &code);
+  if (why[0] == 's') {  // no text for this errno: show its number
+    uint64_t code = uint64_t(-err);
+    die(what, why, &code);
+  }
+  die(what, why);
 }
 
 // ---- small helpers ---------------------------------------------------------

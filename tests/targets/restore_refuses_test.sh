@@ -34,9 +34,10 @@ record() {  # record NAME PROG: a snapshot of PROG ARGS to break
   fi
 }
 
-# expect_refused WHAT NAME: restore NAME must be refused cleanly.
+# expect_refused WHAT NAME REASON: restore NAME must be refused cleanly,
+# with REASON (a grep -E pattern) in its one line.
 expect_refused() {
-  local what=$1 name=$2 status=0
+  local what=$1 name=$2 reason=$3 status=0
   timeout -k 5 60 "$restore" "$workdir/$name" </dev/null >"$name.out" 2>"$name.err" || status=$?
   local lines
   lines=$(wc -l <"$name.err")
@@ -47,9 +48,11 @@ expect_refused() {
   [[ ! -s $name.out ]] || fail "$what: the program's output appeared on stdout"
   [[ $lines == 1 ]] || fail "$what: $lines lines on stderr, not 1"
   head -n 1 "$name.err" | grep -q '^restore: ' || fail "$what: stderr does not start with 'restore: '"
+  grep -qE -- "$reason" "$name.err" || fail "$what: the message does not say '$reason'"
+  [[ $status == 1 ]] || fail "$what: exit $status, not 1"
 }
 
-expect_refused "nonexistent snapshot" does-not-exist
+expect_refused "nonexistent snapshot" does-not-exist "does-not-exist.info: No such file or directory"
 
 record good "$prog"
 good_size=$(stat -c %s good.info)
@@ -60,20 +63,38 @@ byte=$(od -An -tu1 -j "$offset" -N1 flipped.info | tr -d ' ')
 printf '%b' "\\0$(printf '%03o' $((byte ^ 0x5a)))" |
     dd of=flipped.info bs=1 seek="$offset" conv=notrunc status=none
 cmp -s good.info flipped.info && fail "could not flip a byte"
-expect_refused "one byte flipped in the middle of NAME.info" flipped
+expect_refused "one byte flipped in the middle of NAME.info" flipped "checksum mismatch"
 
 cp good.pages truncated.pages
 head -c $((good_size / 2)) good.info >truncated.info
-expect_refused "NAME.info truncated to half" truncated
+expect_refused "NAME.info truncated to half" truncated "truncated"
 
 cp good.info nopages.info
-expect_refused "NAME.pages missing" nopages
+expect_refused "NAME.pages missing" nopages "nopages.pages: No such file or directory"
 
 # A changed program: record a copy, then append a byte to it.
 cp "$prog" prog-copy
 record changed "$workdir/prog-copy"
 printf '\0' >>prog-copy
-expect_refused "program file changed after recording" changed
+expect_refused "program file changed after recording" changed "prog-copy: file changed since the snapshot was recorded"
+
+# Fields past the checksums: info_patch rewrites one and fixes the sums.
+if [[ -n ${INFO_PATCH:-} ]]; then
+  for change in vdso xcr0 live; do
+    cp good.info "$change.info"; cp good.pages "$change.pages"
+    "$INFO_PATCH" "$change.info" "$change" || fail "info_patch $change failed"
+  done
+  expect_refused "a vDSO from another kernel" vdso "vDSO differs from the recording kernel"
+  expect_refused "another CPU's XSAVE features" xcr0 "other XSAVE features"
+  expect_refused "a snapshot of a live process" live "live process"
+else
+  fail "INFO_PATCH is not set: the field-level refusals were not tested"
+fi
+
+cp good.info usage.info
+status=0
+"$restore" >usage.out 2>usage.err || status=$?
+[[ $status == 2 ]] && grep -q '^usage: restore' usage.err || fail "restore without arguments: exit $status, $(head -c 200 usage.err)"
 
 # The good snapshot is still fine (the refusals above were not flukes).
 status=0
