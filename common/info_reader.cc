@@ -67,6 +67,19 @@ bool InfoView::open(const void* data, uint64_t size, uint64_t pages_size,
     if (!check_process(process(i), error)) return false;
   }
   if (count(kProcesses) == 0) return fail(error, "snapshot holds no process");
+  return check_all_runs(error);
+}
+
+bool InfoView::check_all_runs(InfoError* error) const {
+  // Every run, whether or not a mapping claims it: `restore --verify` and
+  // snapinfo walk them all.
+  for (uint32_t i = 0; i < count(kPageRuns); ++i) {
+    const PageRunRecord& r = run(i);
+    if (!page_aligned(r.start) || !page_aligned(r.size) || !page_aligned(r.pages_offset) || r.size == 0) {
+      return fail(error, "page run not page-aligned at", r.start);
+    }
+    if (!fits(r.pages_offset, r.size, pages_size_)) return fail(error, "page run points outside the pages file at", r.start);
+  }
   return true;
 }
 
@@ -127,6 +140,11 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
   if (!check_blob(p.argv) || !check_blob(p.envp) || !check_blob(p.auxv) || p.auxv.size % 16 != 0) {
     return fail(error, "process blob outside the blob section", p.pid);
   }
+  // argv and envp are NUL-terminated strings back to back (or empty).
+  if ((p.argv.size && blob(p.argv)[p.argv.size - 1] != 0) || (p.envp.size && blob(p.envp)[p.envp.size - 1] != 0)) {
+    return fail(error, "argv or environment not NUL-terminated for process", p.pid);
+  }
+  if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
   return check_mappings(p, error);
 }
@@ -149,7 +167,9 @@ bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {
       case kBaseVdso:
         break;
       case kBaseFile:
-        if (m.file_index >= count(kFiles) || !page_aligned(m.file_offset)) return fail(error, "bad file for mapping at", m.start);
+        if (m.file_index >= count(kFiles) || !page_aligned(m.file_offset) || (file(m.file_index).mode & 0170000) != 0100000) {
+          return fail(error, "bad file for mapping at", m.start);
+        }
         break;
       case kBasePages:
         if (!page_aligned(m.pages_offset) || !fits(m.pages_offset, size, pages_size_)) {

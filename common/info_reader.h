@@ -74,6 +74,7 @@ class InfoView {
   bool check_sections(InfoError* error) const;
   bool check_process(const format::ProcessRecord& p, InfoError* error) const;
   bool check_mappings(const format::ProcessRecord& p, InfoError* error) const;
+  bool check_all_runs(InfoError* error) const;
   bool check_blob(const format::BlobRef& ref) const;
   bool check_string(const format::BlobRef& ref) const;
 

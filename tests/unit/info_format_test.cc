@@ -667,6 +667,11 @@ const FieldCase kFieldCases[] = {
     {"AuxvOddSize", [](Snapshot& s) { s.processes[0].auxv.size -= 8; }, "process blob outside the blob section"},
     {"EmptyArgvAndEnvp", [](Snapshot& s) { s.processes[0].argv.size = 0; s.processes[0].envp.size = 0; }, nullptr},
     {"TriggerThreadOutOfRange", [](Snapshot& s) { s.processes[0].trigger.thread = 1; }, "trigger thread out of range"},
+    {"ArgvWithoutNul", [](Snapshot& s) { s.processes[0].argv.size -= 1; }, "argv or environment not NUL-terminated"},
+    {"EnvpWithoutNul", [](Snapshot& s) { s.processes[0].envp.size -= 1; }, "argv or environment not NUL-terminated"},
+    {"UnknownTriggerKind", [](Snapshot& s) { s.processes[0].trigger.kind = 7; }, "unknown trigger kind"},
+    {"MappingOfADirectory", [](Snapshot& s) { s.files[s.mappings[kLibcText].file_index].mode = 040755; }, "bad file for mapping"},
+    {"RunOfNoMapping", [](Snapshot& s) { s.runs.push_back({0x1000, 0x1000, ~uint64_t{0xfff}, 0}); }, "page run points outside the pages file"},
     {"NoFdsHandlersOrOutput", [](Snapshot& s) {
        s.processes[0].fd_count = s.processes[0].sigaction_count = s.processes[0].output_count = 0;
      }, nullptr},
