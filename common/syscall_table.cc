@@ -161,13 +161,13 @@ std::vector<SyscallRule> make_rules() {
 
   // --- Modelled. -------------------------------------------------------
   r.push_back(model(SYS_mmap, H::kMmap, true));
-  r.push_back(model(SYS_munmap, H::kMunmap, false));
-  r.push_back(model(SYS_mprotect, H::kMprotect, false));
+  r.push_back(model(SYS_munmap, H::kMunmap, true));
+  r.push_back(model(SYS_mprotect, H::kMprotect, true));
   r.push_back(model(SYS_mremap, H::kMremap, true));
-  r.push_back(model(SYS_brk, H::kBrk, false, {ne64(0, 0)}));
+  r.push_back(model(SYS_brk, H::kBrk, true, {ne64(0, 0)}));
   r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, 0, kOpenWriteMask}}));
   r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, 0, kOpenWriteMask}}));
-  r.push_back(model(SYS_close, H::kClose, true));
+  r.push_back(model(SYS_close, H::kClose, false));
   r.push_back(model(SYS_dup, H::kDup, true));
   r.push_back(model(SYS_dup2, H::kDup, true));
   r.push_back(model(SYS_dup3, H::kDup, true));

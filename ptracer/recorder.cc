@@ -167,10 +167,8 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
   if (options_.verbose) std::fprintf(stderr, "ptracer: %s\n", describe_call(tracee, call).c_str());
   switch (d) {
     case Decision::kContinue:
-      resume(PTRACE_CONT);
-      return false;
-    case Decision::kContinueToExit:
-      resume(PTRACE_SYSCALL);
+      // PTRACE_SYSCALL from a seccomp stop stops next at the syscall's exit.
+      resume(rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
       return false;
     case Decision::kTrigger:
       take_snapshot(tracee, call, format::kTriggerSyscall, model_.trigger_reason());

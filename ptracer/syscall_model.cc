@@ -45,17 +45,21 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
         return Decision::kTrigger;
       }
       if (!anonymous) pending_->path = read_link(proc_path(tracee.tid(), "fd/" + std::to_string(static_cast<int>(call.args[4]))));
-      return Decision::kContinueToExit;
+      return Decision::kContinue;
     }
     case ModelHandler::kMunmap:
     case ModelHandler::kMprotect:
     case ModelHandler::kMremap:
+      return Decision::kContinue;
     case ModelHandler::kClose:
-      if (handler == ModelHandler::kClose && static_cast<int>(call.args[0]) <= 2) {
+      if (static_cast<int>(call.args[0]) <= 2) {
         trigger_reason_ = "closes a standard stream";
         return Decision::kTrigger;
       }
-      return Decision::kContinueToExit;
+      // close(2) frees the fd even when it reports an error (except EBADF,
+      // when there was none): no need to see the result.
+      files.erase(static_cast<int>(call.args[0]));
+      return Decision::kContinue;
     case ModelHandler::kBrk: {
       // brk must fail while recording (DESIGN.md): brk(0) returns the
       // current break unchanged, which glibc and musl read as failure, and
@@ -65,7 +69,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       user_regs_struct regs = tracee.registers();
       regs.rdi = 0;
       tracee.set_registers(regs);
-      return Decision::kContinueToExit;
+      return Decision::kContinue;
     }
     case ModelHandler::kOpen:
       return open_entry(tracee, call);
@@ -74,7 +78,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kRtSigaction: {
       std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
       std::memcpy(&pending_->action, bytes.data(), sizeof(KernelSigaction));
-      return Decision::kContinueToExit;
+      return Decision::kContinue;
     }
     case ModelHandler::kSigaltstack: {
       // stack_t: void *ss_sp; int ss_flags; size_t ss_size;
@@ -82,13 +86,13 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       std::memcpy(&pending_->stack.sp, bytes.data(), 8);
       std::memcpy(&pending_->stack.flags, bytes.data() + 8, 4);
       std::memcpy(&pending_->stack.size, bytes.data() + 16, 8);
-      return Decision::kContinueToExit;
+      return Decision::kContinue;
     }
     case ModelHandler::kSetTidAddress:
       tid_address = call.args[0];
       return Decision::kContinue;
     case ModelHandler::kWriteOutput:
-      return Decision::kContinueToExit;
+      return Decision::kContinue;
     case ModelHandler::kAccess: {
       int path_arg = call.nr == SYS_access ? 0 : 1;
       if (tracee.read_string(call.ptr(path_arg)) == kCheckpointPath) return Decision::kMarker;
@@ -113,7 +117,7 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
     trigger_reason_ = "opens " + path + ", not a regular file or directory";
     return Decision::kTrigger;
   }
-  return Decision::kContinueToExit;
+  return Decision::kContinue;
 }
 
 Decision SyscallModel::dup_entry(const SyscallArgs& call) {
@@ -126,7 +130,7 @@ Decision SyscallModel::dup_entry(const SyscallArgs& call) {
     trigger_reason_ = "replaces a standard stream";
     return Decision::kTrigger;
   }
-  return Decision::kContinueToExit;
+  return Decision::kContinue;
 }
 
 void SyscallModel::on_exit(const Tracee& tracee) {
@@ -172,9 +176,6 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
       break;
     }
-    case ModelHandler::kClose:
-      files.erase(static_cast<int>(c.args[0]));
-      break;
     case ModelHandler::kDup: {
       OpenFile copy = files.at(static_cast<int>(c.args[0]));
       files[static_cast<int>(rax)] = copy;

@@ -37,12 +37,12 @@ struct AltStack {
   uint32_t flags = 2;  // SS_DISABLE until the program installs one
 };
 
-// What the tracer does after an entry handler ran.
+// What the tracer does after an entry handler ran. Whether it also stops at
+// the syscall's exit (and calls on_exit) is the table's needs_exit.
 enum class Decision {
-  kContinue,          // let the syscall run, no exit stop
-  kContinueToExit,    // let it run and call on_exit with the result
-  kTrigger,           // take the snapshot here: the syscall is outside the model
-  kMarker,            // the checkpoint marker: snapshot, resume as if it succeeded
+  kContinue,  // let the syscall run
+  kTrigger,   // take the snapshot here: the syscall is outside the model
+  kMarker,    // the checkpoint marker: snapshot, resume as if it succeeded
 };
 
 // The path whose access(2) marks the snapshot point (examples/). Nothing
