@@ -145,9 +145,13 @@ struct ProcessRecord {
   uint32_t umask;
   uint32_t reserved0;
   char comm[16];           // /proc/PID/comm (PR_SET_NAME), NUL-padded
+  // Code restore borrows to unmap itself (common/exit_gadgets.h); 0 when
+  // the program has none, and restore then stays mapped in its window.
+  uint64_t syscall_gadget;
+  uint64_t sigreturn_gadget;
   Trigger trigger;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 64,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 64,
               "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.

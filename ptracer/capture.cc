@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/exit_gadgets.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
 #include "ptracer/memory_capture.h"
@@ -199,6 +200,27 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
 }
 
+// The two code sequences restore borrows to leave nothing of itself behind
+// (common/exit_gadgets.h), from mappings that exist in every restored
+// instance: the vDSO (unless hidden) and the program's executable files.
+void find_exit_gadgets(const Tracee& tracee, const std::vector<ProcMapsEntry>& mappings, bool no_vdso,
+                       ProcessRecord& p) {
+  for (const ProcMapsEntry& e : mappings) {
+    if (!e.executable || !e.readable) continue;
+    if (!(e.is_file() || (e.path == "[vdso]" && !no_vdso))) continue;
+    std::vector<uint8_t> code = tracee.read_memory(RemotePtr(e.start), e.end - e.start);
+    for (size_t i = 0; i < code.size(); ++i) {
+      size_t left = code.size() - i;
+      if (!p.syscall_gadget && code[i] == 0x0f && is_syscall_ret_gadget(&code[i], left)) p.syscall_gadget = e.start + i;
+      if (!p.sigreturn_gadget && (code[i] == 0xb8 || code[i] == 0x48) && is_sigreturn_gadget(&code[i], left)) {
+        p.sigreturn_gadget = e.start + i;
+      }
+      if (p.syscall_gadget && p.sigreturn_gadget) return;
+    }
+  }
+  p.syscall_gadget = p.sigreturn_gadget = 0;  // one without the other is no use
+}
+
 }  // namespace
 
 CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, const CaptureRequest& request) {
@@ -258,8 +280,10 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
 
   capture_fds(pid, model, p, s, files);
 
+  std::vector<ProcMapsEntry> mappings = program_mappings(pid, model);
+  find_exit_gadgets(tracee, mappings, request.no_vdso, p);
   AtomicFile pages(request.output + ".pages");
-  MemoryCaptureStats stats = capture_memory(pid, program_mappings(pid, model), p, s, files, pages);
+  MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
   s.processes.push_back(p);
 
   std::vector<uint8_t> info_bytes = serialize_info(s, stats.pages_size);

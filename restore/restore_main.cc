@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/checksum.h"
+#include "common/exit_gadgets.h"
 #include "common/info_reader.h"
 #include "common/raw_syscall.h"
 #include "common/snapshot_format.h"
@@ -448,33 +449,54 @@ void replay_output() {
   }
 }
 
-[[noreturn]] void jump_into_program() {
-  const ThreadRecord& t = *g.thread;
-  auto* frame = reinterpret_cast<restorer::RtSigframe*>(g_frame);
-  uint8_t* xsave = g_frame + ((sizeof(restorer::RtSigframe) + 63) & ~size_t{63});
-  const uint8_t* saved = g.view.blob(t.xsave);
-  for (uint64_t i = 0; i < t.xsave.size; ++i) xsave[i] = saved[i];
-  auto* sw = reinterpret_cast<restorer::FpxSwBytes*>(xsave + restorer::kFpxSwBytesOffset);
-  sw->magic1 = restorer::kFpXstateMagic1;
-  sw->extended_size = uint32_t(t.xsave.size) + 4;
-  sw->xfeatures = g.view.header().xcr0;
-  sw->xstate_size = uint32_t(t.xsave.size);
-  *reinterpret_cast<uint32_t*>(xsave + t.xsave.size) = restorer::kFpXstateMagic2;
+// The program's code at `address` (inside one of its mappings with
+// `prot`), if the snapshot says it has `size` bytes there.
+const uint8_t* program_code(uint64_t address, uint64_t* available) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (address < m.start || address >= m.end) continue;
+    bool mapped = m.base == kBaseFile || (m.base == kBaseVdso && !(g.process->flags & kProcessNoVdso));
+    if (!mapped || (m.prot & (sys::kProtRead | sys::kProtExec)) != (sys::kProtRead | sys::kProtExec)) return nullptr;
+    *available = m.end - address;
+    return reinterpret_cast<const uint8_t*>(address);
+  }
+  return nullptr;
+}
 
-  restorer::UContext& uc = frame->uc;
-  uc.uc_flags = restorer::kUcFpXstate | restorer::kUcSigcontextSs | restorer::kUcStrictRestoreSs;
-  uc.uc_link = 0;
-  uc.uc_stack = {t.altstack_sp, int32_t(t.altstack_flags), 0, t.altstack_size};
-  uc.uc_sigmask = t.sigmask;
-  restorer::SigContext& sc = uc.uc_mcontext;
-  const uint64_t* r = t.regs;
-  sc.r8 = r[kR8], sc.r9 = r[kR9], sc.r10 = r[kR10], sc.r11 = r[kR11];
-  sc.r12 = r[kR12], sc.r13 = r[kR13], sc.r14 = r[kR14], sc.r15 = r[kR15];
-  sc.rdi = r[kRdi], sc.rsi = r[kRsi], sc.rbp = r[kRbp], sc.rbx = r[kRbx];
-  sc.rdx = r[kRdx], sc.rax = r[kRax], sc.rcx = r[kRcx], sc.rsp = r[kRsp];
-  sc.rip = r[kRip], sc.eflags = r[kEflags];
-  sc.cs = uint16_t(r[kCs]), sc.ss = uint16_t(r[kSs]), sc.gs = 0, sc.fs = 0;
-  sc.fpstate = reinterpret_cast<uint64_t>(xsave);
+// Where the program's signal frame goes so that restore can unmap itself
+// first: below the program's stack pointer and its red zone, as the kernel
+// places a signal frame. 0 if the program offers no gadgets or no room.
+uint64_t program_frame_address() {
+  const ProcessRecord& p = *g.process;
+  uint64_t n1 = 0, n2 = 0;
+  const uint8_t* g1 = p.syscall_gadget ? program_code(p.syscall_gadget, &n1) : nullptr;
+  const uint8_t* g2 = p.sigreturn_gadget ? program_code(p.sigreturn_gadget, &n2) : nullptr;
+  if (!g1 || !g2) return 0;
+  // The bytes, read now that the program is mapped: the files were checked
+  // for identity, and this confirms the code itself.
+  if (!is_syscall_ret_gadget(g1, n1 < kGadgetCheckBytes ? n1 : kGadgetCheckBytes) ||
+      !is_sigreturn_gadget(g2, n2 < kGadgetCheckBytes ? n2 : kGadgetCheckBytes)) {
+    return 0;
+  }
+  uint64_t size = restorer::frame_size(g.thread->xsave.size);
+  uint64_t rsp = g.thread->regs[kRsp];
+  if (rsp < size + 128 + 64) return 0;
+  uint64_t frame = (rsp - 128 - size) & ~uint64_t{63};
+  return writable_at(frame, rsp - frame) ? frame : 0;
+}
+
+[[noreturn]] void jump_into_program() {
+  const uint8_t* xsave = g.view.blob(g.thread->xsave);
+  uint64_t xcr0 = g.view.header().xcr0;
+  if (uint64_t at = program_frame_address()) {
+    // Two steps, neither from inside the window: the gadget unmaps it and
+    // returns into the sigreturn gadget, which loads the program's frame.
+    restorer::build_thread_frame(reinterpret_cast<uint8_t*>(at), *g.thread, xsave, xcr0, g.process->sigreturn_gadget);
+    restorer::RtSigframe* exit = restorer::build_exit_frame(g_frame, *g.thread, g.process->syscall_gadget, at);
+    sigreturn_to(&exit->uc);
+  }
+  // No gadgets: resume directly; restore's window stays mapped.
+  restorer::RtSigframe* frame = restorer::build_thread_frame(g_frame, *g.thread, xsave, xcr0, 0);
   sigreturn_to(&frame->uc);
 }
 

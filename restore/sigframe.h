@@ -60,3 +60,28 @@ struct FpxSwBytes {
 static_assert(sizeof(FpxSwBytes) == 48, "_fpx_sw_bytes");
 
 }  // namespace snappy::restorer
+
+namespace snappy::format {
+struct ThreadRecord;
+}
+
+namespace snappy::restorer {
+
+// Bytes a frame takes from its 64-byte-aligned start, with its XSAVE area
+// (and the magic2 word after it).
+uint64_t frame_size(uint64_t xsave_size);
+
+// Writes at `at` (64-byte aligned) the frame that resumes thread `t` with
+// all its registers, XSAVE state (`xsave`, from the snapshot), signal mask
+// and alternate stack. `pretcode` fills the return-address slot.
+RtSigframe* build_thread_frame(uint8_t* at, const format::ThreadRecord& t, const uint8_t* xsave,
+                               uint64_t xcr0, uint64_t pretcode);
+
+// Writes at `at` the frame of restore's last step: it resumes at
+// `syscall_gadget` with munmap(window start, window size) in the argument
+// registers, every signal blocked, and rsp at `next_frame`, whose
+// pretcode is the sigreturn gadget (common/exit_gadgets.h).
+RtSigframe* build_exit_frame(uint8_t* at, const format::ThreadRecord& t, uint64_t syscall_gadget,
+                             uint64_t next_frame);
+
+}  // namespace snappy::restorer

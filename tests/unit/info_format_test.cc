@@ -269,7 +269,7 @@ TEST(InfoFormatLayout, HeaderIs224BytesAndRecordSizesMatchTheTable) {
   EXPECT_EQ(sizeof(Header), 224u);
   EXPECT_EQ(offsetof(Header, header_checksum), 216u);
   EXPECT_EQ(offsetof(Header, sections), 72u);
-  const uint32_t expected[kSectionCount] = {320, 312, 80, 32, 64, 32, 40, 24, 1};
+  const uint32_t expected[kSectionCount] = {336, 312, 80, 32, 64, 32, 40, 24, 1};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
       sizeof(SigactionRecord), sizeof(OutputRecord), 1};
