@@ -18,7 +18,7 @@ namespace {
 AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
   temp_path_ = final_path_ + ".tmp." + std::to_string(getpid());
   fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw_errno(temp_path_);
+  if (fd_ < 0) throw_errno("cannot create " + final_path_);
   // O_CREAT's mode is masked by umask; make 0600 certain for an old file.
   if (fchmod(fd_, 0600) != 0) throw_errno(temp_path_);
 }

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -85,6 +87,11 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   std::vector<std::string> command = app.remaining();
+  if (!command.empty() && command[0] == "--") command.erase(command.begin());
+  if (!command.empty() && command[0].size() > 1 && command[0][0] == '-') {
+    std::fprintf(stderr, "ptracer: unknown option %s (see ptracer --help)\n", command[0].c_str());
+    return 2;
+  }
   options.replay_output = !no_replay;
 
   try {
@@ -104,7 +111,14 @@ int main(int argc, char** argv) {
     }
   }
   if (command.empty()) {
-    std::fprintf(stderr, "ptracer: no program given\n");
+    std::fprintf(stderr, "ptracer: no program given (usage: ptracer [OPTIONS] [elf_loader] PROG ARGS...)\n");
+    return 2;
+  }
+  // Fail before running anything if the snapshot cannot be written there.
+  std::string dir = options.output.find('/') == std::string::npos ? "." : options.output.substr(0, options.output.rfind('/'));
+  if (dir.empty()) dir = "/";
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    std::fprintf(stderr, "ptracer: %s: cannot write the snapshot there: %s\n", options.output.c_str(), std::strerror(errno));
     return 2;
   }
   std::string prog = resolve_program(command[0]);
