@@ -17,6 +17,7 @@
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
 #include "ptracer/memory_capture.h"
+#include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 
 namespace snappy {
@@ -25,23 +26,11 @@ using namespace format;
 
 namespace {
 
-std::string proc_path(pid_t pid, const std::string& rest) {
-  return "/proc/" + std::to_string(pid) + "/" + rest;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CaptureError("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string read_link(const std::string& path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
-  if (n < 0) throw CaptureError("cannot read link " + path);
-  return std::string(buf, static_cast<size_t>(n));
+// A link that must exist (cwd).
+std::string read_existing_link(const std::string& path) {
+  std::string target = read_link(path);
+  if (target.empty()) throw CaptureError("cannot read link " + path);
+  return target;
 }
 
 // The mm fields of /proc/PID/stat (proc(5): fields 26-28 and 45-51,
@@ -252,7 +241,7 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   p.exe = s.add_string(request.argv.at(0));
   p.argv = add_strings(s, request.argv);
   p.envp = add_strings(s, request.envp);
-  p.cwd = s.add_string(read_link(proc_path(pid, "cwd")));
+  p.cwd = s.add_string(read_existing_link(proc_path(pid, "cwd")));
   std::string auxv = read_text(proc_path(pid, "auxv"));
   p.auxv = s.add_blob(auxv.data(), auxv.size());
   utsname uts;

@@ -9,20 +9,11 @@
 #include <cstring>
 
 #include "common/snapshot_format.h"
+#include "ptracer/proc_files.h"
 
 namespace snappy {
 
 namespace {
-
-std::string read_link(const std::string& path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
-  return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
-}
-
-std::string proc_path(pid_t pid, const std::string& rest) {
-  return "/proc/" + std::to_string(pid) + "/" + rest;
-}
 
 uint64_t page_round_up(uint64_t v) { return (v + 4095) & ~uint64_t{4095}; }
 
