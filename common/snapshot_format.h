@@ -217,6 +217,7 @@ static_assert(sizeof(PageRunRecord) == 32, "PageRunRecord layout");
 
 enum FileFlags : uint32_t {
   kFileContentHashed = 1,  // content_hash is valid
+  kFileMayChange = 2,      // ptracer --may-change: only dev and ino are checked
 };
 
 // A file the snapshot depends on (mapped or open), as it was recorded. For a

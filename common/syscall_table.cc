@@ -54,11 +54,14 @@ SyscallRule model(int nr, ModelHandler h, bool needs_exit,
   return {nr, SyscallAction::kModel, h, needs_exit, std::move(when)};
 }
 
-// open/openat are modelled only when they cannot create, truncate or write:
-// O_ACCMODE must be O_RDONLY (3 is the "no access, ioctl only" mode and is
-// excluded too), no O_CREAT, O_TRUNC or O_TMPFILE. O_TMPFILE is the kernel's
-// __O_TMPFILE bit plus O_DIRECTORY, and O_DIRECTORY alone is fine, so the
-// mask takes the bit only (glibc's __O_TMPFILE includes O_DIRECTORY).
+// open/openat are modelled only when they cannot create or truncate: no
+// O_CREAT, O_TRUNC or O_TMPFILE; the access mode may be O_RDONLY, O_WRONLY or
+// O_RDWR (3, "no access, ioctl only", triggers). Opening an existing file
+// for writing changes nothing until the first write, and writes to fds
+// above 2 trigger. O_TMPFILE is the kernel's __O_TMPFILE bit plus
+// O_DIRECTORY, and O_DIRECTORY alone is fine, so the mask takes the bit only
+// (glibc's __O_TMPFILE includes O_DIRECTORY). One rule per access mode:
+// libseccomp allows one comparison per argument in a rule.
 constexpr uint64_t kTmpfileBit = 020000000;
 constexpr uint64_t kOpenWriteMask = O_ACCMODE | O_CREAT | O_TRUNC | kTmpfileBit;
 static_assert((O_TMPFILE & ~kTmpfileBit) == O_DIRECTORY);
@@ -165,8 +168,10 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_mprotect, H::kMprotect, true));
   r.push_back(model(SYS_mremap, H::kMremap, true));
   r.push_back(model(SYS_brk, H::kBrk, true, {ne64(0, 0)}));
-  r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, 0, kOpenWriteMask}}));
-  r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, 0, kOpenWriteMask}}));
+  for (uint64_t mode : {O_RDONLY, O_WRONLY, O_RDWR}) {
+    r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, mode, kOpenWriteMask}}));
+    r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, mode, kOpenWriteMask}}));
+  }
   r.push_back(model(SYS_close, H::kClose, false));
   r.push_back(model(SYS_dup, H::kDup, true));
   r.push_back(model(SYS_dup2, H::kDup, true));

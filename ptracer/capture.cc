@@ -223,7 +223,7 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
                                                 .count());
   s.xcr0 = read_xcr0();
   s.xsave_size = read_xsave_size();
-  FileTable files(s);
+  FileTable files(s, request.may_change);
 
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);

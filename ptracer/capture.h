@@ -21,6 +21,7 @@ struct CaptureRequest {
   format::TriggerKind kind;
   bool no_vdso = false;
   bool replay_output = true;
+  std::vector<std::string> may_change;  // FileTable's policy
 };
 
 struct CaptureResult {

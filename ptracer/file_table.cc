@@ -83,9 +83,11 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   rec.ino = st.st_ino;
   rec.mode = st.st_mode;
   rec.path = snapshot_.add_string(path);
-  if (S_ISDIR(st.st_mode)) {
-    // An open directory (fd only: directories cannot be mapped). Its size
-    // and mtime change with every entry added, so only its identity counts.
+  if (S_ISDIR(st.st_mode) || may_change(path)) {
+    if (!S_ISDIR(st.st_mode)) rec.flags = format::kFileMayChange;
+    // An open directory (fd only: directories cannot be mapped): its size
+    // and mtime change with every entry added. A file the user said may
+    // change (a log opened for append): likewise only its identity counts.
     auto index = static_cast<uint32_t>(snapshot_.files.size());
     snapshot_.files.push_back(rec);
     index_.emplace(path, index);
@@ -104,6 +106,13 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   snapshot_.files.push_back(rec);
   index_.emplace(path, index);
   return index;
+}
+
+bool FileTable::may_change(const std::string& path) const {
+  for (const std::string& p : may_change_) {
+    if (path == p || (!p.empty() && p.back() == '/' && path.rfind(p, 0) == 0)) return true;
+  }
+  return false;
 }
 
 }  // namespace snappy

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/snapshot_writer.h"
 
@@ -13,7 +14,10 @@ namespace snappy {
 
 class FileTable {
  public:
-  explicit FileTable(Snapshot& snapshot) : snapshot_(snapshot) {}
+  // `may_change`: paths (exact, or a directory prefix ending in '/') whose
+  // content, size and mtime restore will not check (ptracer --may-change).
+  explicit FileTable(Snapshot& snapshot, std::vector<std::string> may_change = {})
+      : snapshot_(snapshot), may_change_(std::move(may_change)) {}
   // The index in snapshot.files of `path`, adding it (stat + content hash)
   // the first time. `expect_dev`/`expect_ino` (when non-zero) must match
   // the file found at `path`, else std::runtime_error: the file changed
@@ -21,7 +25,10 @@ class FileTable {
   uint32_t intern(const std::string& path, uint64_t expect_dev = 0, uint64_t expect_ino = 0);
 
  private:
+  bool may_change(const std::string& path) const;
+
   Snapshot& snapshot_;
+  std::vector<std::string> may_change_;
   std::map<std::string, uint32_t> index_;
 };
 

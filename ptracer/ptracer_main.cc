@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
   app.add_option("--at", at, "take the snapshot at SYSCALL (libseccomp name), optionally only when ARG0=VALUE");
   app.add_flag("--no-vdso", options.no_vdso, "hide the vDSO from the program (the snapshot then restores on any kernel)");
   app.add_flag("--no-replay", no_replay, "do not replay the program's output on restore");
+  app.add_option("--may-change", options.may_change,
+                 "a file (or directory/ prefix) that may change after recording, e.g. a log opened for "
+                 "append: restore then checks only that it is the same file (device and inode); repeatable")
+      ->allow_extra_args(false);
   // Everything from the first non-option on is the command, options of
   // PROG included (python3 -c ...).
   app.prefix_command();

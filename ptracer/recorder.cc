@@ -189,6 +189,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   request.kind = kind;
   request.no_vdso = options_.no_vdso;
   request.replay_output = options_.replay_output;
+  request.may_change = options_.may_change;
   CaptureResult result;
   try {
     result = capture_snapshot(tracee, model_, request);

@@ -21,6 +21,7 @@ struct RecordOptions {
   bool no_vdso = false;
   bool replay_output = true;
   bool verbose = false;
+  std::vector<std::string> may_change;  // --may-change PATH
 };
 
 // Thrown when recording cannot produce a snapshot; `exit_code` is what

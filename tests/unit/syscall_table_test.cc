@@ -51,12 +51,16 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_CLOEXEC}), ModelHandler::kOpen));
   EXPECT_TRUE(is_model(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_DIRECTORY}), ModelHandler::kOpen));
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_WRONLY | O_CREAT}), nullptr);
-  EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDWR}), nullptr);
+  EXPECT_TRUE(is_model(rule_for(SYS_openat, {cwd, 0, O_RDWR}), ModelHandler::kOpen));
+  EXPECT_TRUE(is_model(rule_for(SYS_openat, {cwd, 0, O_WRONLY | O_APPEND}), ModelHandler::kOpen));
+  EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_ACCMODE}), nullptr);
+  EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDWR | O_TRUNC}), nullptr);
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_CREAT}), nullptr);
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_TRUNC}), nullptr);
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_TMPFILE | O_RDWR}), nullptr);
   EXPECT_TRUE(is_model(rule_for(SYS_open, {0, O_RDONLY}), ModelHandler::kOpen));
-  EXPECT_EQ(rule_for(SYS_open, {0, O_WRONLY}), nullptr);
+  EXPECT_TRUE(is_model(rule_for(SYS_open, {0, O_WRONLY}), ModelHandler::kOpen));
+  EXPECT_EQ(rule_for(SYS_open, {0, O_WRONLY | O_CREAT}), nullptr);
   EXPECT_EQ(rule_for(SYS_creat, {0, 0644}), nullptr);
 
   EXPECT_TRUE(is_allow(rule_for(SYS_brk, {0})));
