@@ -92,13 +92,14 @@ struct Header {
   uint64_t xcr0;             // XSAVE feature mask of the recording CPU
   uint32_t xsave_size;       // CPUID.(EAX=0DH,ECX=0):EBX on that CPU
   uint32_t reserved0;
+  uint32_t cpu_features[8];  // common/cpu_features.h: restore needs all of them
   uint64_t body_checksum;
   SectionRef sections[kSectionCount];
   uint64_t header_checksum;  // covers every byte before this field
 };
-static_assert(sizeof(Header) == 224, "Header layout");
-static_assert(offsetof(Header, sections) == 72, "Header layout");
-static_assert(offsetof(Header, header_checksum) == 216, "Header layout");
+static_assert(sizeof(Header) == 256, "Header layout");
+static_assert(offsetof(Header, sections) == 104, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 248, "Header layout");
 
 enum ProcessFlags : uint32_t {
   kProcessNoVdso = 1,  // recorded with --no-vdso: the program never used it

@@ -46,6 +46,7 @@ std::vector<uint8_t> serialize_info(const Snapshot& s, uint64_t pages_size) {
   header.created_unix_ns = s.created_unix_ns;
   header.xcr0 = s.xcr0;
   header.xsave_size = s.xsave_size;
+  std::memcpy(header.cpu_features, s.cpu_features, sizeof(header.cpu_features));
 
   std::vector<uint8_t> out(sizeof(Header));
   place(out, header, kProcesses, s.processes);

@@ -15,6 +15,7 @@ struct Snapshot {
   uint64_t created_unix_ns = 0;
   uint64_t xcr0 = 0;
   uint32_t xsave_size = 0;
+  uint32_t cpu_features[8] = {};
   std::vector<format::ProcessRecord> processes;
   std::vector<format::ThreadRecord> threads;
   std::vector<format::MappingRecord> mappings;

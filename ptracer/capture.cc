@@ -1,6 +1,5 @@
 #include "ptracer/capture.h"
 
-#include <cpuid.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/cpu_features.h"
 #include "common/exit_gadgets.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
@@ -89,20 +89,6 @@ std::vector<int> open_fds(pid_t pid) {
   }
   closedir(dir);
   return fds;
-}
-
-// XCR0 and the XSAVE area size decide whether a saved FPU state can be
-// loaded on a CPU: restore compares both.
-uint64_t read_xcr0() {
-  uint32_t lo, hi;
-  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-  return (uint64_t(hi) << 32) | lo;
-}
-
-uint32_t read_xsave_size() {
-  unsigned a, b, c, d;
-  __cpuid_count(0xd, 0, a, b, c, d);
-  return b;
 }
 
 BlobRef add_strings(Snapshot& s, const std::vector<std::string>& strings) {
@@ -223,6 +209,7 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
                                                 .count());
   s.xcr0 = read_xcr0();
   s.xsave_size = read_xsave_size();
+  read_cpu_features(s.cpu_features);
   FileTable files(s, request.may_change);
 
   ProcessRecord p{};

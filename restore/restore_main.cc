@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/checksum.h"
+#include "common/cpu_features.h"
 #include "common/exit_gadgets.h"
 #include "common/info_reader.h"
 #include "common/raw_syscall.h"
@@ -165,21 +166,21 @@ void read_info() {
   g.thread = &g.view.thread(g.process->first_thread);
 }
 
-void cpuid(uint32_t leaf, uint32_t sub, uint32_t* a, uint32_t* b, uint32_t* c, uint32_t* d) {
-  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
-}
-
 // The saved XSAVE state can only be loaded where the same state components
-// exist in the same layout.
+// exist in the same layout, and the program's code may use every CPU
+// feature the recording CPU had.
 void check_cpu() {
-  uint32_t lo, hi, a, b, c, d;
-  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-  uint64_t xcr0 = (uint64_t(hi) << 32) | lo;
-  cpuid(0xd, 0, &a, &b, &c, &d);
   const Header& h = g.view.header();
-  if (xcr0 != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
-  if (b != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
-  if (g.thread->xsave.size > b) die(g_info_path, "saved XSAVE area larger than this CPU's");
+  if (read_xcr0() != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
+  uint32_t xsave_size = read_xsave_size();
+  if (xsave_size != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
+  if (g.thread->xsave.size > xsave_size) die(g_info_path, "saved XSAVE area larger than this CPU's");
+  uint32_t features[kCpuFeatureWords];
+  read_cpu_features(features);
+  for (int i = 0; i < kCpuFeatureWords; ++i) {
+    uint64_t missing = h.cpu_features[i] & ~features[i];
+    if (missing) die(kCpuFeatureWordNames[i], "this CPU lacks features the recording CPU had (missing bits)", &missing);
+  }
 }
 
 // Opens every backing file and checks it is the one that was recorded.

@@ -80,13 +80,14 @@ expect_refused "program file changed after recording" changed "prog-copy: file c
 
 # Fields past the checksums: info_patch rewrites one and fixes the sums.
 if [[ -n ${INFO_PATCH:-} ]]; then
-  for change in vdso xcr0 live; do
+  for change in vdso xcr0 live cpu; do
     cp good.info "$change.info"; cp good.pages "$change.pages"
     "$INFO_PATCH" "$change.info" "$change" || fail "info_patch $change failed"
   done
   expect_refused "a vDSO from another kernel" vdso "vDSO differs from the recording kernel"
   expect_refused "another CPU's XSAVE features" xcr0 "other XSAVE features"
   expect_refused "a snapshot of a live process" live "live process"
+  expect_refused "a CPU lacking the recording CPU's features" cpu "CPUID.\\(7,0\\):EBX: this CPU lacks features"
 else
   fail "INFO_PATCH is not set: the field-level refusals were not tested"
 fi

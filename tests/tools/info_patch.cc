@@ -4,6 +4,7 @@
 //   vdso   - the recorded vDSO hash (as if recorded on another kernel)
 //   xcr0   - the recording CPU's XCR0 (as if recorded on another CPU)
 //   live   - marks the process as taken from a live process by snap
+//   cpu    - claims the recording CPU had every CPUID.(7,0):EBX feature
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -20,7 +21,7 @@ using namespace snappy::format;
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: info_patch NAME.info vdso|xcr0|live\n");
+    std::fprintf(stderr, "usage: info_patch NAME.info vdso|xcr0|live|cpu\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -32,7 +33,9 @@ int main(int argc, char** argv) {
   auto* header = reinterpret_cast<Header*>(bytes.data());
   std::string change = argv[2];
   auto section = [&](Section s) { return bytes.data() + header->sections[s].offset; };
-  if (change == "xcr0") {
+  if (change == "cpu") {
+    header->cpu_features[2] = ~0u;
+  } else if (change == "xcr0") {
     header->xcr0 ^= 1ull << 62;
   } else if (change == "live") {
     reinterpret_cast<ProcessRecord*>(section(kProcesses))->flags |= kProcessLive;
