@@ -128,6 +128,12 @@ struct MmLayout {
 };
 static_assert(sizeof(MmLayout) == 88, "MmLayout layout");
 
+// struct rlimit64; kRlimitCount resources (RLIMIT_CPU .. RLIMIT_RTTIME).
+constexpr uint32_t kRlimitCount = 16;
+struct RlimitRecord {
+  uint64_t cur, max;
+};
+
 struct ProcessRecord {
   uint32_t pid;
   uint32_t flags;  // ProcessFlags
@@ -150,9 +156,10 @@ struct ProcessRecord {
   // the program has none, and restore then stays mapped in its window.
   uint64_t syscall_gadget;
   uint64_t sigreturn_gadget;
+  RlimitRecord rlimits[kRlimitCount];  // restored where the caller may set them
   Trigger trigger;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 64,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64,
               "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.

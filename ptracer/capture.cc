@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -236,6 +237,11 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   p.kernel_release = s.add_string(uts.release);
   p.mm = read_mm_layout(pid);
   p.umask = read_umask(pid);
+  for (uint32_t r = 0; r < kRlimitCount; ++r) {
+    struct rlimit64 lim;
+    if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) != 0) throw CaptureError("cannot read rlimits");
+    p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
+  }
   std::string comm = read_text(proc_path(pid, "comm"));
   if (!comm.empty() && comm.back() == '\n') comm.pop_back();
   std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);

@@ -421,6 +421,15 @@ void apply_kernel_state() {
   static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
   sys::umask(int(p.umask));
+  // Resource limits as recorded, as far as an unprivileged caller may: a
+  // hard limit can only be lowered.
+  for (uint32_t r = 0; r < kRlimitCount; ++r) {
+    sys::Rlimit now;
+    if (sys::is_error(sys::prlimit(int(r), nullptr, &now))) continue;
+    sys::Rlimit want{p.rlimits[r].cur, p.rlimits[r].max < now.max ? p.rlimits[r].max : now.max};
+    if (want.cur > want.max) want.cur = want.max;
+    sys::prlimit(int(r), &want, nullptr);
+  }
   char comm[sizeof(p.comm)];
   for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
   comm[sizeof(comm) - 1] = 0;  // the name ps shows; at most 15 bytes

@@ -269,7 +269,7 @@ TEST(InfoFormatLayout, HeaderIs256BytesAndRecordSizesMatchTheTable) {
   EXPECT_EQ(sizeof(Header), 256u);
   EXPECT_EQ(offsetof(Header, header_checksum), 248u);
   EXPECT_EQ(offsetof(Header, sections), 104u);
-  const uint32_t expected[kSectionCount] = {336, 312, 80, 32, 64, 32, 40, 24, 1};
+  const uint32_t expected[kSectionCount] = {592, 312, 80, 32, 64, 32, 40, 24, 1};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
       sizeof(SigactionRecord), sizeof(OutputRecord), 1};
