@@ -82,8 +82,27 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kSetTidAddress:
       tid_address = call.args[0];
       return Decision::kContinue;
-    case ModelHandler::kWriteOutput:
+    case ModelHandler::kWriteOutput: {
+      // Replayed output lives in NAME.info, which restore reads whole: past
+      // the limit, the snapshot is taken at this write instead, and every
+      // restored instance performs it for real.
+      uint64_t requested = call.args[2];
+      if (call.nr == SYS_writev) {
+        requested = 0;
+        uint64_t count = std::min<uint64_t>(call.args[2], 1024);
+        std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
+        for (uint64_t i = 0; i < count; ++i) {
+          uint64_t len;
+          std::memcpy(&len, iov.data() + i * 16 + 8, 8);
+          requested += len;
+        }
+      }
+      if (output_bytes_ + requested > kMaxReplayBytes) {
+        trigger_reason_ = "output to replay would exceed " + std::to_string(kMaxReplayBytes >> 20) + " MiB";
+        return Decision::kTrigger;
+      }
       return Decision::kContinue;
+    }
     case ModelHandler::kAccess: {
       int path_arg = call.nr == SYS_access ? 0 : 1;
       if (tracee.read_string(call.ptr(path_arg)) == kCheckpointPath) return Decision::kMarker;
@@ -210,6 +229,7 @@ void SyscallModel::record_output(const Tracee& tracee, const SyscallArgs& call, 
   } else {
     out.bytes = tracee.read_memory(call.ptr(1), written);
   }
+  output_bytes_ += out.bytes.size();
   // Merge consecutive writes to one fd: fewer records, fewer replay writes.
   if (!output.empty() && output.back().fd == out.fd) {
     output.back().bytes.insert(output.back().bytes.end(), out.bytes.begin(), out.bytes.end());

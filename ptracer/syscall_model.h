@@ -10,6 +10,7 @@
 // against /proc/PID/maps.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -74,6 +75,9 @@ class SyscallModel {
     std::vector<uint8_t> bytes;
   };
   std::vector<Output> output;
+  // Most output kept for replay; it is stored in NAME.info (whose reader
+  // limit is format::kMaxInfoSize).
+  static constexpr uint64_t kMaxReplayBytes = 64ull << 20;
 
  private:
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
@@ -92,6 +96,7 @@ class SyscallModel {
   std::optional<Pending> pending_;
   std::string trigger_reason_;
   uint32_t next_description_ = 1;
+  uint64_t output_bytes_ = 0;
 };
 
 }  // namespace snappy
