@@ -3,7 +3,6 @@
 #   ./make.sh          install what is missing, build (build/)
 #   ./make.sh test     build, then run every test (ctest)
 #   ./make.sh demo     build, record the bundled Python+numpy example, restore it
-#   ./make.sh bench    build, run the benchmark (bench/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,14 +38,10 @@ case "${1:-build}" in
     ;;
   demo)
     build
-    examples/python/demo.sh "$BUILD_DIR"
-    ;;
-  bench)
-    build
-    bench/run.sh "$BUILD_DIR"
+    examples/python-prewarm/demo.sh "$BUILD_DIR"
     ;;
   *)
-    echo "usage: ./make.sh [build|test|demo|bench]" >&2
+    echo "usage: ./make.sh [build|test|demo]" >&2
     exit 2
     ;;
 esac

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/snappy-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-export PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 OPENBLAS_NUM_THREADS=1
+export PYTHONPATH=$here/../python PYTHONDONTWRITEBYTECODE=1 OPENBLAS_NUM_THREADS=1
 script=$here/prewarm_numpy.py
 ms() { date +%s%N; }
 elapsed() { echo $(( ($(ms) - $1) / 1000000 )); }
@@ -26,4 +26,4 @@ for i in 1 2 3; do
 done
 echo "== a job on stdin"
 echo "1.5 2.5 7.25" | "$build/restore/restore" "$work/numpy"
-echo "(times include the job and Python's own exit; ./make.sh bench measures them properly)"
+echo "(wall times seen by this shell, with the job; see examples/python-prewarm/README.md for medians)"
