@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Pipes, sockets, eventfd, epoll, memfd, timerfd and inotify fds cannot be
+# reopened by restore: creating one must be a snapshot point (never dropped
+# silently), and the restored instance, which creates it for real, must
+# print exactly what a cold run prints. Three restores each.
+# usage: fd_kinds_test.sh PTRACER RESTORE WORKDIR FD_KINDS
+set -uo pipefail
+ptracer=$1 restore=$2 workdir=$3 prog=$4
+rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+check() {  # check KIND TRIGGER_RE
+  local kind=$1 trigger=$2 status
+  "$prog" "$kind" </dev/null >"$kind.cold" 2>&1 || fail "$kind: cold run failed: $(cat "$kind.cold")"
+  "$ptracer" -o "$kind" "$prog" "$kind" </dev/null >/dev/null 2>"$kind.rec" || fail "$kind: record: $(cat "$kind.rec")"
+  grep -qE "snapshot .* at ($trigger) \(outside the model\)" "$kind.rec" || fail "$kind: not snapshotted at $trigger: $(cat "$kind.rec")"
+  for i in 1 2 3; do
+    status=0
+    "$restore" "$kind" </dev/null >"$kind.r$i" 2>&1 || status=$?
+    [[ $status == 0 ]] && cmp -s "$kind.cold" "$kind.r$i" || fail "$kind: restore $i: exit $status: $(cat "$kind.r$i")"
+  done
+  echo "$kind: $(grep -oE 'at [a-z0-9_]+' "$kind.rec" | head -1), 3 restores equal the cold run"
+}
+
+check pipe "pipe|pipe2"
+check socket "socketpair"
+check eventfd "eventfd2|eventfd"
+check epoll "epoll_create1"
+check memfd "memfd_create"
+check timerfd "timerfd_create"
+check inotify "inotify_init1"
+[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
