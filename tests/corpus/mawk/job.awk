@@ -1,13 +1,14 @@
 # Corpus case: mawk. The BEGIN block builds tables (startup work); the
 # first read of stdin, for the main rules, is the snapshot point.
-# for-in order of awk arrays is unspecified: output iterates sorted keys.
+# Numeric subscripts stay numeric ($1 + 0): a string subscript would make
+# mawk convert the whole integer table to a hash after the snapshot point.
 BEGIN {
     for (i = 1; i <= 200000; i++) sq[i] = i * i
     n = split("alpha beta gamma delta epsilon zeta eta theta", greek, " ")
     for (i = 1; i <= n; i++) idx[greek[i]] = i
     printf "startup: %d squares, %d letters\n", length(sq), n
 }
-$1 ~ /^[0-9]+$/ { nums[++nn] = $1; total += sq[$1]; next }
+$1 ~ /^[0-9]+$/ { nums[++nn] = $1 + 0; total += sq[$1 + 0]; next }
 { words[++nw] = $1; pos = ($1 in idx) ? idx[$1] : 0; printf "%-8s index %d upper %s\n", $1, pos, toupper($1) }
 END {
     printf "sum of squares %d over %d numbers\n", total, nn
