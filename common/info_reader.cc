@@ -101,7 +101,9 @@ bool InfoView::check_sections(InfoError* error) const {
   }
   for (uint32_t i = 0; i < count(kFds); ++i) {
     const FdRecord& f = fd(i);
-    if (f.fd < 0 || f.file_index >= count(kFiles)) return fail(error, "bad fd record", i);
+    if (f.fd < 0 || f.kind > kFdUnixSocket || (f.kind == kFdFile && f.file_index >= count(kFiles))) {
+      return fail(error, "bad fd record", i);
+    }
   }
   for (uint32_t i = 0; i < count(kSigactions); ++i) {
     uint32_t signo = sigaction(i).signo;

@@ -247,6 +247,10 @@ inline long faccessat(int dirfd, const char* path, int mode) {
   return syscall3(kFaccessat, dirfd, (long)path, mode);
 }
 
+// int socket(int domain, int type, int protocol);
+inline long socket(int domain, int type, int protocol) { return syscall3(41, domain, type, protocol); }
+// int epoll_create1(int flags);
+inline long epoll_create1(int flags) { return syscall1(291, flags); }
 // int chdir(const char *path);
 inline long chdir(const char* path) { return syscall1(80, (long)path); }
 // int sigaltstack(const stack_t *ss, stack_t *old_ss);

@@ -240,17 +240,25 @@ struct FileRecord {
 };
 static_assert(sizeof(FileRecord) == 64, "FileRecord layout");
 
+enum FdKind : uint32_t {
+  kFdFile = 0,        // files[file_index], reopened by path
+  kFdEpoll = 1,       // an empty epoll instance (no epoll_ctl was seen)
+  kFdUnixSocket = 2,  // an AF_UNIX socket never bound nor connected
+};
+
 struct FdRecord {
   int32_t fd;
-  uint32_t open_flags;  // O_* as from fcntl(F_GETFL), without O_CLOEXEC
+  // kFdFile: O_* as from fcntl(F_GETFL), without O_CLOEXEC.
+  // kFdUnixSocket: the socket type, with SOCK_NONBLOCK.
+  uint32_t open_flags;
   uint32_t fd_flags;    // FD_CLOEXEC
-  uint32_t file_index;
-  uint64_t offset;      // file position
+  uint32_t file_index;  // kFdFile
+  uint64_t offset;      // kFdFile: file position; kFdUnixSocket: protocol
   // fds with the same description share one open file description (dup):
-  // one offset, one set of status flags. Records are sorted so the first
-  // of each description comes first.
+  // one offset, one set of status flags. The first of each description
+  // comes first.
   uint32_t description;
-  uint32_t reserved0;
+  uint32_t kind;  // FdKind
 };
 static_assert(sizeof(FdRecord) == 32, "FdRecord layout");
 

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -81,6 +82,10 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_readv, {{0, Op::kGe, 3}}));
   // Positioned reads consume nothing, whatever the fd.
   r.push_back(allow(SYS_pread64));
+  // Queries of an fd's socket addresses (Tcl asks them of its stdio to
+  // type its channels): they change nothing.
+  r.push_back(allow(SYS_getsockname));
+  r.push_back(allow(SYS_getpeername));
   r.push_back(allow(SYS_preadv));
   // lseek on 0-2 would move the caller's offset; lseek(fd, 0, SEEK_CUR) is
   // the query Python makes on its standard streams.
@@ -187,6 +192,15 @@ std::vector<SyscallRule> make_rules() {
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 1)}));
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 2)}));
   }
+  // Probes that leave nothing behind once closed: glibc's nscd lookup
+  // (getpwuid and friends) makes an AF_UNIX socket, fails to connect it and
+  // closes it; Python's selectors module creates and closes an epoll
+  // instance at import. An fd of these still open at the trigger refuses
+  // the snapshot.
+  r.push_back(model(SYS_socket, H::kTransientFd, true, {eq32(0, AF_UNIX)}));
+  r.push_back(model(SYS_epoll_create, H::kTransientFd, true));
+  r.push_back(model(SYS_epoll_create1, H::kTransientFd, true));
+  r.push_back(model(SYS_connect, H::kConnect, false));
   r.push_back(model(SYS_access, H::kAccess, false));
   r.push_back(model(SYS_faccessat, H::kAccess, false));
   r.push_back(model(SYS_faccessat2, H::kAccess, false));

@@ -44,6 +44,10 @@ enum class ModelHandler : uint8_t {
   kWriteOutput,   // write/writev/pwrite64 to fd 1 or 2: recorded for replay
   kAccess,        // access/faccessat/faccessat2: the checkpoint marker path
                   // triggers, any other path is allowed
+  kTransientFd,   // socket(AF_UNIX), epoll_create*: an fd restore cannot
+                  // reopen, fine as long as it is closed before the trigger
+  kConnect,       // connect: only an AF_UNIX socket to a path that does not
+                  // exist (it fails, nothing happened), else a trigger
 };
 
 struct ArgCondition {

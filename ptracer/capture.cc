@@ -168,8 +168,14 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     // ioctl(FIOCLEX)).
     r.fd_flags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
     r.open_flags = flags & ~O_CLOEXEC;
-    r.file_index = files.intern(it->second.path);
-    r.offset = pos;
+    r.kind = it->second.kind;
+    if (r.kind == kFdFile) {
+      r.file_index = files.intern_open(it->second.path);
+      r.offset = pos;
+    } else if (r.kind == kFdUnixSocket) {
+      r.open_flags = it->second.socket_type | (flags & O_NONBLOCK);
+      r.offset = it->second.protocol;
+    }
     r.description = it->second.description;
     s.fds.push_back(r);
   }

@@ -55,7 +55,7 @@ uint64_t hash_content(int fd, const std::string& path, uint64_t* bytes) {
 
 }  // namespace
 
-uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_t expect_ino) {
+uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t expect_ino, bool open_fd) {
   if (auto it = index_.find(path); it != index_.end()) {
     const format::FileRecord& known = snapshot_.files[it->second];
     if ((expect_dev != 0 && expect_dev != known.dev) || (expect_ino != 0 && expect_ino != known.ino))
@@ -72,7 +72,9 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   FdCloser closer{fd};
   struct stat st;
   if (::fstat(fd, &st) != 0) fail_errno(path, "cannot stat");
-  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) fail(path, "not a regular file or directory");
+  bool device = open_fd && S_ISCHR(st.st_mode) && is_stateless_device(path);
+  bool directory = open_fd && S_ISDIR(st.st_mode);
+  if (!S_ISREG(st.st_mode) && !directory && !device) fail(path, open_fd ? "not a regular file or directory" : "not a regular file");
   if (expect_dev != 0 && expect_dev != static_cast<uint64_t>(st.st_dev))
     fail(path, "device differs from the mapped file's: the file was replaced");
   if (expect_ino != 0 && expect_ino != static_cast<uint64_t>(st.st_ino))
@@ -83,11 +85,12 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   rec.ino = st.st_ino;
   rec.mode = st.st_mode;
   rec.path = snapshot_.add_string(path);
-  if (S_ISDIR(st.st_mode) || may_change(path)) {
-    if (!S_ISDIR(st.st_mode)) rec.flags = format::kFileMayChange;
+  if (directory || device || may_change(path)) {
+    if (S_ISREG(st.st_mode)) rec.flags = format::kFileMayChange;
     // An open directory (fd only: directories cannot be mapped): its size
-    // and mtime change with every entry added. A file the user said may
-    // change (a log opened for append): likewise only its identity counts.
+    // and mtime change with every entry added. A stateless device, and a
+    // file the user said may change (a log opened for append): likewise
+    // only its identity counts.
     auto index = static_cast<uint32_t>(snapshot_.files.size());
     snapshot_.files.push_back(rec);
     index_.emplace(path, index);
@@ -106,6 +109,13 @@ uint32_t FileTable::intern(const std::string& path, uint64_t expect_dev, uint64_
   snapshot_.files.push_back(rec);
   index_.emplace(path, index);
   return index;
+}
+
+bool is_stateless_device(const std::string& path) {
+  for (const char* d : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"}) {
+    if (path == d) return true;
+  }
+  return false;
 }
 
 bool FileTable::may_change(const std::string& path) const {

@@ -12,6 +12,10 @@
 
 namespace snappy {
 
+// Character devices without state that restore can simply reopen by path
+// (/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom).
+bool is_stateless_device(const std::string& path);
+
 class FileTable {
  public:
   // `may_change`: paths (exact, or a directory prefix ending in '/') whose
@@ -22,9 +26,15 @@ class FileTable {
   // the first time. `expect_dev`/`expect_ino` (when non-zero) must match
   // the file found at `path`, else std::runtime_error: the file changed
   // under the process.
-  uint32_t intern(const std::string& path, uint64_t expect_dev = 0, uint64_t expect_ino = 0);
+  uint32_t intern(const std::string& path, uint64_t expect_dev = 0, uint64_t expect_ino = 0) {
+    return add(path, expect_dev, expect_ino, false);
+  }
+  // The same for a file held open by an fd, which may also be a directory
+  // or a stateless device (is_stateless_device).
+  uint32_t intern_open(const std::string& path) { return add(path, 0, 0, true); }
 
  private:
+  uint32_t add(const std::string& path, uint64_t expect_dev, uint64_t expect_ino, bool open_fd);
   bool may_change(const std::string& path) const;
 
   Snapshot& snapshot_;

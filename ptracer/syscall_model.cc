@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <cstring>
 
 #include "common/snapshot_format.h"
+#include "ptracer/file_table.h"
 #include "ptracer/proc_files.h"
 
 namespace snappy {
@@ -103,6 +106,10 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       }
       return Decision::kContinue;
     }
+    case ModelHandler::kTransientFd:
+      return Decision::kContinue;
+    case ModelHandler::kConnect:
+      return connect_entry(tracee, call);
     case ModelHandler::kAccess: {
       int path_arg = call.nr == SYS_access ? 0 : 1;
       if (tracee.read_string(call.ptr(path_arg)) == kCheckpointPath) return Decision::kMarker;
@@ -123,8 +130,30 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
   struct stat st;
   // Only regular files and directories can be reopened by restore; opening
   // anything else (a device, a FIFO) is outside the model.
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+      !(S_ISCHR(st.st_mode) && is_stateless_device(path))) {
     trigger_reason_ = "opens " + path + ", not a regular file or directory";
+    return Decision::kTrigger;
+  }
+  return Decision::kContinue;
+}
+
+Decision SyscallModel::connect_entry(const Tracee& tracee, const SyscallArgs& call) {
+  auto it = files.find(static_cast<int>(call.args[0]));
+  uint64_t len = std::min<uint64_t>(call.args[2], sizeof(sockaddr_un));
+  if (it == files.end() || it->second.kind != format::kFdUnixSocket || len <= sizeof(sa_family_t)) {
+    trigger_reason_ = "connects a socket";
+    return Decision::kTrigger;
+  }
+  sockaddr_un addr{};
+  std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), len);
+  std::memcpy(&addr, bytes.data(), bytes.size());
+  std::string path(addr.sun_path, strnlen(addr.sun_path, len - sizeof(sa_family_t)));
+  struct stat st;
+  // Connecting to a path that does not exist fails with ENOENT and changes
+  // nothing (glibc probing for nscd); anything else reaches a peer.
+  if (addr.sun_family != AF_UNIX || path.empty() || path[0] != '/' || stat(path.c_str(), &st) == 0) {
+    trigger_reason_ = "connects a socket" + (path.empty() ? std::string() : " to " + path);
     return Decision::kTrigger;
   }
   return Decision::kContinue;
@@ -199,6 +228,15 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       break;
     case ModelHandler::kWriteOutput:
       record_output(tracee, c, rax);
+      break;
+    case ModelHandler::kTransientFd:
+      if (c.nr == SYS_socket) {
+        // SOCK_CLOEXEC and SOCK_NONBLOCK come back from fdinfo.
+        files[static_cast<int>(rax)] = {"", next_description_++, format::kFdUnixSocket,
+                                        static_cast<uint32_t>(c.args[1]) & 0xf, static_cast<uint32_t>(c.args[2])};
+      } else {
+        files[static_cast<int>(rax)] = {"", next_description_++, format::kFdEpoll};
+      }
       break;
     default:
       break;

@@ -27,6 +27,11 @@ struct OpenFile {
   std::string path;  // absolute, from /proc/PID/fd at open time
                      // (flags, offset and close-on-exec come from fdinfo)
   uint32_t description = 0;  // the same for fds that dup() made from one open
+  // Not a file: an empty epoll instance or a pristine AF_UNIX socket, which
+  // restore creates anew (format::FdKind). For a socket, its type and
+  // protocol as created.
+  uint32_t kind = 0;
+  uint32_t socket_type = 0, protocol = 0;
 };
 
 struct KernelSigaction {
@@ -82,6 +87,7 @@ class SyscallModel {
  private:
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision dup_entry(const SyscallArgs& call);
+  Decision connect_entry(const Tracee& tracee, const SyscallArgs& call);
   void note_window(uint64_t start, uint64_t end);
   void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
 

@@ -195,9 +195,11 @@ void open_files() {
     sys::KernelStat st;
     check(sys::fstat(fd, &st), path);
     uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-    // A directory's size and mtime change with its entries; a file recorded
-    // with --may-change is known by its identity alone.
-    bool identity_only = (f.mode & 0170000) == 0040000 || (f.flags & kFileMayChange);
+    // A directory's size and mtime change with its entries; a stateless
+    // device (/dev/urandom) and a file recorded with --may-change are known
+    // by their identity alone.
+    uint32_t type = f.mode & 0170000;
+    bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
     if (st.st_dev != f.dev || st.st_ino != f.ino ||
         (!identity_only && (uint64_t(st.st_size) != f.size || mtime != f.mtime_ns))) {
       die(path, "file changed since the snapshot was recorded");
@@ -370,13 +372,35 @@ void map_snapshot() {
   sys::close(g.pages_fd);
 }
 
-void reopen_fds() {
+// Places `fd` at `target` (closing what the caller had there) with the
+// recorded close-on-exec flag.
+void place_fd(int fd, const FdRecord& r, const char* what) {
+  int cloexec = (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0;
+  if (fd != r.fd) {
+    check(sys::dup3(fd, r.fd, cloexec), what);
+    sys::close(fd);
+  } else if (!cloexec) {
+    sys::fcntl(fd, 2 /* F_SETFD */, 0);
+  }
+}
+
+// A file by path, checked to be the recorded one, at its offset.
+void reopen_file(const FdRecord& r) {
   constexpr int kStripFlags = 0100 | 01000 | 0200 | 0400;  // O_CREAT O_TRUNC O_EXCL O_NOCTTY
+  const FileRecord& f = g.view.file(r.file_index);
+  const char* path = g.view.string(f.path);
+  int fd = int(sys::open(path, int(r.open_flags) & ~kStripFlags));
+  if (fd < 0) die_errno(path, fd);
+  sys::KernelStat st;
+  check(sys::fstat(fd, &st), path);
+  if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
+  place_fd(fd, r, path);
+  if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
+}
+
+void reopen_fds() {
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
     const FdRecord& r = g.view.fd(g.process->first_fd + i);
-    const FileRecord& f = g.view.file(r.file_index);
-    const char* path = g.view.string(f.path);
-    int cloexec = (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0;
     // A dup of an fd placed earlier shares its open file description.
     const FdRecord* first = nullptr;
     for (uint32_t j = 0; j < i && !first; ++j) {
@@ -384,21 +408,21 @@ void reopen_fds() {
       if (e.description == r.description) first = &e;
     }
     if (first) {
-      check(sys::dup3(first->fd, r.fd, cloexec), path);
+      check(sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0), "duplicating an fd");
       continue;
     }
-    int fd = int(sys::open(path, int(r.open_flags) & ~kStripFlags));
-    if (fd < 0) die_errno(path, fd);
-    sys::KernelStat st;
-    check(sys::fstat(fd, &st), path);
-    if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
-    if (fd != r.fd) {
-      check(sys::dup3(fd, r.fd, cloexec), path);
-      sys::close(fd);
-    } else if (!(r.fd_flags & 1)) {
-      sys::fcntl(fd, 2 /* F_SETFD */, 0);
+    switch (r.kind) {
+      case kFdFile:
+        reopen_file(r);
+        break;
+      case kFdEpoll:  // empty: every epoll_ctl was a trigger
+        place_fd(int(check(sys::epoll_create1(0), "creating an epoll instance")), r, "epoll instance");
+        break;
+      case kFdUnixSocket:  // never bound nor connected
+        place_fd(int(check(sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset)), "creating a socket")), r,
+                 "socket");
+        break;
     }
-    if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
   }
 }
 

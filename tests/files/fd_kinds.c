@@ -1,7 +1,9 @@
 /* Creates one kind of non-file fd before the checkpoint and uses it after.
- * The recorder cannot reopen these, so creating one is a snapshot point: a
- * restored instance creates it for real, and its output equals a cold
- * run's. usage: fd_kinds pipe|socket|eventfd|epoll|memfd|timerfd|inotify */
+ * Most cannot be reopened, so creating one is a snapshot point: a restored
+ * instance creates it for real. An epoll instance nothing was added to and
+ * an AF_UNIX socket never bound nor connected (glibc's nscd probe) are
+ * created anew by restore. Either way the output equals a cold run's.
+ * usage: fd_kinds pipe|socket|eventfd|epoll|memfd|timerfd|inotify|unix */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "snappy_checkpoint.h"
@@ -37,7 +41,21 @@ int main(int argc, char** argv) {
     uint64_t v = 0;
     ok = e >= 0 && read(e, &v, 8) == 8 && v == 3;
   } else if (!strcmp(kind, "epoll")) {
-    ok = epoll_create1(0) >= 0;
+    int e = epoll_create1(EPOLL_CLOEXEC);
+    snappy_checkpoint();
+    struct epoll_event ev = {.events = EPOLLIN};
+    int p[2];
+    ok = e >= 0 && pipe(p) == 0 && epoll_ctl(e, EPOLL_CTL_ADD, p[0], &ev) == 0 && write(p[1], "x", 1) == 1 &&
+         epoll_wait(e, &ev, 1, 1000) == 1 && (fcntl(e, F_GETFD) & FD_CLOEXEC);
+  } else if (!strcmp(kind, "unix")) {
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX, .sun_path = "/nonexistent/snappy.sock"};
+    ok = s >= 0 && connect(s, (struct sockaddr*)&addr, sizeof(addr)) != 0;
+    snappy_checkpoint();
+    int type = 0;
+    socklen_t len = sizeof(type);
+    ok = ok && getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM &&
+         (fcntl(s, F_GETFL) & O_NONBLOCK);
   } else if (!strcmp(kind, "memfd")) {
     int m = memfd_create("snappy", 0);
     ok = m >= 0 && write(m, "hi", 2) == 2;

@@ -95,13 +95,25 @@ TEST_F(FileTableTest, RefusesMissingAndNonRegularFiles) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(dir_ + "/missing: "), std::string::npos) << e.what();
   }
-  EXPECT_THROW(files.intern("/dev/null"), std::runtime_error);
+  EXPECT_THROW(files.intern("/dev/null"), std::runtime_error);  // mapped: regular files only
+  EXPECT_THROW(files.intern(dir_), std::runtime_error);
+  std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(files.intern_open(fifo), std::runtime_error);
+  EXPECT_THROW(files.intern_open("/dev/tty"), std::runtime_error);
   EXPECT_TRUE(snapshot_.files.empty());
+}
+
+TEST_F(FileTableTest, OpenStatelessDevicesAreKnownByIdentity) {
+  FileTable files(snapshot_);
+  const format::FileRecord& f = snapshot_.files.at(files.intern_open("/dev/urandom"));
+  EXPECT_TRUE(S_ISCHR(f.mode));
+  EXPECT_EQ(f.flags & format::kFileContentHashed, 0u);
 }
 
 TEST_F(FileTableTest, DirectoriesAreKnownByIdentityOnly) {
   FileTable files(snapshot_);
-  uint32_t i = files.intern(dir_);
+  uint32_t i = files.intern_open(dir_);
   struct stat st;
   ASSERT_EQ(stat(dir_.c_str(), &st), 0);
   const format::FileRecord& f = snapshot_.files.at(i);

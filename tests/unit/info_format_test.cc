@@ -752,7 +752,9 @@ void check_promises(const InfoView& v, const uint8_t* data, uint64_t size) {
   }
   for (uint32_t i = 0; i < v.count(kFiles); ++i) touch_string(v.file(i).path);
   for (uint32_t i = 0; i < v.count(kOutputs); ++i) touch(v.output(i).data);
-  for (uint32_t i = 0; i < v.count(kFds); ++i) touch_string(v.file(v.fd(i).file_index).path);
+  for (uint32_t i = 0; i < v.count(kFds); ++i) {
+    if (v.fd(i).kind == kFdFile) touch_string(v.file(v.fd(i).file_index).path);
+  }
   for (uint32_t i = 0; i < v.count(kThreads); ++i) touch(v.thread(i).xsave);
   ASSERT_GT(v.count(kProcesses), 0u);
   for (uint32_t pi = 0; pi < v.count(kProcesses); ++pi) {
