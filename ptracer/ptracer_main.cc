@@ -17,6 +17,7 @@
 
 #include "ptracer/capture.h"
 #include "ptracer/memory_capture.h"
+#include "ptracer/program_path.h"
 #include "ptracer/recorder.h"
 
 namespace {
@@ -24,23 +25,6 @@ namespace {
 bool is_executable_file(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
-}
-
-// PROG as execvp(3) finds it: a name without '/' is looked up in PATH.
-std::string resolve_program(const std::string& prog) {
-  if (prog.find('/') != std::string::npos) return prog;
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t begin = 0;
-  while (begin <= dirs.size()) {
-    size_t end = dirs.find(':', begin);
-    if (end == std::string::npos) end = dirs.size();
-    std::string dir = dirs.substr(begin, end - begin);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + prog;
-    if (is_executable_file(candidate)) return candidate;
-    begin = end + 1;
-  }
-  return "";
 }
 
 // The elf_loader next to this ptracer (installed side by side), or in the
@@ -125,12 +109,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ptracer: %s: cannot write the snapshot there: %s\n", options.output.c_str(), std::strerror(errno));
     return 2;
   }
-  std::string prog = resolve_program(command[0]);
-  if (prog.empty() || !is_executable_file(prog)) {
+  std::string prog = snappy::resolve_program(command[0]);
+  if (prog.empty()) {
     std::fprintf(stderr, "ptracer: %s: no such executable file\n", command[0].c_str());
     return 127;
   }
   command[0] = prog;
+  try {
+    snappy::expand_interpreter(command);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "ptracer: %s\n", e.what());
+    return 127;
+  }
   options.argv = command;
 
   try {
