@@ -452,7 +452,7 @@ void apply_kernel_state() {
     if (sys::is_error(sys::prlimit(int(r), nullptr, &now))) continue;
     sys::Rlimit want{p.rlimits[r].cur, p.rlimits[r].max < now.max ? p.rlimits[r].max : now.max};
     if (want.cur > want.max) want.cur = want.max;
-    sys::prlimit(int(r), &want, nullptr);
+    if (want.cur != now.cur || want.max != now.max) sys::prlimit(int(r), &want, nullptr);
   }
   char comm[sizeof(p.comm)];
   for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
