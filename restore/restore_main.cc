@@ -55,6 +55,7 @@ struct State {
   uint64_t current_vdso = 0;   // where the kernel put our vDSO
   uint64_t recorded_vdso = 0;  // where the snapshot wants it
   bool verify = false;
+  uint32_t instances = 1;      // -n N
 };
 // constinit: nothing runs static constructors in a freestanding program.
 constinit State g;
@@ -106,6 +107,18 @@ size_t length(const char* s) {
 }
 
 // ---- small helpers ---------------------------------------------------------
+
+// Writes `v` in decimal to `out`; returns the number of digits.
+size_t decimal(uint64_t v, char* out) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = char('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
+}
 
 bool equal(const char* a, const char* b) {
   while (*a && *a == *b) ++a, ++b;
@@ -536,18 +549,67 @@ uint64_t program_frame_address() {
   sigreturn_to(&frame->uc);
 }
 
-void continue_on_own_stack(void*) {
-  park_special_mappings();
-  clear_address_space();
-  map_snapshot();
+// What each instance does for itself after the snapshot is mapped.
+[[noreturn]] void become_instance() {
   reopen_fds();
   apply_kernel_state();
   replay_output();
   jump_into_program();
 }
 
+// -n N: the snapshot is mapped once, here, and N children forked from this
+// address space become the instances (fork copies mappings, not pages: the
+// children share them copy-on-write like N separate restores would). Each
+// child reopens its own fds, so no two share a file offset. This process
+// stays behind to wait for them.
+[[noreturn]] void launch_instances() {
+  for (uint32_t i = 0; i < g.instances; ++i) {
+    long pid = sys::fork();
+    if (pid == 0) become_instance();
+    if (sys::is_error(pid)) die_errno("starting an instance", pid);
+  }
+  uint32_t failed = 0;
+  for (uint32_t i = 0; i < g.instances; ++i) {
+    int status = 0;
+    if (sys::is_error(sys::wait4(-1, &status, 0))) die("waiting for the instances", "wait4 failed");
+    if (status != 0) ++failed;
+  }
+  if (failed) {
+    // restore: 3 of 20 instances failed (exit status or signal)
+    char count[12], total[12];
+    sys::IoVec iov[] = {{"restore: ", 9}, {count, decimal(failed, count)}, {" of ", 4},
+                        {total, decimal(g.instances, total)}, {" instances failed (exit status or signal)\n", 42}};
+    sys::writev(2, iov, 5);
+    sys::exit_group(1);
+  }
+  sys::exit_group(0);
+}
+
+void continue_on_own_stack(void*) {
+  park_special_mappings();
+  clear_address_space();
+  map_snapshot();
+  if (g.instances > 1) launch_instances();
+  become_instance();
+}
+
+[[noreturn]] void usage();
+
+// A decimal count for -n, 1..100000.
+uint32_t parse_count(const char* s) {
+  uint64_t n = 0;
+  for (; *s; ++s) {
+    if (*s < '0' || *s > '9' || n > 100000) usage();
+    n = n * 10 + uint64_t(*s - '0');
+  }
+  if (n < 1 || n > 100000) usage();
+  return uint32_t(n);
+}
+
 [[noreturn]] void usage() {
-  static const char text[] = "usage: restore [--verify] NAME   (maps NAME.info + NAME.pages and resumes the program)\n";
+  static const char text[] =
+      "usage: restore [--verify] [-n N] NAME   (maps NAME.info + NAME.pages and resumes the program;\n"
+      "       -n N starts N instances and waits for them)\n";
   sys::write(2, text, sizeof(text) - 1);
   sys::exit_group(2);
 }
@@ -571,6 +633,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   for (int i = 1; i < argc; ++i) {
     if (equal(argv[i], "--verify")) {
       g.verify = true;
+    } else if (equal(argv[i], "-n") && i + 1 < argc) {
+      g.instances = parse_count(argv[++i]);
     } else if (argv[i][0] == '-' && argv[i][1]) {
       usage();
     } else if (name) {
