@@ -10,7 +10,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # Debian packages the build and the tests need.
 PACKAGES=(cmake g++ make pkg-config libseccomp-dev libxxhash-dev libzstd-dev
           libcli11-dev libgtest-dev python3 python3-numpy binutils file strace
-          perl tcl tcl8.6 sqlite3 mawk bc lua5.4 jq libpython3.11-testsuite)
+          util-linux perl tcl tcl8.6 sqlite3 mawk bc lua5.4 jq libpython3.11-testsuite)
 
 install_missing() {
   local missing=()
