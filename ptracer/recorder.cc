@@ -191,6 +191,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   request.replay_output = options_.replay_output;
   request.may_change = options_.may_change;
   CaptureResult result;
+  auto capture_start = std::chrono::steady_clock::now();
   try {
     result = capture_snapshot(tracee, model_, request);
   } catch (...) {
@@ -200,6 +201,11 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   }
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, __WALL);
+  if (options_.verbose) {
+    double traced = std::chrono::duration<double, std::milli>(capture_start - start_).count();
+    double captured = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_start).count();
+    std::fprintf(stderr, "ptracer: %.1f ms running under the tracer, %.1f ms capturing and writing\n", traced, captured);
+  }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr,
                "ptracer: snapshot %s at %s (%s): %llu mappings, %llu bytes stored, %.1f ms\n",
