@@ -25,6 +25,9 @@ echo "restore b: $(sample b.out)"
 [[ $(sample a.out) != "$(sample b.out)" ]] || fail "two restored instances drew the same sample: not reseeded"
 echo 1.5 | "$restore" numpy >job.out 2>&1
 grep -q '"1.500"' job.out || fail "a job on stdin was not served: $(cat job.out)"
+# --populate copies the written pages up front: the same job, the same answer.
+echo 1.5 | "$restore" --populate numpy >populated.out 2>&1
+[[ $(sample populated.out) == "$(sample job.out)" ]] || fail "--populate answers differently: $(cat populated.out)"
 
 "$ptracer" --no-replay -o quiet "$fd_kinds" epoll </dev/null >quiet.rec 2>&1 || fail "record --no-replay"
 "$restore" quiet </dev/null >quiet.out 2>&1 || fail "restore --no-replay snapshot: $(cat quiet.out)"
