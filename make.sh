@@ -3,6 +3,7 @@
 #   ./make.sh          install what is missing, build (build/)
 #   ./make.sh test     build, then run every test (ctest)
 #   ./make.sh demo     build, record the bundled Python+numpy example, restore it
+#   ./make.sh bench    build, then run the benchmark (bench/bench.py; --quick: smoke run)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,7 +11,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # Debian packages the build and the tests need.
 PACKAGES=(cmake g++ make pkg-config libseccomp-dev libxxhash-dev libzstd-dev
           libcli11-dev libgtest-dev python3 python3-numpy binutils file strace
-          util-linux perl tcl tcl8.6 sqlite3 mawk bc lua5.4 jq libpython3.11-testsuite)
+          util-linux perl tcl tcl8.6 sqlite3 mawk bc lua5.4 jq libpython3.11-testsuite python3-matplotlib)
 
 install_missing() {
   local missing=()
@@ -41,8 +42,13 @@ case "${1:-build}" in
     build
     examples/python-prewarm/demo.sh "$BUILD_DIR"
     ;;
+  bench)
+    build
+    shift
+    /usr/bin/python3 bench/bench.py --build "$BUILD_DIR" "$@"
+    ;;
   *)
-    echo "usage: ./make.sh [build|test|demo]" >&2
+    echo "usage: ./make.sh [build|test|demo|bench [--quick]]" >&2
     exit 2
     ;;
 esac
