@@ -1,0 +1,148 @@
+#include "snapfs/snapshot_file.h"
+
+#include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/checksum.h"
+
+namespace snappy {
+
+using namespace format;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& why) { throw SnapshotError(what + ": " + why); }
+
+// All of [offset, offset + size) of fd, zeros past its end (a mapping may
+// reach past the end of its file).
+void pread_or_zero(int fd, uint8_t* out, uint64_t size, uint64_t offset, const std::string& what) {
+  while (size > 0) {
+    ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(what, std::strerror(errno));
+    }
+    if (n == 0) {
+      std::memset(out, 0, size);
+      return;
+    }
+    out += n;
+    size -= static_cast<uint64_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+}
+
+}  // namespace
+
+SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
+  std::string info_path = name + ".info", pages_path = name + ".pages";
+  int fd = ::open(info_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(info_path, std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(info_path, "not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxInfoSize) {
+    ::close(fd);
+    fail(info_path, "info file too large");
+  }
+  info_.resize(static_cast<size_t>(st.st_size));
+  try {
+    pread_or_zero(fd, info_.data(), info_.size(), 0, info_path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  pages_fd_ = ::open(pages_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (pages_fd_ < 0) fail(pages_path, std::strerror(errno));
+  if (::fstat(pages_fd_, &st) != 0) fail(pages_path, std::strerror(errno));
+  InfoError error;
+  if (!view_.open(info_.data(), info_.size(), static_cast<uint64_t>(st.st_size), &error)) {
+    std::string why = error.what;
+    if (error.has_value) why += " (" + std::to_string(error.value) + ")";
+    fail(info_path, why);
+  }
+  file_fds_.assign(view_.count(kFiles), -1);
+}
+
+SnapshotFile::~SnapshotFile() {
+  if (pages_fd_ >= 0) ::close(pages_fd_);
+  for (int fd : file_fds_) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+int SnapshotFile::file_fd(uint32_t index) const {
+  if (file_fds_[index] < 0) {
+    const char* path = view_.string(view_.file(index).path);
+    file_fds_[index] = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (file_fds_[index] < 0) fail(path, std::strerror(errno));
+  }
+  return file_fds_[index];
+}
+
+const MappingRecord* SnapshotFile::mapping_at(uint32_t p, uint64_t address) const {
+  const ProcessRecord& proc = view_.process(p);
+  for (uint32_t i = 0; i < proc.mapping_count; ++i) {
+    const MappingRecord& m = view_.mapping(proc.first_mapping + i);
+    if (address >= m.start && address < m.end) return &m;
+  }
+  return nullptr;
+}
+
+void SnapshotFile::read_from_mapping(const MappingRecord& m, uint64_t address, uint8_t* out, uint64_t size) const {
+  uint64_t delta = address - m.start;
+  switch (m.base) {
+    case kBaseZero:
+    case kBaseVvar:
+      std::memset(out, 0, size);
+      break;
+    case kBaseFile:
+      pread_or_zero(file_fd(m.file_index), out, size, m.file_offset + delta, view_.string(view_.file(m.file_index).path));
+      break;
+    case kBasePages:
+      pread_or_zero(pages_fd_, out, size, m.pages_offset + delta, name_ + ".pages");
+      return;  // its runs are inside this very region of NAME.pages
+    case kBaseVdso: {
+      // Our own vDSO is the recorded one when the bytes hash the same.
+      auto* own = reinterpret_cast<const uint8_t*>(getauxval(AT_SYSINFO_EHDR));
+      uint64_t length = m.end - m.start;
+      if (own && checksum64(own, length) == m.checksum) {
+        std::memcpy(out, own + delta, size);
+      } else {
+        std::memset(out, 0, size);
+      }
+      return;
+    }
+  }
+  // Stored runs overlay the base.
+  for (uint32_t r = 0; r < m.run_count; ++r) {
+    const PageRunRecord& run = view_.run(m.first_run + r);
+    uint64_t begin = std::max(address, run.start), end = std::min(address + size, run.start + run.size);
+    if (begin >= end) continue;
+    pread_or_zero(pages_fd_, out + (begin - address), end - begin, run.pages_offset + (begin - run.start), name_ + ".pages");
+  }
+}
+
+bool SnapshotFile::read_memory(uint32_t p, uint64_t address, void* out, uint64_t size) const {
+  auto* bytes = static_cast<uint8_t*>(out);
+  while (size > 0) {
+    const MappingRecord* m = mapping_at(p, address);
+    if (!m || m->base == kBaseVvar) return false;
+    uint64_t chunk = std::min(size, m->end - address);
+    read_from_mapping(*m, address, bytes, chunk);
+    bytes += chunk;
+    address += chunk;
+    size -= chunk;
+  }
+  return true;
+}
+
+}  // namespace snappy
