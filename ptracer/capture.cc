@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <string_view>
 #include <cstring>
 #include <fstream>
@@ -255,7 +256,10 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   p.trigger.kind = request.kind;
   p.trigger.thread = 0;
 
-  p.exe = s.add_string(request.argv.at(0));
+  // The program as an absolute path (argv[0] may be relative).
+  char* absolute = realpath(request.argv.at(0).c_str(), nullptr);
+  p.exe = s.add_string(absolute ? absolute : request.argv.at(0));
+  std::free(absolute);
   p.argv = add_strings(s, request.argv);
   p.envp = add_strings(s, request.envp);
   p.cwd = s.add_string(read_existing_link(proc_path(pid, "cwd")));

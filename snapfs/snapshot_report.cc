@@ -1,0 +1,233 @@
+#include "snapfs/snapshot_report.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstring>
+#include <ctime>
+#include <sstream>
+#include <vector>
+
+#include "common/checksum.h"
+#include "common/syscall_table.h"
+
+namespace snappy {
+
+using namespace format;
+
+namespace {
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+  return buf;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::vector<std::string> split_nul(const uint8_t* data, uint64_t size) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (uint64_t i = 0; i < size; ++i) {
+    if (data[i] == 0) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += static_cast<char>(data[i]);
+    }
+  }
+  return out;
+}
+
+const char* base_name(uint32_t base) {
+  switch (base) {
+    case kBaseZero: return "zero";
+    case kBaseFile: return "file";
+    case kBasePages: return "pages";
+    case kBaseVvar: return "vvar";
+    case kBaseVdso: return "vdso";
+  }
+  return "?";
+}
+
+uint64_t stored_bytes(const InfoView& v, const MappingRecord& m) {
+  uint64_t n = 0;
+  for (uint32_t r = 0; r < m.run_count; ++r) n += v.run(m.first_run + r).size;
+  return n;
+}
+
+std::string perms(const MappingRecord& m) {
+  std::string p = "---p";
+  if (m.prot & 1) p[0] = 'r';
+  if (m.prot & 2) p[1] = 'w';
+  if (m.prot & 4) p[2] = 'x';
+  if (m.flags & kMappingShared) p[3] = 's';
+  return p;
+}
+
+std::string time_text(uint64_t unix_ns) {
+  time_t t = static_cast<time_t>(unix_ns / 1000000000);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+  return buf;
+}
+
+// Why the file at `f`'s path no longer matches, or "".
+std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
+  const char* path = v.string(f.path);
+  struct stat st;
+  if (::stat(path, &st) != 0) return std::strerror(errno);
+  if (st.st_dev != f.dev || st.st_ino != f.ino) return "replaced (device or inode differs)";
+  bool identity_only = S_ISDIR(f.mode) || S_ISCHR(f.mode) || (f.flags & kFileMayChange);
+  if (identity_only) return "";
+  uint64_t mtime = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
+  if (uint64_t(st.st_size) != f.size) return "size differs";
+  if (mtime != f.mtime_ns) return "mtime differs";
+  if (hash && (f.flags & kFileContentHashed)) {
+    FILE* in = std::fopen(path, "rb");
+    if (!in) return std::strerror(errno);
+    std::vector<uint8_t> content(f.size);
+    size_t got = content.empty() ? 0 : std::fread(content.data(), 1, content.size(), in);
+    std::fclose(in);
+    if (got != content.size() || checksum64(content.data(), content.size()) != f.content_hash) return "content differs";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string describe_trigger(const Trigger& t) {
+  std::string s = syscall_name(static_cast<long>(t.nr)) + "(";
+  for (int i = 0; i < 3; ++i) s += (i ? ", " : "") + hex(t.args[i]);
+  s += ")";
+  if (t.kind == kTriggerMarker) s += " [checkpoint marker]";
+  if (t.kind == kTriggerAt) s += " [--at]";
+  return s;
+}
+
+void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
+  const InfoView& v = s.view();
+  const Header& h = v.header();
+  if (json) out << "{\"name\": " << json_string(s.name()) << ", \"format_version\": " << h.version
+                << ", \"recorded\": " << json_string(time_text(h.created_unix_ns)) << ", \"processes\": [";
+  for (uint32_t pi = 0; pi < v.count(kProcesses); ++pi) {
+    const ProcessRecord& p = v.process(pi);
+    std::vector<std::string> argv = split_nul(v.blob(p.argv), p.argv.size);
+    uint64_t total = 0, stored = 0, from_files = 0;
+    if (json) {
+      out << (pi ? ", " : "") << "{\"pid\": " << p.pid << ", \"exe\": " << json_string(v.string(p.exe))
+          << ", \"argv\": [";
+      for (size_t i = 0; i < argv.size(); ++i) out << (i ? ", " : "") << json_string(argv[i]);
+      out << "], \"kernel\": " << json_string(v.string(p.kernel_release)) << ", \"trigger\": {\"syscall\": "
+          << json_string(syscall_name(static_cast<long>(p.trigger.nr))) << ", \"args\": [";
+      for (int i = 0; i < 6; ++i) out << (i ? ", " : "") << p.trigger.args[i];
+      out << "], \"kind\": " << p.trigger.kind << "}, \"threads\": " << p.thread_count << ", \"mappings\": [";
+    } else {
+      out << "process " << p.pid << ": " << v.string(p.exe) << "\n  argv:";
+      for (const auto& a : argv) out << " " << a;
+      out << "\n  trigger: " << describe_trigger(p.trigger) << "\n  recorded: " << time_text(h.created_unix_ns)
+          << " on kernel " << v.string(p.kernel_release) << ", snapshot format " << h.version << "\n"
+          << "  threads: " << p.thread_count << ", fds: " << p.fd_count << ", signal handlers: " << p.sigaction_count
+          << "\n\n";
+    }
+    for (uint32_t i = 0; i < p.mapping_count; ++i) {
+      const MappingRecord& m = v.mapping(p.first_mapping + i);
+      uint64_t size = m.end - m.start, bytes = stored_bytes(v, m);
+      total += size;
+      stored += bytes;
+      std::string path = m.name.size ? v.string(m.name) : "";
+      uint64_t offset = m.base == kBaseFile ? m.file_offset : 0;
+      uint64_t dev = 0, ino = 0;
+      if (m.base == kBaseFile) {
+        dev = v.file(m.file_index).dev;
+        ino = v.file(m.file_index).ino;
+        from_files += size - bytes;
+      }
+      if (json) {
+        out << (i ? ", " : "") << "{\"start\": " << m.start << ", \"end\": " << m.end << ", \"perms\": "
+            << json_string(perms(m)) << ", \"offset\": " << offset << ", \"path\": " << json_string(path)
+            << ", \"source\": " << json_string(base_name(m.base)) << ", \"stored_bytes\": " << bytes << "}";
+      } else {
+        char line[512];
+        std::snprintf(line, sizeof(line), "%012" PRIx64 "-%012" PRIx64 " %s %08" PRIx64 " %02x:%02x %-8" PRIu64
+                      " %-6s %8" PRIu64 "K stored  %s\n",
+                      m.start, m.end, perms(m).c_str(), offset, major(dev), minor(dev), ino, base_name(m.base),
+                      bytes >> 10, path.c_str());
+        out << line;
+      }
+    }
+    if (json) {
+      out << "], \"total_bytes\": " << total << ", \"stored_bytes\": " << stored << ", \"file_bytes\": " << from_files
+          << "}";
+    } else {
+      out << "\n  " << p.mapping_count << " mappings, " << (total >> 10) << " KiB mapped: " << (stored >> 10)
+          << " KiB stored in " << s.name() << ".pages, " << (from_files >> 10)
+          << " KiB from the original files (shared through the page cache), the rest zero\n";
+    }
+  }
+  if (json) out << "]}\n";
+}
+
+int report_files(const SnapshotFile& s, bool hash, bool json, std::ostream& out) {
+  const InfoView& v = s.view();
+  int changed = 0;
+  if (json) out << "[";
+  for (uint32_t i = 0; i < v.count(kFiles); ++i) {
+    const FileRecord& f = v.file(i);
+    std::string why = file_status(v, f, hash);
+    if (!why.empty()) ++changed;
+    if (json) {
+      out << (i ? ", " : "") << "{\"path\": " << json_string(v.string(f.path)) << ", \"dev\": " << f.dev
+          << ", \"ino\": " << f.ino << ", \"size\": " << f.size << ", \"mtime_ns\": " << f.mtime_ns
+          << ", \"hash\": " << json_string(hex(f.content_hash)) << ", \"matches\": " << (why.empty() ? "true" : "false")
+          << ", \"why\": " << json_string(why) << "}";
+    } else {
+      out << (why.empty() ? "ok       " : "CHANGED  ") << v.string(f.path) << "  (dev " << major(f.dev) << ":"
+          << minor(f.dev) << " ino " << f.ino << " size " << f.size << ")" << (why.empty() ? "" : ": " + why)
+          << "\n";
+    }
+  }
+  if (json) out << "]\n";
+  return changed;
+}
+
+std::string verify_snapshot(const SnapshotFile& s, std::ostream& progress) {
+  const InfoView& v = s.view();
+  progress << "info: header and body checksums ok\n";
+  std::vector<uint8_t> buf;
+  for (uint32_t i = 0; i < v.count(kPageRuns); ++i) {
+    const PageRunRecord& r = v.run(i);
+    buf.resize(r.size);
+    ssize_t n = ::pread(s.pages_fd(), buf.data(), buf.size(), static_cast<off_t>(r.pages_offset));
+    if (n != static_cast<ssize_t>(buf.size()) || checksum64(buf.data(), buf.size()) != r.checksum) {
+      return s.name() + ".pages: checksum mismatch in the page run at " + hex(r.start);
+    }
+  }
+  progress << "pages: " << v.count(kPageRuns) << " page runs ok\n";
+  for (uint32_t i = 0; i < v.count(kFiles); ++i) {
+    std::string why = file_status(v, v.file(i), true);
+    if (!why.empty()) return std::string(v.string(v.file(i).path)) + ": " + why;
+  }
+  progress << "files: " << v.count(kFiles) << " backing files ok\n";
+  return "";
+}
+
+}  // namespace snappy
