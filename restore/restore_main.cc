@@ -29,6 +29,7 @@ using namespace snappy::format;
 extern "C" {
 [[noreturn]] void run_on_stack(void* stack_top, void (*fn)(void*), void* arg);
 [[noreturn]] void sigreturn_to(void* rsp);
+[[noreturn]] void stop_then_sigreturn(void* rsp, long pid);
 [[noreturn]] void restore_main(uint64_t* initial_sp);
 }
 
@@ -56,6 +57,7 @@ struct State {
   uint64_t recorded_vdso = 0;  // where the snapshot wants it
   bool verify = false;
   uint32_t instances = 1;      // -n N
+  bool stop = false;           // --stop
   bool populate = false;       // --populate
 };
 // constinit: nothing runs static constructors in a freestanding program.
@@ -548,9 +550,27 @@ uint64_t program_frame_address() {
   return writable_at(frame, rsp - frame) ? frame : 0;
 }
 
+// restore --stop: tell how to attach, then stop just before rt_sigreturn.
+// The window stays mapped (the debugger steps through its last
+// instructions).
+[[noreturn]] void stop_for_debugger(restorer::RtSigframe* frame) {
+  char pid[12];
+  long self = sys::getpid();
+  const char* exe = g.view.string(g.process->exe);
+  size_t digits = decimal(uint64_t(self), pid);
+  const char* parts[] = {"restore: instance ", nullptr, " stopped at its snapshot point; attach with: gdb -p ",
+                         nullptr, " ", exe,
+                         "\n  (gdb first reports the SIGSTOP; `stepi` until rip leaves 0x2000... enters the program at its trigger)\n"};
+  sys::IoVec iov[7];
+  for (int i = 0; i < 7; ++i) iov[i] = parts[i] ? sys::IoVec{parts[i], length(parts[i])} : sys::IoVec{pid, digits};
+  sys::writev(2, iov, 7);
+  stop_then_sigreturn(&frame->uc, self);
+}
+
 [[noreturn]] void jump_into_program() {
   const uint8_t* xsave = g.view.blob(g.thread->xsave);
   uint64_t xcr0 = g.view.header().xcr0;
+  if (g.stop) stop_for_debugger(restorer::build_thread_frame(g_frame, *g.thread, xsave, xcr0, 0));
   if (uint64_t at = program_frame_address()) {
     // Two steps, neither from inside the window: the gadget unmaps it and
     // returns into the sigreturn gadget, which loads the program's frame.
@@ -622,9 +642,10 @@ uint32_t parse_count(const char* s) {
 
 [[noreturn]] void usage() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [-n N] NAME\n"
+      "usage: restore [--verify] [--populate] [--stop] [-n N] NAME\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
-      "  content, --populate copies written pages up front, -n N starts N instances\n";
+      "  content, --populate copies written pages up front, --stop waits for a\n"
+      "  debugger at the snapshot point, -n N starts N instances\n";
   sys::write(2, text, sizeof(text) - 1);
   sys::exit_group(2);
 }
@@ -648,6 +669,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   for (int i = 1; i < argc; ++i) {
     if (equal(argv[i], "--verify")) {
       g.verify = true;
+    } else if (equal(argv[i], "--stop")) {
+      g.stop = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
     } else if (equal(argv[i], "-n") && i + 1 < argc) {

@@ -27,4 +27,19 @@ sigreturn_to:
         syscall
         ud2
 
+# void stop_then_sigreturn(void* rsp, long pid): restore --stop. Stops the
+# process (kill(pid, SIGSTOP)) with only rt_sigreturn left to run, so a
+# debugger that attaches steps into the program at its snapshot point
+# with two `stepi`.
+        .globl stop_then_sigreturn
+stop_then_sigreturn:
+        mov %rdi, %rsp
+        mov %rsi, %rdi
+        mov $19, %esi
+        mov $62, %eax
+        syscall
+        mov $15, %eax
+        syscall
+        ud2
+
         .section .note.GNU-stack,"",@progbits

@@ -7,8 +7,8 @@
 // per mapping; the notes: NT_PRSTATUS per thread (then NT_FPREGSET and
 // NT_X86_XSTATE for it), NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE; then each
 // mapping's memory, page-aligned. The memory of clean file-backed mappings
-// is read from the original files; zero memory stays a hole when written
-// to a file.
+// is read from the original files; zero memory (kBaseZero pages without
+// stored runs, holes of NAME.pages) stays a hole when written to a file.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,8 @@ class CoreImage {
  private:
   struct Segment {
     uint64_t file_offset, size, vaddr;
-    bool zero;  // a kBaseZero mapping without stored runs
+    uint32_t mapping;  // index into the snapshot's mappings
+    uint32_t base;     // its format::MappingBase (zero and pages ones have holes)
   };
   const SnapshotFile& snapshot_;
   uint32_t process_;
