@@ -1,8 +1,8 @@
 #!/bin/bash
 # gdb reads the ELF core of a recorded snapshot (snapfs/core_image.cc).
 #
-# usage: core_gdb_test.sh PTRACER WRITE_CORE WORKDIR PROGRAM
-#        core_gdb_test.sh --python PTRACER WRITE_CORE WORKDIR
+# usage: core_gdb_test.sh PTRACER SNAPINFO WORKDIR PROGRAM
+#        core_gdb_test.sh --python PTRACER SNAPINFO WORKDIR
 #
 # PROGRAM is core_target (core_target.c): recorded at its checkpoint inside
 # main -> outer -> middle -> inner; the core must give gdb that backtrace,
@@ -18,10 +18,10 @@ if [[ ${1:-} == --python ]]; then
   shift
 fi
 if (( python_mode ? $# != 3 : $# != 4 )); then
-  echo "usage: core_gdb_test.sh [--python] PTRACER WRITE_CORE WORKDIR [PROGRAM]" >&2
+  echo "usage: core_gdb_test.sh [--python] PTRACER SNAPINFO WORKDIR [PROGRAM]" >&2
   exit 2
 fi
-ptracer=$1 write_core=$2 workdir=$3
+ptracer=$1 snapinfo=$2 workdir=$3
 if ! command -v gdb >/dev/null; then
   echo "skipped: gdb not installed"
   exit 77
@@ -32,7 +32,7 @@ cd "$workdir" || exit 1
 
 fail() {
   echo "FAIL: $*" >&2
-  for f in record.err write_core.err gdb.out; do
+  for f in record.err core.err gdb.out; do
     [[ -s $f ]] && { echo "--- $f" >&2; cat "$f" >&2; }
   done
   exit 1
@@ -60,7 +60,7 @@ fi
 "$ptracer" -o "$workdir/snap" "$program" "${args[@]}" > record.out 2> record.err ||
   fail "ptracer exited with status $?"
 grep -q "checkpoint marker" record.err || fail "snapshot not taken at the checkpoint marker"
-"$write_core" "$workdir/snap" "$workdir/core" 2> write_core.err || fail "write_core exited with status $?"
+"$snapinfo" core "$workdir/snap" -o "$workdir/core" 2> core.err || fail "snapinfo core exited with status $?"
 echo "core: $(stat -c %s core) bytes, $(( $(stat -c %b core) * $(stat -c %B core) )) allocated"
 
 if (( python_mode )); then
