@@ -1,4 +1,5 @@
-// restore [--verify] NAME: bring up a new instance of a snapshot.
+// restore [--verify] [--populate] [--stop] [-n N] NAME: bring up a new
+// instance of a snapshot.
 //
 // Freestanding: no libc, no heap, no C++ runtime. Everything is validated
 // before the first irreversible step (leaving the kernel's stack); after it
@@ -11,20 +12,16 @@
 // auxv), cwd, umask, tid address, robust list, rseq and fs base, replay the
 // recorded output, and rt_sigreturn into the program.
 //
+// This file is the order of work and the irreversible part; checks.cc holds
+// the validation, errors.cc the error and string helpers.
+//
 // Exit codes: 2 usage; 1 anything refused or failed.
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/checksum.h"
-#include "common/cpu_features.h"
 #include "common/exit_gadgets.h"
-#include "common/info_reader.h"
-#include "common/raw_syscall.h"
-#include "common/snapshot_format.h"
+#include "restore/restorer.h"
 #include "restore/sigframe.h"
-
-using namespace snappy;
-using namespace snappy::format;
 
 extern "C" {
 [[noreturn]] void run_on_stack(void* stack_top, void (*fn)(void*), void* arg);
@@ -33,272 +30,17 @@ extern "C" {
 [[noreturn]] void restore_main(uint64_t* initial_sp);
 }
 
-namespace {
+namespace snappy::restorer {
 
-// Window layout: our image at kWindowStart, then these.
-constexpr uint64_t kInfoBuffer = kWindowStart + 0x10000000;   // NAME.info, read
-constexpr uint64_t kVerifyBuffer = kWindowStart + 0x20000000; // --verify scratch
-constexpr uint64_t kParkedSpecial = kWindowStart + 0x30000000; // vDSO and vvar
-constexpr uint32_t kMaxFiles = 4096;
-constexpr uint64_t kAtSysinfoEhdr = 33;
-
-alignas(16) uint8_t g_stack[256 << 10];
-alignas(64) uint8_t g_frame[sizeof(restorer::RtSigframe) + 64 + kMaxXsaveSize + 64];
 char g_info_path[4096 + 8];
 char g_pages_path[4096 + 8];
 int g_file_fds[kMaxFiles];
-
-struct State {
-  InfoView view;
-  const ProcessRecord* process = nullptr;
-  const ThreadRecord* thread = nullptr;
-  int pages_fd = -1;
-  uint64_t current_vdso = 0;   // where the kernel put our vDSO
-  uint64_t recorded_vdso = 0;  // where the snapshot wants it
-  bool verify = false;
-  uint32_t instances = 1;      // -n N
-  bool stop = false;           // --stop
-  bool populate = false;       // --populate
-};
-// constinit: nothing runs static constructors in a freestanding program.
 constinit State g;
 
-// ---- errors ---------------------------------------------------------------
+namespace {
 
-size_t length(const char* s) {
-  size_t n = 0;
-  while (s[n]) ++n;
-  return n;
-}
-
-[[noreturn]] void die(const char* what, const char* why, const uint64_t* value = nullptr) {
-  char hex[24];
-  int n = 0;
-  if (value) {
-    hex[n++] = ' ';
-    hex[n++] = '(';
-    hex[n++] = '0';
-    hex[n++] = 'x';
-    int digits = 1;
-    while (digits < 16 && (*value >> (4 * digits))) ++digits;
-    for (int i = digits - 1; i >= 0; --i) hex[n++] = "0123456789abcdef"[(*value >> (4 * i)) & 15];
-    hex[n++] = ')';
-  }
-  sys::IoVec iov[] = {{"restore: ", 9}, {what, length(what)}, {": ", 2},
-                      {why, length(why)}, {hex, size_t(n)}, {"\n", 1}};
-  sys::writev(2, iov, 6);
-  sys::exit_group(1);
-}
-
-[[noreturn]] void die_errno(const char* what, long err) {
-  const char* why = "system call failed";
-  switch (-err) {
-    case 2: why = "No such file or directory"; break;
-    case 12: why = "Cannot allocate memory"; break;
-    case 13: why = "Permission denied"; break;
-    case 17: why = "File exists"; break;
-    case 21: why = "Is a directory"; break;
-    case 22: why = "Invalid argument"; break;
-    case 24: why = "Too many open files"; break;
-    case 1: why = "Operation not permitted"; break;
-  }
-  if (why[0] == 's') {  // no text for this errno: show its number
-    uint64_t code = uint64_t(-err);
-    die(what, why, &code);
-  }
-  die(what, why);
-}
-
-// ---- small helpers ---------------------------------------------------------
-
-// Writes `v` in decimal to `out`; returns the number of digits.
-size_t decimal(uint64_t v, char* out) {
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = char('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
-  return n;
-}
-
-bool equal(const char* a, const char* b) {
-  while (*a && *a == *b) ++a, ++b;
-  return *a == *b;
-}
-
-void concat(char* out, const char* a, const char* b) {
-  while (*a) *out++ = *a++;
-  while (*b) *out++ = *b++;
-  *out = 0;
-}
-
-uint64_t round_up(uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
-
-long check(long ret, const char* what) {
-  if (sys::is_error(ret)) die_errno(what, ret);
-  return ret;
-}
-
-// ---- reading and validating -----------------------------------------------
-
-void read_info() {
-  int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
-  if (fd < 0) die_errno(g_info_path, fd);
-  sys::KernelStat st;
-  check(sys::fstat(fd, &st), g_info_path);
-  if ((st.st_mode & 0170000) != 0100000) die(g_info_path, "not a regular file");
-  uint64_t size = uint64_t(st.st_size);
-  if (size > kMaxInfoSize) die(g_info_path, "info file too large", &size);
-  if (size == 0) die(g_info_path, "empty file");
-  // Read, not map: the bytes we validate must be the bytes we use.
-  long buf = sys::mmap(kInfoBuffer, round_up(size), sys::kProtRead | sys::kProtWrite,
-                       sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixedNoreplace, -1, 0);
-  check(buf, "buffer for the info file");
-  uint64_t done = 0;
-  while (done < size) {
-    long n = sys::pread(fd, reinterpret_cast<char*>(kInfoBuffer) + done, size - done, long(done));
-    if (n == -4) continue;  // EINTR
-    if (n <= 0) die(g_info_path, n == 0 ? "file shrank while being read" : "read failed");
-    done += uint64_t(n);
-  }
-  sys::close(fd);
-
-  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
-  if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
-  check(sys::fstat(g.pages_fd, &st), g_pages_path);
-
-  InfoError error;
-  if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
-    die(g_info_path, error.what, error.has_value ? &error.value : nullptr);
-  }
-  if (g.view.count(kProcesses) != 1) die(g_info_path, "restore brings up one process; this snapshot has several");
-  g.process = &g.view.process(0);
-  if (g.process->flags & kProcessLive) {
-    die(g_info_path, "a snapshot of a live process (taken by snap) is for inspection and cannot be restored");
-  }
-  if (g.process->thread_count != 1) die(g_info_path, "multi-threaded snapshots cannot be restored yet");
-  g.thread = &g.view.thread(g.process->first_thread);
-}
-
-// The saved XSAVE state can only be loaded where the same state components
-// exist in the same layout, and the program's code may use every CPU
-// feature the recording CPU had.
-void check_cpu() {
-  const Header& h = g.view.header();
-  if (read_xcr0() != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
-  uint32_t xsave_size = read_xsave_size();
-  if (xsave_size != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
-  if (g.thread->xsave.size > xsave_size) die(g_info_path, "saved XSAVE area larger than this CPU's");
-  uint32_t features[kCpuFeatureWords];
-  read_cpu_features(features);
-  for (int i = 0; i < kCpuFeatureWords; ++i) {
-    uint64_t missing = h.cpu_features[i] & ~features[i];
-    if (missing) die(kCpuFeatureWordNames[i], "this CPU lacks features the recording CPU had (missing bits)", &missing);
-  }
-}
-
-// Opens every backing file and checks it is the one that was recorded.
-void open_files() {
-  uint32_t n = g.view.count(kFiles);
-  if (n > kMaxFiles) die(g_info_path, "too many backing files");
-  for (uint32_t i = 0; i < n; ++i) {
-    const FileRecord& f = g.view.file(i);
-    const char* path = g.view.string(f.path);
-    int fd = int(sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC));
-    if (fd < 0) die_errno(path, fd);
-    sys::KernelStat st;
-    check(sys::fstat(fd, &st), path);
-    uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-    // A directory's size and mtime change with its entries; a stateless
-    // device (/dev/urandom) and a file recorded with --may-change are known
-    // by their identity alone.
-    uint32_t type = f.mode & 0170000;
-    bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
-    if (st.st_dev != f.dev || st.st_ino != f.ino ||
-        (!identity_only && (uint64_t(st.st_size) != f.size || mtime != f.mtime_ns))) {
-      die(path, "file changed since the snapshot was recorded");
-    }
-    g_file_fds[i] = fd;
-  }
-}
-
-// --verify: hash every page run and every backing file (reads everything;
-// the default check above is cheap).
-void verify_contents() {
-  for (uint32_t i = 0; i < g.view.count(kPageRuns); ++i) {
-    const PageRunRecord& r = g.view.run(i);
-    long p = sys::mmap(kVerifyBuffer, r.size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, r.pages_offset);
-    check(p, g_pages_path);
-    if (checksum64(reinterpret_cast<const void*>(kVerifyBuffer), r.size) != r.checksum) {
-      die(g_pages_path, "page data checksum mismatch at", &r.start);
-    }
-    sys::munmap(kVerifyBuffer, r.size);
-  }
-  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) {
-    const FileRecord& f = g.view.file(i);
-    if (!(f.flags & kFileContentHashed)) continue;
-    uint64_t hash = checksum64(nullptr, 0);
-    if (f.size) {
-      check(sys::mmap(kVerifyBuffer, round_up(f.size), sys::kProtRead, sys::kMapPrivate | sys::kMapFixed,
-                      g_file_fds[i], 0), g.view.string(f.path));
-      hash = checksum64(reinterpret_cast<const void*>(kVerifyBuffer), f.size);
-      sys::munmap(kVerifyBuffer, round_up(f.size));
-    }
-    if (hash != f.content_hash) die(g.view.string(f.path), "file content changed since the snapshot was recorded");
-  }
-}
-
-const MappingRecord* find_mapping(uint32_t base) {
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
-    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    if (m.base == base) return &m;
-  }
-  return nullptr;
-}
-
-bool writable_at(uint64_t address, uint64_t size) {
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
-    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    if (address >= m.start && address + size <= m.end) return (m.prot & sys::kProtWrite) && m.base <= kBasePages;
-  }
-  return false;
-}
-
-// The snapshot's vDSO must be this kernel's, byte for byte: the program may
-// hold pointers into it and its data layout must match the vvar pages.
-void check_vdso(uint64_t* auxv) {
-  for (; auxv[0]; auxv += 2) {
-    if (auxv[0] == kAtSysinfoEhdr) g.current_vdso = auxv[1];
-  }
-  const MappingRecord* vdso = find_mapping(kBaseVdso);
-  if (g.process->flags & kProcessNoVdso) return;
-  if (!vdso) die(g_info_path, "snapshot has no vDSO mapping");
-  if (!g.current_vdso) die("vDSO", "the kernel gave restore no vDSO");
-  g.recorded_vdso = vdso->start;
-  // The vDSO is an ELF image; its PT_LOAD span is the mapping's size.
-  const uint8_t* ehdr = reinterpret_cast<const uint8_t*>(g.current_vdso);
-  uint64_t phoff = *reinterpret_cast<const uint64_t*>(ehdr + 32);
-  uint16_t phnum = *reinterpret_cast<const uint16_t*>(ehdr + 56);
-  uint64_t span = 0;
-  for (uint16_t i = 0; i < phnum; ++i) {
-    const uint8_t* ph = ehdr + phoff + 56u * i;
-    if (*reinterpret_cast<const uint32_t*>(ph) == 1) {  // PT_LOAD
-      uint64_t end = *reinterpret_cast<const uint64_t*>(ph + 16) + *reinterpret_cast<const uint64_t*>(ph + 40);
-      if (end > span) span = end;
-    }
-  }
-  if (round_up(span) != vdso->end - vdso->start ||
-      checksum64(ehdr, vdso->end - vdso->start) != vdso->checksum) {
-    die("vDSO", "this kernel's vDSO differs from the recording kernel's (record with --no-vdso to restore anywhere)");
-  }
-}
-
-void check_program_writes() {
-  const ThreadRecord& t = *g.thread;
-  if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
-}
+alignas(16) uint8_t g_stack[256 << 10];
+alignas(64) uint8_t g_frame[sizeof(restorer::RtSigframe) + 64 + kMaxXsaveSize + 64];
 
 // ---- the irreversible part --------------------------------------------------
 
@@ -651,6 +393,9 @@ uint32_t parse_count(const char* s) {
 }
 
 }  // namespace
+}  // namespace snappy::restorer
+
+using namespace snappy::restorer;
 
 extern "C" void restore_main(uint64_t* initial_sp) {
   // No signal may run a program handler on our state before the jump; the

@@ -1,0 +1,169 @@
+// Everything restore validates before its first irreversible step.
+#include "common/checksum.h"
+#include "common/cpu_features.h"
+#include "restore/restorer.h"
+
+namespace snappy::restorer {
+
+constexpr uint64_t kAtSysinfoEhdr = 33;
+
+// ---- reading and validating -----------------------------------------------
+
+void read_info() {
+  int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  if (fd < 0) die_errno(g_info_path, fd);
+  sys::KernelStat st;
+  check(sys::fstat(fd, &st), g_info_path);
+  if ((st.st_mode & 0170000) != 0100000) die(g_info_path, "not a regular file");
+  uint64_t size = uint64_t(st.st_size);
+  if (size > kMaxInfoSize) die(g_info_path, "info file too large", &size);
+  if (size == 0) die(g_info_path, "empty file");
+  // Read, not map: the bytes we validate must be the bytes we use.
+  long buf = sys::mmap(kInfoBuffer, round_up(size), sys::kProtRead | sys::kProtWrite,
+                       sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixedNoreplace, -1, 0);
+  check(buf, "buffer for the info file");
+  uint64_t done = 0;
+  while (done < size) {
+    long n = sys::pread(fd, reinterpret_cast<char*>(kInfoBuffer) + done, size - done, long(done));
+    if (n == -4) continue;  // EINTR
+    if (n <= 0) die(g_info_path, n == 0 ? "file shrank while being read" : "read failed");
+    done += uint64_t(n);
+  }
+  sys::close(fd);
+
+  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
+  check(sys::fstat(g.pages_fd, &st), g_pages_path);
+
+  InfoError error;
+  if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
+    die(g_info_path, error.what, error.has_value ? &error.value : nullptr);
+  }
+  if (g.view.count(kProcesses) != 1) die(g_info_path, "restore brings up one process; this snapshot has several");
+  g.process = &g.view.process(0);
+  if (g.process->flags & kProcessLive) {
+    die(g_info_path, "a snapshot of a live process (taken by snap) is for inspection and cannot be restored");
+  }
+  if (g.process->thread_count != 1) die(g_info_path, "multi-threaded snapshots cannot be restored yet");
+  g.thread = &g.view.thread(g.process->first_thread);
+}
+
+// The saved XSAVE state can only be loaded where the same state components
+// exist in the same layout, and the program's code may use every CPU
+// feature the recording CPU had.
+void check_cpu() {
+  const Header& h = g.view.header();
+  if (read_xcr0() != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
+  uint32_t xsave_size = read_xsave_size();
+  if (xsave_size != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
+  if (g.thread->xsave.size > xsave_size) die(g_info_path, "saved XSAVE area larger than this CPU's");
+  uint32_t features[kCpuFeatureWords];
+  read_cpu_features(features);
+  for (int i = 0; i < kCpuFeatureWords; ++i) {
+    uint64_t missing = h.cpu_features[i] & ~features[i];
+    if (missing) die(kCpuFeatureWordNames[i], "this CPU lacks features the recording CPU had (missing bits)", &missing);
+  }
+}
+
+// Opens every backing file and checks it is the one that was recorded.
+void open_files() {
+  uint32_t n = g.view.count(kFiles);
+  if (n > kMaxFiles) die(g_info_path, "too many backing files");
+  for (uint32_t i = 0; i < n; ++i) {
+    const FileRecord& f = g.view.file(i);
+    const char* path = g.view.string(f.path);
+    int fd = int(sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+    if (fd < 0) die_errno(path, fd);
+    sys::KernelStat st;
+    check(sys::fstat(fd, &st), path);
+    uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
+    // A directory's size and mtime change with its entries; a stateless
+    // device (/dev/urandom) and a file recorded with --may-change are known
+    // by their identity alone.
+    uint32_t type = f.mode & 0170000;
+    bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
+    if (st.st_dev != f.dev || st.st_ino != f.ino ||
+        (!identity_only && (uint64_t(st.st_size) != f.size || mtime != f.mtime_ns))) {
+      die(path, "file changed since the snapshot was recorded");
+    }
+    g_file_fds[i] = fd;
+  }
+}
+
+// --verify: hash every page run and every backing file (reads everything;
+// the default check above is cheap).
+void verify_contents() {
+  for (uint32_t i = 0; i < g.view.count(kPageRuns); ++i) {
+    const PageRunRecord& r = g.view.run(i);
+    long p = sys::mmap(kVerifyBuffer, r.size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, r.pages_offset);
+    check(p, g_pages_path);
+    if (checksum64(reinterpret_cast<const void*>(kVerifyBuffer), r.size) != r.checksum) {
+      die(g_pages_path, "page data checksum mismatch at", &r.start);
+    }
+    sys::munmap(kVerifyBuffer, r.size);
+  }
+  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) {
+    const FileRecord& f = g.view.file(i);
+    if (!(f.flags & kFileContentHashed)) continue;
+    uint64_t hash = checksum64(nullptr, 0);
+    if (f.size) {
+      check(sys::mmap(kVerifyBuffer, round_up(f.size), sys::kProtRead, sys::kMapPrivate | sys::kMapFixed,
+                      g_file_fds[i], 0), g.view.string(f.path));
+      hash = checksum64(reinterpret_cast<const void*>(kVerifyBuffer), f.size);
+      sys::munmap(kVerifyBuffer, round_up(f.size));
+    }
+    if (hash != f.content_hash) die(g.view.string(f.path), "file content changed since the snapshot was recorded");
+  }
+}
+
+const MappingRecord* find_mapping(uint32_t base) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (m.base == base) return &m;
+  }
+  return nullptr;
+}
+
+bool writable_at(uint64_t address, uint64_t size) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (address >= m.start && address + size <= m.end) return (m.prot & sys::kProtWrite) && m.base <= kBasePages;
+  }
+  return false;
+}
+
+// The snapshot's vDSO must be this kernel's, byte for byte: the program may
+// hold pointers into it and its data layout must match the vvar pages.
+void check_vdso(uint64_t* auxv) {
+  for (; auxv[0]; auxv += 2) {
+    if (auxv[0] == kAtSysinfoEhdr) g.current_vdso = auxv[1];
+  }
+  const MappingRecord* vdso = find_mapping(kBaseVdso);
+  if (g.process->flags & kProcessNoVdso) return;
+  if (!vdso) die(g_info_path, "snapshot has no vDSO mapping");
+  if (!g.current_vdso) die("vDSO", "the kernel gave restore no vDSO");
+  g.recorded_vdso = vdso->start;
+  // The vDSO is an ELF image; its PT_LOAD span is the mapping's size.
+  const uint8_t* ehdr = reinterpret_cast<const uint8_t*>(g.current_vdso);
+  uint64_t phoff = *reinterpret_cast<const uint64_t*>(ehdr + 32);
+  uint16_t phnum = *reinterpret_cast<const uint16_t*>(ehdr + 56);
+  uint64_t span = 0;
+  for (uint16_t i = 0; i < phnum; ++i) {
+    const uint8_t* ph = ehdr + phoff + 56u * i;
+    if (*reinterpret_cast<const uint32_t*>(ph) == 1) {  // PT_LOAD
+      uint64_t end = *reinterpret_cast<const uint64_t*>(ph + 16) + *reinterpret_cast<const uint64_t*>(ph + 40);
+      if (end > span) span = end;
+    }
+  }
+  if (round_up(span) != vdso->end - vdso->start ||
+      checksum64(ehdr, vdso->end - vdso->start) != vdso->checksum) {
+    die("vDSO", "this kernel's vDSO differs from the recording kernel's (record with --no-vdso to restore anywhere)");
+  }
+}
+
+void check_program_writes() {
+  const ThreadRecord& t = *g.thread;
+  if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
+}
+
+}  // namespace snappy::restorer
