@@ -395,6 +395,7 @@ uint32_t parse_count(const char* s) {
 }  // namespace
 }  // namespace snappy::restorer
 
+using namespace snappy;
 using namespace snappy::restorer;
 
 extern "C" void restore_main(uint64_t* initial_sp) {
