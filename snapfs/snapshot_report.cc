@@ -143,7 +143,8 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
     } else {
       out << "process " << p.pid << ": " << v.string(p.exe) << "\n  argv:";
       for (const auto& a : argv) out << " " << a;
-      out << "\n  trigger: " << describe_trigger(p.trigger) << "\n  recorded: " << time_text(h.created_unix_ns)
+      out << "\n  " << ((p.flags & kProcessLive) ? "live snapshot (snap): not restorable" : "trigger: " + describe_trigger(p.trigger))
+          << "\n  recorded: " << time_text(h.created_unix_ns)
           << " on kernel " << v.string(p.kernel_release) << ", snapshot format " << h.version << "\n"
           << "  threads: " << p.thread_count << ", fds: " << p.fd_count << ", signal handlers: " << p.sigaction_count
           << "\n\n";

@@ -1,0 +1,913 @@
+#include "ptracer/live_capture.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include "common/checksum.h"
+#include "common/cpu_features.h"
+#include "ptracer/memory_capture.h"
+#include "ptracer/proc_files.h"
+#include "ptracer/proc_maps.h"
+#include "ptracer/tracee.h"
+
+namespace snappy {
+
+using namespace format;
+
+namespace {
+
+constexpr uint64_t kPage = format::kPageSize;
+constexpr long kErestartSys = -512, kErestartNoIntr = -513, kErestartNoHand = -514, kErestartBlock = -516;
+constexpr int kSysRtSigaction = 13, kSysClone = 56, kSysWait4 = 61, kSysRestartSyscall = 219;
+
+uint64_t now_ns() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
+bool ends_with(const std::string& s, std::string_view x) {
+  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+}
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+std::vector<pid_t> list_tasks(pid_t pid) {
+  std::vector<pid_t> tids;
+  DIR* dir = opendir(proc_path(pid, "task").c_str());
+  if (!dir) return tids;
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] != '.') tids.push_back(std::atoi(e->d_name));
+  }
+  closedir(dir);
+  std::sort(tids.begin(), tids.end());
+  return tids;
+}
+
+std::string status_field(const std::string& status, const std::string& key) {
+  std::istringstream in(status);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (starts_with(line, key + ":")) {
+      size_t at = line.find_first_not_of(" \t", key.size() + 1);
+      return at == std::string::npos ? "" : line.substr(at);
+    }
+  }
+  return "";
+}
+
+// The mm fields of /proc/PID/stat (as in capture.cc; brk is field 47's
+// successor only in the kernel, so the current break comes from start_brk
+// plus the [heap] mapping, see below).
+MmLayout read_mm_layout(pid_t pid) {
+  std::string stat = read_text(proc_path(pid, "stat"));
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::vector<uint64_t> f(3);
+  std::string word;
+  while (in >> word) f.push_back(std::strtoull(word.c_str(), nullptr, 10));
+  if (f.size() < 52) throw std::runtime_error("short /proc/PID/stat");
+  MmLayout mm{};
+  mm.start_code = f[26];
+  mm.end_code = f[27];
+  mm.start_stack = f[28];
+  mm.start_data = f[45];
+  mm.end_data = f[46];
+  mm.start_brk = f[47];
+  mm.brk = f[47];
+  mm.arg_start = f[48];
+  mm.arg_end = f[49];
+  mm.env_start = f[50];
+  mm.env_end = f[51];
+  return mm;
+}
+
+BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
+  std::string joined = raw;
+  if (!joined.empty() && joined.back() != '\0') joined.push_back('\0');
+  return s.add_blob(joined.data(), joined.size());
+}
+
+// ---------------------------------------------------------------- attach
+
+struct Stopped {
+  int pending_signal = 0;  // a signal-delivery-stop's signal, given back at detach
+  bool event_stop = false; // PTRACE_EVENT_STOP (not a signal-delivery-stop)
+};
+
+// Every thread of one process, seized and stopped; detached on destruction.
+class Attachment {
+ public:
+  explicit Attachment(pid_t pid) : pid_(pid) {}
+  ~Attachment() { detach_all(); }
+  Attachment(const Attachment&) = delete;
+  Attachment& operator=(const Attachment&) = delete;
+
+  // Seizes and interrupts until no new thread appears; throws LiveError.
+  void stop_all();
+  void detach_all() {
+    for (auto& [tid, st] : threads_) ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal)));
+    threads_.clear();
+  }
+  std::map<pid_t, Stopped>& threads() { return threads_; }
+  uint64_t first_interrupt_ns() const { return first_interrupt_ns_; }
+
+ private:
+  pid_t pid_;
+  std::map<pid_t, Stopped> threads_;
+  uint64_t first_interrupt_ns_ = 0;
+};
+
+void Attachment::stop_all() {
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<pid_t> fresh;
+    for (pid_t tid : list_tasks(pid_)) {
+      if (threads_.count(tid)) continue;
+      if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) {
+        int err = errno;
+        if (err == ESRCH) continue;  // the thread exited
+        if (err == EPERM) {
+          throw LiveError(pid_, std::string("ptrace denied (EPERM): not your process, a non-dumpable or "
+                                            "setuid process, or kernel.yama.ptrace_scope forbids it"));
+        }
+        throw LiveError(pid_, std::string("PTRACE_SEIZE: ") + std::strerror(err));
+      }
+      threads_[tid] = {};
+      if (!first_interrupt_ns_) first_interrupt_ns_ = now_ns();
+      ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+      fresh.push_back(tid);
+    }
+    if (fresh.empty()) {
+      if (threads_.empty()) {
+        LiveError e(pid_, process_exists(pid_) ? "no threads could be attached" : "no such process");
+        e.vanished = !process_exists(pid_);
+        throw e;
+      }
+      return;
+    }
+    for (pid_t tid : fresh) {
+      int status = 0;
+      pid_t r;
+      do r = waitpid(tid, &status, __WALL);
+      while (r < 0 && errno == EINTR);
+      if (r < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
+        threads_.erase(tid);
+        if (tid == pid_ || !process_exists(pid_)) {
+          LiveError e(pid_, "the process exited during the snapshot");
+          e.vanished = true;
+          throw e;
+        }
+        continue;
+      }
+      Stopped& st = threads_[tid];
+      if ((status >> 16) == PTRACE_EVENT_STOP) {
+        st.event_stop = true;
+      } else if (WIFSTOPPED(status) && (status >> 16) == 0) {
+        st.pending_signal = WSTOPSIG(status);  // signal-delivery-stop: give it back at detach
+      }
+    }
+  }
+  throw LiveError(pid_, "threads keep appearing faster than they can be stopped");
+}
+
+// ------------------------------------------------------------ injection
+
+bool is_restart(long rax) {
+  return rax == kErestartSys || rax == kErestartNoIntr || rax == kErestartNoHand || rax == kErestartBlock;
+}
+
+// The registers the thread must run on with if nothing delivers a signal:
+// those of a syscall the kernel would restart, rewound as its signal path
+// does (arch_do_signal_or_restart with no handler).
+user_regs_struct resume_registers(user_regs_struct r) {
+  if (static_cast<long>(r.orig_rax) >= 0 && is_restart(static_cast<long>(r.rax))) {
+    r.rax = static_cast<long>(r.rax) == kErestartBlock ? kSysRestartSyscall : r.orig_rax;
+    r.rip -= 2;
+    r.orig_rax = static_cast<unsigned long long>(-1);
+  }
+  return r;
+}
+
+// Waits for the next stop of `tid`; signal-delivery-stops are suppressed
+// and their signals added to `signals` (given back at detach). Returns the
+// status of the first other stop; throws std::runtime_error if it died.
+int wait_stop(pid_t tid, std::vector<int>& signals) {
+  for (;;) {
+    int status = 0;
+    pid_t r = waitpid(tid, &status, __WALL);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 || !WIFSTOPPED(status)) throw std::runtime_error("the thread exited during system call injection");
+    int sig = WSTOPSIG(status);
+    if ((status >> 16) == 0 && sig != (SIGTRAP | 0x80) && sig != SIGTRAP) {
+      signals.push_back(sig);
+      if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) throw std::runtime_error("PTRACE_SYSCALL failed");
+      continue;
+    }
+    return status;
+  }
+}
+
+// Makes stopped thread `tid` execute syscall `nr` at `gadget` with `args`
+// and puts back `resume` (resume_registers of its stop). `on_event`
+// receives the event message of a PTRACE_EVENT_CLONE/FORK stop. Returns
+// the syscall's result. The thread stays stopped (syscall-exit-stop).
+long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, long nr,
+                    std::initializer_list<uint64_t> args, std::vector<int>& signals, unsigned long* event_msg) {
+  Tracee t(tid);
+  long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+  if (ptrace(PTRACE_SETOPTIONS, tid, nullptr, reinterpret_cast<void*>(opts)) != 0) {
+    throw std::runtime_error(std::string("PTRACE_SETOPTIONS: ") + std::strerror(errno));
+  }
+  user_regs_struct r = saved;
+  r.rip = gadget;
+  r.rax = static_cast<unsigned long long>(nr);
+  r.orig_rax = static_cast<unsigned long long>(-1);
+  unsigned long long* slots[] = {&r.rdi, &r.rsi, &r.rdx, &r.r10, &r.r8, &r.r9};
+  size_t i = 0;
+  for (uint64_t a : args) *slots[i++] = a;
+  t.set_registers(r);
+  long result = -ENOSYS;
+  bool entered = false;
+  for (int steps = 0; steps < 8; ++steps) {
+    if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) throw std::runtime_error("PTRACE_SYSCALL failed");
+    int status = wait_stop(tid, signals);
+    int event = status >> 16;
+    if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+      if (event_msg) *event_msg = t.event_message();
+      continue;
+    }
+    if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+      if (!entered) {
+        entered = true;
+        continue;
+      }
+      result = static_cast<long>(t.registers().rax);
+      t.set_registers(saved);
+      ptrace(PTRACE_SETOPTIONS, tid, nullptr, nullptr);
+      return result;
+    }
+    // Anything else (e.g. a PTRACE_EVENT_STOP of a group stop): keep going.
+  }
+  t.set_registers(saved);
+  throw std::runtime_error("the injected system call did not complete");
+}
+
+// A `0f 05` (syscall) in the vDSO, libc or any executable mapping; 0 if none.
+uint64_t find_syscall_instruction(pid_t tid, const std::vector<ProcMapsEntry>& maps) {
+  std::vector<const ProcMapsEntry*> cands;
+  for (const ProcMapsEntry& e : maps) {
+    if (e.executable && e.readable && e.path != "[vsyscall]") cands.push_back(&e);
+  }
+  auto rank = [](const ProcMapsEntry* e) {
+    return e->path == "[vdso]" ? 0 : e->path.find("/libc.so") != std::string::npos ? 1 : 2;
+  };
+  std::stable_sort(cands.begin(), cands.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
+  Tracee t(tid);
+  for (const ProcMapsEntry* e : cands) {
+    std::vector<uint8_t> code;
+    try {
+      code = t.read_memory(RemotePtr(e->start), std::min<uint64_t>(e->end - e->start, 64 << 20));
+    } catch (const std::exception&) {
+      continue;
+    }
+    for (size_t i = 0; i + 1 < code.size(); ++i) {
+      if (code[i] == 0x0f && code[i + 1] == 0x05) return e->start + i;
+    }
+  }
+  return 0;
+}
+
+// ------------------------------------------------------------- memory
+
+struct VmInfo {
+  std::set<std::string> flags;  // VmFlags of /proc/PID/smaps
+};
+
+// VmFlags of each mapping by start address.
+std::map<uint64_t, VmInfo> read_vmflags(pid_t pid) {
+  std::map<uint64_t, VmInfo> out;
+  std::istringstream in(read_text(proc_path(pid, "smaps")));
+  std::string line;
+  uint64_t current = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') != std::string::npos &&
+        line.find(':') > line.find(' ')) {
+      current = std::strtoull(line.c_str(), nullptr, 16);
+      out[current];
+    } else if (starts_with(line, "VmFlags:")) {
+      std::istringstream words(line.substr(8));
+      std::string w;
+      while (words >> w) out[current].flags.insert(w);
+    }
+  }
+  return out;
+}
+
+enum class Shape { kSkip, kKernel, kAnonPrivate, kAnonShared, kFilePrivate, kFileShared, kShm, kHuge, kOther };
+
+Shape shape_of(const ProcMapsEntry& e, const VmInfo& vm) {
+  const std::string& p = e.path;
+  if (p == "[vsyscall]") return Shape::kSkip;
+  if (e.start < kWindowEnd && e.end > kWindowStart) return Shape::kSkip;  // unreadable by the format
+  if (e.end > kUserAddressEnd) return Shape::kSkip;
+  if (p == "[vdso]" || starts_with(p, "[vvar")) return Shape::kKernel;
+  if (vm.flags.count("ht") || starts_with(p, "/anon_hugepage")) return Shape::kHuge;
+  if (starts_with(p, "/SYSV")) return Shape::kShm;
+  bool anon_name = p.empty() || p == "[heap]" || starts_with(p, "[stack") || starts_with(p, "[anon:");
+  if (e.shared && (anon_name || starts_with(p, "/dev/zero") || starts_with(p, "[anon_shmem:") ||
+                   starts_with(p, "/memfd:")))
+    return Shape::kAnonShared;
+  if (anon_name) return Shape::kAnonPrivate;
+  if (e.is_special()) return Shape::kOther;
+  if (e.shared) return Shape::kFileShared;
+  return Shape::kFilePrivate;
+}
+
+// Writes pages into the shared NAME.pages: a kBasePages mapping for the
+// mappings capture_memory refuses (shared, deleted files, hugetlb, ...).
+class PageStore {
+ public:
+  explicit PageStore(AtomicFile& pages) : pages_(pages), buf_(new uint8_t[kChunk]), pm_(new uint64_t[kPmChunk]) {}
+
+  // Present (per `presence_pid`'s pagemap) non-zero pages of `e`, read from
+  // `source_pid`. Returns bytes stored.
+  uint64_t store(pid_t source_pid, pid_t presence_pid, const ProcMapsEntry& e, MappingRecord& rec, Snapshot& s) {
+    struct stat st;
+    if (::fstat(pages_.fd(), &st) != 0) throw std::runtime_error("stat of pages file failed");
+    uint64_t base = (static_cast<uint64_t>(st.st_size) + kPage - 1) & ~(kPage - 1);
+    int pm = ::open(proc_path(presence_pid, "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
+    int mem = ::open(proc_path(source_pid, "mem").c_str(), O_RDONLY | O_CLOEXEC);
+    if (pm < 0 || mem < 0) {
+      if (pm >= 0) ::close(pm);
+      if (mem >= 0) ::close(mem);
+      throw std::runtime_error("cannot open pagemap or mem");
+    }
+    uint64_t stored = 0;
+    PageRunRecord run{};
+    bool open = false;
+    XXH3_state_t* h = XXH3_createState();
+    auto close_run = [&] {
+      if (!open) return;
+      run.checksum = XXH3_64bits_digest(h);
+      s.runs.push_back(run);
+      open = false;
+    };
+    uint64_t npages = (e.end - e.start) / kPage;
+    for (uint64_t first = 0; first < npages; first += kPmChunk) {
+      uint64_t count = std::min<uint64_t>(kPmChunk, npages - first);
+      uint64_t chunk_start = e.start + first * kPage;
+      ssize_t n = ::pread(pm, pm_.get(), count * 8, static_cast<off_t>(chunk_start / kPage * 8));
+      if (n != static_cast<ssize_t>(count * 8)) std::fill(pm_.get(), pm_.get() + count, 0);
+      for (uint64_t i = 0; i < count; ++i) {
+        if (!(pm_[i] & (3ull << 62))) {
+          close_run();
+          continue;
+        }
+        uint64_t addr = chunk_start + i * kPage;
+        if (::pread(mem, buf_.get(), kPage, static_cast<off_t>(addr)) != static_cast<ssize_t>(kPage)) {
+          close_run();
+          continue;
+        }
+        bool zero = true;
+        for (size_t k = 0; k < kPage && zero; k += 8) {
+          uint64_t w;
+          std::memcpy(&w, buf_.get() + k, 8);
+          zero = w == 0;
+        }
+        if (zero) {
+          close_run();
+          continue;
+        }
+        if (!open) {
+          run = PageRunRecord{};
+          run.start = addr;
+          run.pages_offset = base + (addr - e.start);
+          XXH3_64bits_reset(h);
+          open = true;
+        }
+        pages_.pwrite_all(buf_.get(), kPage, run.pages_offset + run.size);
+        XXH3_64bits_update(h, buf_.get(), kPage);
+        run.size += kPage;
+        stored += kPage;
+      }
+    }
+    close_run();
+    XXH3_freeState(h);
+    ::close(pm);
+    ::close(mem);
+    rec.base = kBasePages;
+    rec.pages_offset = base;
+    pages_.truncate(base + (e.end - e.start));
+    return stored;
+  }
+
+ private:
+  static constexpr size_t kChunk = kPage;
+  static constexpr size_t kPmChunk = 64 * 1024;
+  AtomicFile& pages_;
+  std::unique_ptr<uint8_t[]> buf_;
+  std::unique_ptr<uint64_t[]> pm_;
+};
+
+struct MemoryPlan {
+  pid_t source = 0;     // the frozen child, or the stopped process
+  pid_t process = 0;    // the process itself
+  std::vector<ProcMapsEntry> maps;  // the process's maps at the pause
+  uint32_t classes = kClassDefault;
+  bool ignore_filter = false;
+  uint32_t coredump_filter = 0x33;
+};
+
+bool class_wanted(const MemoryPlan& plan, Shape shape, bool shared) {
+  auto filt = [&](int bit) { return plan.ignore_filter || (plan.coredump_filter >> bit & 1); };
+  switch (shape) {
+    case Shape::kAnonPrivate: return (plan.classes & kClassAnonPrivate) && filt(0);
+    case Shape::kAnonShared: return (plan.classes & kClassAnonShared) && filt(1);
+    case Shape::kShm: return (plan.classes & kClassShm) && filt(1);
+    // Written pages of a private file mapping are anonymous memory: the
+    // kernel dumps them under bit 0 as well as bit 2.
+    case Shape::kFilePrivate: return (plan.classes & kClassFilePrivate) && (filt(0) || filt(2));
+    case Shape::kFileShared: return (plan.classes & kClassFileShared) && filt(3);
+    case Shape::kHuge: return (plan.classes & kClassHuge) && filt(shared ? 6 : 5);
+    case Shape::kOther: return true;
+    default: return false;
+  }
+}
+
+void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, FileTable& files, AtomicFile& pages,
+                         LiveResult& result) {
+  std::map<uint64_t, VmInfo> vm = read_vmflags(plan.source);
+  if (plan.source != plan.process) {
+    // Mappings the child lacks (MADV_DONTFORK): their flags from the process.
+    for (auto& [start, info] : read_vmflags(plan.process)) vm.emplace(start, info);
+  }
+  std::set<uint64_t> in_source;
+  if (plan.source != plan.process) {
+    for (const ProcMapsEntry& e : read_proc_maps(plan.source)) in_source.insert(e.start);
+  }
+  PageStore store(pages);
+  p.first_mapping = static_cast<uint32_t>(s.mappings.size());
+  for (const ProcMapsEntry& e : plan.maps) {
+    const VmInfo& info = vm[e.start];
+    Shape shape = shape_of(e, info);
+    if (shape == Shape::kSkip) continue;
+    // Memory the child does not have (MADV_DONTFORK) or has zeroed
+    // (MADV_WIPEONFORK) is read from the running process: not frozen.
+    pid_t src = plan.source;
+    if (src != plan.process && (!in_source.count(e.start) || info.flags.count("wf"))) src = plan.process;
+    bool dontdump = !plan.ignore_filter && info.flags.count("dd");
+    bool wanted = !dontdump && class_wanted(plan, shape, e.shared);
+    bool regular_file = e.is_file() && !ends_with(e.path, " (deleted)");
+
+    MappingRecord rec{};
+    rec.start = e.start;
+    rec.end = e.end;
+    rec.prot = static_cast<uint32_t>(e.prot());
+    rec.flags = e.shared ? uint32_t{kMappingShared} : 0u;
+    if (info.flags.count("gd")) rec.flags |= kMappingGrowsDown;
+    rec.first_run = static_cast<uint32_t>(s.runs.size());
+    if (!e.path.empty()) rec.name = s.add_string(e.path);
+
+    bool done = false;
+    bool via_capture = shape == Shape::kKernel || (wanted && shape == Shape::kAnonPrivate) ||
+                       (regular_file && shape == Shape::kFilePrivate && wanted);
+    if (via_capture) {
+      ProcessRecord scratch{};
+      size_t before = s.mappings.size();
+      try {
+        MemoryCaptureStats st = capture_memory(src, {e}, scratch, s, files, pages);
+        result.bytes_stored += st.bytes_stored;
+        if (s.mappings.size() == before + 1) {
+          // Keep the flags we know better (grows-down) and the name.
+          s.mappings.back().flags |= rec.flags & kMappingGrowsDown;
+          done = true;
+        }
+      } catch (const std::exception&) {
+        s.mappings.resize(before);
+        s.runs.resize(rec.first_run);
+      }
+    }
+    // Wanted memory that capture_memory does not take (shared memory,
+    // deleted or special files): its pages are stored without a file
+    // reference. A private file mapping it failed on (the file changed)
+    // falls to the file reference below.
+    if (!done && wanted && shape != Shape::kKernel && !(shape == Shape::kFilePrivate && regular_file)) {
+      try {
+        result.bytes_stored += store.store(src, plan.process, e, rec, s);
+        rec.run_count = static_cast<uint32_t>(s.runs.size()) - rec.first_run;
+        s.mappings.push_back(rec);
+        done = true;
+      } catch (const std::exception&) {
+        s.runs.resize(rec.first_run);
+      }
+    }
+    if (!done && regular_file && (shape == Shape::kFilePrivate || shape == Shape::kFileShared)) {
+      // Not stored: the mapping still names its file (no page data).
+      try {
+        rec.file_index = files.intern(e.path, makedev(e.dev_major, e.dev_minor), e.inode);
+        rec.base = kBaseFile;
+        rec.file_offset = e.offset;
+        rec.run_count = 0;
+        s.mappings.push_back(rec);
+        done = true;
+      } catch (const std::exception&) {
+      }
+    }
+    if (!done) {
+      // Excluded (or unreadable): shown as a mapping without data.
+      s.runs.resize(rec.first_run);
+      rec.base = kBaseZero;
+      rec.run_count = 0;
+      s.mappings.push_back(rec);
+    }
+  }
+  p.mapping_count = static_cast<uint32_t>(s.mappings.size()) - p.first_mapping;
+  result.mappings = p.mapping_count;
+}
+
+// ---------------------------------------------------------- process info
+
+struct FdInfo {
+  int fd;
+  std::string path;
+  uint64_t pos;
+  uint32_t flags;
+};
+
+std::vector<FdInfo> read_fds(pid_t pid) {
+  std::vector<FdInfo> out;
+  DIR* dir = opendir(proc_path(pid, "fd").c_str());
+  if (!dir) return out;
+  while (dirent* d = readdir(dir)) {
+    if (d->d_name[0] == '.') continue;
+    FdInfo f{std::atoi(d->d_name), read_link(proc_path(pid, std::string("fd/") + d->d_name)), 0, 0};
+    try {
+      std::istringstream in(read_text(proc_path(pid, std::string("fdinfo/") + d->d_name)));
+      std::string line;
+      while (std::getline(in, line)) {
+        if (starts_with(line, "pos:")) f.pos = std::strtoull(line.c_str() + 4, nullptr, 10);
+        if (starts_with(line, "flags:")) f.flags = static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+      }
+    } catch (const std::exception&) {
+      continue;  // closed meanwhile
+    }
+    out.push_back(f);
+  }
+  closedir(dir);
+  std::sort(out.begin(), out.end(), [](const FdInfo& a, const FdInfo& b) { return a.fd < b.fd; });
+  return out;
+}
+
+// fds naming a regular file, directory or device become kFdFile records;
+// pipes, sockets, eventfds, epoll and other anonymous inodes have no path
+// and are left out of the snapshot (the format has no kind for them).
+void add_fds(const std::vector<FdInfo>& fds, ProcessRecord& p, Snapshot& s, FileTable& files) {
+  p.first_fd = static_cast<uint32_t>(s.fds.size());
+  for (const FdInfo& f : fds) {
+    if (f.path.empty() || f.path[0] != '/' || ends_with(f.path, " (deleted)")) continue;
+    FdRecord r{};
+    r.fd = f.fd;
+    r.fd_flags = (f.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+    r.open_flags = f.flags & ~O_CLOEXEC;
+    r.kind = kFdFile;
+    r.offset = f.pos;
+    try {
+      r.file_index = files.intern_open(f.path);
+    } catch (const std::exception&) {
+      continue;  // e.g. a socket's or a device's node that cannot be hashed
+    }
+    r.description = static_cast<uint32_t>(s.fds.size() - p.first_fd);
+    s.fds.push_back(r);
+  }
+  p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
+}
+
+std::string read_or_empty(const std::string& path) {
+  try {
+    return read_text(path);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+uint32_t parse_live_classes(const std::string& list) {
+  uint32_t out = 0;
+  std::istringstream in(list);
+  std::string w;
+  while (std::getline(in, w, ',')) {
+    if (w == "anon-private") out |= kClassAnonPrivate;
+    else if (w == "anon-shared") out |= kClassAnonShared;
+    else if (w == "file-private") out |= kClassFilePrivate;
+    else if (w == "file-shared") out |= kClassFileShared;
+    else if (w == "shm") out |= kClassShm;
+    else if (w == "huge") out |= kClassHuge;
+    else if (w == "all") out |= kClassAll;
+    else if (!w.empty()) throw std::invalid_argument("unknown content class '" + w + "'");
+  }
+  return out;
+}
+
+std::vector<pid_t> find_processes_by_name(const std::string& name) {
+  std::vector<pid_t> out;
+  DIR* dir = opendir("/proc");
+  if (!dir) return out;
+  pid_t self = getpid();
+  uid_t uid = getuid();
+  while (dirent* d = readdir(dir)) {
+    if (!std::isdigit(static_cast<unsigned char>(d->d_name[0]))) continue;
+    pid_t pid = std::atoi(d->d_name);
+    if (pid == self) continue;
+    struct stat st;
+    if (::stat(proc_path(pid, "").c_str(), &st) != 0 || st.st_uid != uid) continue;
+    std::string comm = read_or_empty(proc_path(pid, "comm"));
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    std::string cmdline = read_or_empty(proc_path(pid, "cmdline"));
+    std::string argv0 = cmdline.substr(0, cmdline.find('\0'));
+    argv0 = argv0.substr(argv0.rfind('/') + 1);
+    if (comm == name || (!argv0.empty() && argv0 == name)) out.push_back(pid);
+  }
+  closedir(dir);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot& s, FileTable& files,
+                                AtomicFile& pages) {
+  LiveResult result;
+  if (!process_exists(pid)) {
+    LiveError e(pid, "no such process");
+    e.vanished = true;
+    throw e;
+  }
+  std::string status_text = read_or_empty(proc_path(pid, "status"));
+  if (status_field(status_text, "Tgid") != std::to_string(pid)) {
+    throw LiveError(pid, "is a thread, not a process (its process is " + status_field(status_text, "Tgid") + ")");
+  }
+
+  size_t first_thread = s.threads.size(), first_mapping = s.mappings.size(), first_run = s.runs.size();
+  size_t first_fd = s.fds.size(), first_sig = s.sigactions.size();
+  auto rollback = [&] {
+    s.threads.resize(first_thread);
+    s.mappings.resize(first_mapping);
+    s.runs.resize(first_run);
+    s.fds.resize(first_fd);
+    s.sigactions.resize(first_sig);
+  };
+
+  ProcessRecord p{};
+  p.pid = static_cast<uint32_t>(pid);
+  p.flags = kProcessLive;
+  pid_t child = 0;
+  std::vector<int> extra_signals;  // signals suppressed while injecting, given back at detach
+  MemoryPlan plan;
+  plan.process = pid;
+  plan.classes = options.classes;
+  plan.ignore_filter = options.ignore_filter;
+  std::vector<FdInfo> fds;
+  uint64_t sig_ignored = 0, sig_caught = 0;
+  pid_t inject_tid = 0;
+  uint64_t gadget = 0;
+  try {
+    Attachment att(pid);
+    att.stop_all();
+
+    // ---- the pause: threads
+    p.first_thread = static_cast<uint32_t>(s.threads.size());
+    std::map<pid_t, user_regs_struct> saved;
+    for (auto& [tid, st] : att.threads()) {
+      Tracee t(tid);
+      ThreadRecord rec{};
+      rec.tid = static_cast<uint32_t>(tid);
+      user_regs_struct r = t.registers();
+      saved[tid] = r;
+      std::memcpy(rec.regs, &r, sizeof(r));
+      std::vector<uint8_t> xsave = t.xsave_area();
+      rec.xsave = s.add_blob(xsave.data(), xsave.size());
+      rec.sigmask = t.signal_mask();
+      try {
+        RseqConfig rs = t.rseq();
+        rec.rseq_addr = rs.address;
+        rec.rseq_len = rs.size;
+        rec.rseq_sig = rs.signature;
+      } catch (const std::exception&) {
+      }
+      try {
+        auto [head, len] = t.robust_list();
+        rec.robust_list = head;
+        rec.robust_list_len = len;
+      } catch (const std::exception&) {
+      }
+      s.threads.push_back(rec);
+    }
+    // The process's leader first when it is alive (gdb's thread 1).
+    p.thread_count = static_cast<uint32_t>(s.threads.size()) - p.first_thread;
+    result.threads = p.thread_count;
+
+    plan.maps = read_proc_maps(pid);
+    fds = read_fds(pid);
+    std::string status = read_text(proc_path(pid, "status"));
+    sig_ignored = std::strtoull(status_field(status, "SigIgn").c_str(), nullptr, 16);
+    sig_caught = std::strtoull(status_field(status, "SigCgt").c_str(), nullptr, 16);
+    p.umask = static_cast<uint32_t>(std::strtoul(status_field(status, "Umask").c_str(), nullptr, 8));
+    p.mm = read_mm_layout(pid);
+    for (const ProcMapsEntry& e : plan.maps) {
+      if (e.path == "[heap]") p.mm.brk = e.end;
+    }
+    std::string filter = read_or_empty(proc_path(pid, "coredump_filter"));
+    if (!filter.empty()) plan.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
+
+    // ---- the fork
+    if (!options.fork) {
+      result.fallback_reason = "--no-fork";
+    } else if (status_field(status, "Seccomp") != "0" && !status_field(status, "Seccomp").empty()) {
+      result.fallback_reason = "seccomp filter in the target";
+    } else if (!(gadget = find_syscall_instruction(pid, plan.maps))) {
+      result.fallback_reason = "no syscall instruction found";
+    } else {
+      // A thread stopped in user mode (not in a syscall) and not at a signal.
+      for (int pass = 0; pass < 2 && !inject_tid; ++pass) {
+        for (auto& [tid, st] : att.threads()) {
+          if (!st.event_stop || st.pending_signal) continue;
+          bool in_syscall = static_cast<long>(saved[tid].orig_rax) >= 0;
+          bool want_syscall = options.inject_into_blocked ? pass == 0 : pass == 1;
+          if (in_syscall == want_syscall) {
+            inject_tid = tid;
+            break;
+          }
+        }
+      }
+      if (!inject_tid) {
+        result.fallback_reason = "every thread is stopped at a signal";
+      } else {
+        user_regs_struct resume = resume_registers(saved[inject_tid]);
+        unsigned long msg = 0;
+        long rv = -1;
+        try {
+          rv = inject_syscall(inject_tid, gadget, resume, kSysClone, {0, 0, 0, 0, 0}, extra_signals, &msg);
+        } catch (const std::exception& e) {
+          result.fallback_reason = std::string("fork injection failed: ") + e.what();
+        }
+        if (rv > 0) {
+          child = static_cast<pid_t>(rv);
+          int cs = 0;
+          while (waitpid(child, &cs, __WALL) < 0 && errno == EINTR) {
+          }
+          result.forked = true;
+          plan.source = child;
+        } else if (result.fallback_reason.empty()) {
+          result.fallback_reason = "clone failed in the target: " + std::string(std::strerror(static_cast<int>(-rv)));
+        }
+        if (!extra_signals.empty()) att.threads()[inject_tid].pending_signal = extra_signals.front();
+      }
+    }
+
+    if (result.forked) {
+      att.detach_all();
+      result.pause_ns = now_ns() - att.first_interrupt_ns();
+    } else {
+      // Stop-copy-detach: memory now, while stopped.
+      plan.source = pid;
+      capture_live_memory(plan, p, s, files, pages, result);
+      att.detach_all();
+      result.pause_ns = now_ns() - att.first_interrupt_ns();
+    }
+  } catch (const LiveError&) {
+    if (child > 0) {
+      ::kill(child, SIGKILL);
+      waitpid(child, nullptr, __WALL);
+    }
+    rollback();
+    throw;
+  } catch (const std::exception& e) {
+    if (child > 0) {
+      ::kill(child, SIGKILL);
+      waitpid(child, nullptr, __WALL);
+    }
+    rollback();
+    if (!process_exists(pid)) {
+      LiveError le(pid, "the process exited during the snapshot");
+      le.vanished = true;
+      throw le;
+    }
+    throw LiveError(pid, e.what());
+  }
+
+  // ---- the target runs again; the rest at leisure
+  try {
+    if (result.forked) {
+      capture_live_memory(plan, p, s, files, pages, result);
+    }
+    p.first_sigaction = static_cast<uint32_t>(s.sigactions.size());
+    for (int sig = 1; sig <= 64; ++sig) {
+      if (sig == SIGKILL || sig == SIGSTOP) continue;
+      uint64_t bit = 1ull << (sig - 1);
+      if (sig_ignored & bit) {
+        s.sigactions.push_back({static_cast<uint32_t>(sig), 0, 1 /* SIG_IGN */, 0, 0, 0});
+      } else if ((sig_caught & bit) && child > 0) {
+        // The child inherited the handlers: ask it (rt_sigaction into a
+        // buffer below its red zone, after its memory was copied).
+        user_regs_struct cr = Tracee(child).registers();
+        uint64_t buf = ((cr.rsp - 512) & ~15ull) - 64;
+        std::vector<int> ignored;
+        try {
+          long rv = inject_syscall(child, gadget, cr, kSysRtSigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr);
+          if (rv == 0) {
+            std::vector<uint8_t> act = Tracee(child).read_memory(RemotePtr(buf), 32);
+            uint64_t f[4];
+            std::memcpy(f, act.data(), 32);
+            s.sigactions.push_back({static_cast<uint32_t>(sig), 0, f[0], f[1], f[2], f[3]});
+          }
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    p.sigaction_count = static_cast<uint32_t>(s.sigactions.size()) - p.first_sigaction;
+    add_fds(fds, p, s, files);
+
+    std::string exe = read_link(proc_path(pid, "exe"));
+    p.exe = s.add_string(exe.empty() ? "?" : exe);
+    p.argv = add_nul_list(s, read_or_empty(proc_path(pid, "cmdline")));
+    p.envp = add_nul_list(s, read_or_empty(proc_path(pid, "environ")));
+    std::string cwd = read_link(proc_path(pid, "cwd"));
+    p.cwd = s.add_string(cwd.empty() ? "/" : cwd);
+    std::string auxv = read_or_empty(proc_path(pid, "auxv"));
+    auxv.resize(auxv.size() / 16 * 16);
+    p.auxv = s.add_blob(auxv.data(), auxv.size());
+    utsname uts;
+    uname(&uts);
+    p.kernel_release = s.add_string(uts.release);
+    std::string comm = read_or_empty(proc_path(pid, "comm"));
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
+    for (uint32_t r = 0; r < kRlimitCount; ++r) {
+      struct rlimit64 lim{};
+      if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) == 0) p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
+    }
+  } catch (const std::exception& e) {
+    if (child > 0) {
+      ::kill(child, SIGKILL);
+      waitpid(child, nullptr, __WALL);
+    }
+    rollback();
+    throw LiveError(pid, e.what());
+  }
+
+  if (child > 0) {
+    ::kill(child, SIGKILL);
+    while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
+    }
+    // The zombie now belongs to the target (exit signal 0: no SIGCHLD).
+    // Reap it from inside with wait4(child, 0, __WALL): a second pause of
+    // one thread for one system call.
+    result.zombie_left = true;
+    pid_t tid = process_exists(inject_tid) && status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid) ? inject_tid : pid;
+    Attachment again(pid);
+    if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) == 0) {
+      again.threads()[tid] = {};
+      ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+      int st = 0;
+      while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
+      }
+      if (WIFSTOPPED(st)) {
+        if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
+        try {
+          user_regs_struct r = resume_registers(Tracee(tid).registers());
+          std::vector<int> sigs;
+          long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(__WALL), 0}, sigs, nullptr);
+          if (rv == child) result.zombie_left = false;
+          if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
+        } catch (const std::exception&) {
+        }
+      } else {
+        again.threads().erase(tid);
+      }
+    }
+  }
+
+  s.processes.push_back(p);
+  result.pages_size = 0;
+  return result;
+}
+
+}  // namespace snappy

@@ -1,0 +1,96 @@
+// Snapshots of running processes (the `snap` front end): attach to every
+// thread with PTRACE_SEIZE + PTRACE_INTERRUPT, record each thread's
+// registers, XSAVE state, signal mask, rseq and robust list, the process's
+// /proc state (maps, fds, cwd, cmdline, environ, auxv, comm, rlimits, mm
+// layout, signal dispositions), then let it run on.
+//
+// Short pause: while every thread is stopped, one thread is made to execute
+// an injected clone(flags = 0: exit signal 0, no SIGCHLD for the target) at
+// a `syscall` instruction found in the target's own code. The child, a
+// frozen copy-on-write image of the whole address space, is auto-attached
+// (PTRACE_O_TRACECLONE) and stays stopped; the target's threads get their
+// registers back exactly and are detached. The pause is therefore the time
+// of the attach, the register reads and the fork (page-table copy), not of
+// the memory copy, which is read from the child afterwards. The child's
+// signal handlers (inherited) are read by injecting rt_sigaction into the
+// child. The child is then killed, and its zombie (a "clone child", visible
+// only to wait(__WALL|__WCLONE)) is reaped by injecting wait4(child, 0,
+// __WALL) into one target thread (a second pause of a few microseconds).
+// If the fork cannot be used (a seccomp filter, no `syscall` instruction,
+// clone failing), the process stays stopped while its memory is copied and
+// the result says why (never silently).
+//
+// A thread stopped inside a blocking system call (futex, nanosleep, read)
+// reports rax = -ERESTART*; plain PTRACE_DETACH lets the kernel restart the
+// call. The injection prefers a thread stopped in user mode (orig_rax = -1);
+// if only threads in system calls are available, the chosen thread's
+// registers are put back already "restarted" (rip -= 2, rax = the call, or
+// restart_syscall for -ERESTART_RESTARTBLOCK), exactly what the kernel's
+// signal-return path would have done without a handler.
+//
+// What /proc cannot give and the snapshot therefore lacks: each thread's
+// clear_child_tid address and sigaltstack (recorded as 0); in the stopped
+// fallback, signal handler addresses (SigIgn signals are recorded with
+// handler SIG_IGN, caught ones are omitted).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/snapshot_writer.h"
+#include "ptracer/file_table.h"
+
+namespace snappy {
+
+// Content classes (gcore -c): which mappings' contents are stored.
+enum LiveClass : uint32_t {
+  kClassAnonPrivate = 1,
+  kClassAnonShared = 2,   // MAP_SHARED|MAP_ANONYMOUS, memfd, [anon_shmem:]
+  kClassFilePrivate = 4,  // only pages the process wrote, never clean pages
+  kClassFileShared = 8,   // the file's pages as mapped (off by default)
+  kClassShm = 16,         // SysV shared memory (/SYSV...)
+  kClassHuge = 32,        // hugetlbfs mappings (VmFlags ht)
+  kClassDefault = kClassAnonPrivate | kClassAnonShared | kClassFilePrivate | kClassShm | kClassHuge,
+  kClassAll = kClassDefault | kClassFileShared,
+};
+// Parses "anon-private,file-shared,..." (also "all"); throws std::invalid_argument.
+uint32_t parse_live_classes(const std::string& list);
+
+struct LiveOptions {
+  uint32_t classes = kClassDefault;
+  bool ignore_filter = false;  // ignore MADV_DONTDUMP and coredump_filter
+  bool fork = true;            // false: stop-copy-detach
+  bool inject_into_blocked = false;  // testing: inject into a thread in a syscall
+};
+
+// One line, "PID: why"; the target has been detached.
+struct LiveError : std::runtime_error {
+  LiveError(pid_t pid, const std::string& why)
+      : std::runtime_error(std::to_string(pid) + ": " + why), pid(pid) {}
+  pid_t pid;
+  bool vanished = false;  // the process did not exist (or exited) at all
+};
+
+struct LiveResult {
+  uint64_t threads = 0, mappings = 0, bytes_stored = 0, pages_size = 0;
+  uint64_t pause_ns = 0;  // first PTRACE_INTERRUPT to last PTRACE_DETACH
+  bool forked = false;
+  std::string fallback_reason;  // why the copy happened while stopped
+  bool zombie_left = false;     // the child's zombie could not be reaped
+};
+
+// Appends one ProcessRecord (kProcessLive) with its threads, mappings, fds
+// and sigactions to `snapshot`, page data to `pages`.
+LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot& snapshot, FileTable& files,
+                                AtomicFile& pages);
+
+// Processes owned by the caller whose comm or argv[0] basename is `name`,
+// excluding the caller itself; sorted.
+std::vector<pid_t> find_processes_by_name(const std::string& name);
+
+}  // namespace snappy

@@ -1,0 +1,208 @@
+// snap [-o NAME] [--include CLASSES] [--exclude CLASSES] [--ignore-filter]
+//      [--no-fork] [--every SECONDS [--count N]] [-z] PID|PROGNAME...
+//
+// Snapshots running processes (Plan 9's snap, gdb's gcore) into one
+// snapshot NAME.info + NAME.pages (or NAME.snap.zst with -z), every process
+// a ProcessRecord marked kProcessLive: for inspection with snapinfo, snapfs
+// and `snapinfo core` + gdb; restore refuses it. A numeric argument is a
+// pid; any other is every process of the caller whose comm or argv[0]
+// basename is that name (snap itself excluded). The processes run on
+// afterwards; see ptracer/live_capture.h for how the pause is kept short
+// (an injected fork) and what a live snapshot cannot hold.
+//
+// With --every, NAME.<unix-time> (or NAME.<unix-time>.snap.zst) is written
+// every SECONDS, --count times (forever without --count).
+//
+// Exit codes: 0 every snapshot written; 1 a target could not be snapshotted
+// (no such process, ptrace denied, exited mid-snapshot, no process of that
+// name) -- one line "snap: PID: why", nothing written, every target
+// detached; 2 bad usage; 3 the snapshot could not be written.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/cpu_features.h"
+#include "common/snapshot_writer.h"
+#include "ptracer/file_table.h"
+#include "ptracer/live_capture.h"
+#include "snapfs/pack.h"
+
+namespace {
+
+struct Failure {
+  int code;
+  std::string line;
+};
+
+struct Summary {
+  uint64_t processes = 0, threads = 0, mappings = 0, bytes = 0, max_pause_ns = 0;
+  bool all_forked = true;
+  std::string fallback;
+  bool zombie = false;
+};
+
+bool is_number(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Writes one snapshot of `targets` to `name` (pair, or pack when `pack`).
+Summary snapshot_once(const std::vector<std::string>& targets, const std::string& name, bool pack,
+                      const snappy::LiveOptions& options) {
+  // Resolve names first: every matching process, one snapshot.
+  std::vector<pid_t> pids;
+  std::vector<bool> by_name;
+  for (const std::string& t : targets) {
+    if (is_number(t)) {
+      pids.push_back(static_cast<pid_t>(std::stol(t)));
+      by_name.push_back(false);
+    } else {
+      std::vector<pid_t> found = snappy::find_processes_by_name(t);
+      if (found.empty()) throw Failure{1, t + ": no process of that name owned by you"};
+      for (pid_t p : found) {
+        pids.push_back(p);
+        by_name.push_back(true);
+      }
+    }
+  }
+  snappy::Snapshot s;
+  s.created_unix_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch()).count());
+  s.xcr0 = snappy::read_xcr0();
+  s.xsave_size = snappy::read_xsave_size();
+  snappy::read_cpu_features(s.cpu_features);
+  snappy::FileTable files(s);
+  std::string pair = pack ? name + ".snap-tmp" + std::to_string(getpid()) : name;
+  Summary sum;
+  try {
+    snappy::AtomicFile pages(pair + ".pages");
+    std::vector<pid_t> seen;
+    for (size_t i = 0; i < pids.size(); ++i) {
+      if (std::find(seen.begin(), seen.end(), pids[i]) != seen.end()) continue;
+      seen.push_back(pids[i]);
+      try {
+        snappy::LiveResult r = snappy::capture_live_process(pids[i], options, s, files, pages);
+        ++sum.processes;
+        sum.threads += r.threads;
+        sum.mappings += r.mappings;
+        sum.bytes += r.bytes_stored;
+        sum.max_pause_ns = std::max(sum.max_pause_ns, r.pause_ns);
+        if (!r.forked) {
+          sum.all_forked = false;
+          if (sum.fallback.empty()) sum.fallback = r.fallback_reason;
+        }
+        sum.zombie |= r.zombie_left;
+      } catch (const snappy::LiveError& e) {
+        // A process found by name that is gone by now is no longer one.
+        if (by_name[i] && e.vanished) continue;
+        throw Failure{1, e.what()};
+      }
+    }
+    if (sum.processes == 0) throw Failure{1, "no process left to snapshot"};
+    struct stat st;
+    if (fstat(pages.fd(), &st) != 0) throw Failure{3, pages.path() + ": " + std::strerror(errno)};
+    uint64_t pages_size = static_cast<uint64_t>(st.st_size);
+    std::vector<uint8_t> info_bytes = snappy::serialize_info(s, pages_size);
+    snappy::AtomicFile info(pair + ".info");
+    info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);
+    pages.sync();
+    info.sync();
+    pages.rename_into_place();
+    info.rename_into_place();
+  } catch (const Failure&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Failure{3, name + ": " + e.what()};
+  }
+  if (pack) {
+    struct Cleanup {
+      std::string pair;
+      ~Cleanup() {
+        unlink((pair + ".info").c_str());
+        unlink((pair + ".pages").c_str());
+      }
+    } cleanup{pair};
+    try {
+      snappy::pack_snapshot(pair, name + ".snap.zst", isatty(2));
+    } catch (const std::exception& e) {
+      throw Failure{3, name + ".snap.zst: " + e.what()};
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Snapshot running processes into one snapshot (NAME.info + NAME.pages) for inspection;\n"
+               "they run on after a short pause. PROGNAME means every process of yours with that name."};
+  std::string output = "snap";
+  std::string include, exclude;
+  bool ignore_filter = false, no_fork = false, zstd = false, inject_blocked = false;
+  double every = 0;
+  long count = 0;
+  std::vector<std::string> targets;
+  app.add_option("-o,--output", output, "snapshot NAME")->capture_default_str();
+  app.add_option("--include", include,
+                 "content classes to store in addition to the default: anon-private, anon-shared, "
+                 "file-private, file-shared, shm, huge, all");
+  app.add_option("--exclude", exclude, "content classes not to store (the mappings stay, without data)");
+  app.add_flag("--ignore-filter", ignore_filter, "ignore MADV_DONTDUMP and /proc/PID/coredump_filter");
+  app.add_flag("--no-fork", no_fork, "keep the process stopped while copying (no injected fork)");
+  app.add_flag("--inject-into-blocked", inject_blocked, "(testing) inject the fork into a thread inside a system call");
+  app.add_option("--every", every, "write NAME.<unix-time> every SECONDS")->check(CLI::PositiveNumber);
+  app.add_option("--count", count, "with --every: this many snapshots")->check(CLI::PositiveNumber);
+  app.add_flag("-z", zstd, "write the zstd pack NAME.snap.zst instead of the pair");
+  app.add_option("targets", targets, "PID or PROGNAME")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (count && !every) {
+    std::fprintf(stderr, "snap: --count needs --every\n");
+    return 2;
+  }
+  snappy::LiveOptions options;
+  options.ignore_filter = ignore_filter;
+  options.fork = !no_fork;
+  options.inject_into_blocked = inject_blocked;
+  try {
+    if (!include.empty()) options.classes |= snappy::parse_live_classes(include);
+    if (!exclude.empty()) options.classes &= ~snappy::parse_live_classes(exclude);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "snap: %s\n", e.what());
+    return 2;
+  }
+  for (long n = 0; every == 0 ? n < 1 : (count == 0 || n < count); ++n) {
+    auto start = std::chrono::steady_clock::now();
+    std::string name = every ? output + "." + std::to_string(std::time(nullptr)) : output;
+    try {
+      Summary sum = snapshot_once(targets, name, zstd, options);
+      double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      std::string how = sum.all_forked ? "fork" : "stopped while copying: " + sum.fallback;
+      std::printf("snap: %s: %llu process%s, %llu thread%s, %llu mappings, %llu bytes stored, pause %.1f ms (%s), "
+                  "%.0f ms total%s\n",
+                  (zstd ? name + ".snap.zst" : name).c_str(), (unsigned long long)sum.processes,
+                  sum.processes == 1 ? "" : "es", (unsigned long long)sum.threads, sum.threads == 1 ? "" : "s",
+                  (unsigned long long)sum.mappings, (unsigned long long)sum.bytes, sum.max_pause_ns / 1e6,
+                  how.c_str(), total_ms, sum.zombie ? " (a zombie child was left to the target)" : "");
+      std::fflush(stdout);
+    } catch (const Failure& f) {
+      std::fprintf(stderr, "snap: %s\n", f.line.c_str());
+      return f.code;
+    }
+    if (every && (count == 0 || n + 1 < count)) {
+      std::this_thread::sleep_until(start + std::chrono::duration<double>(every));
+    }
+  }
+  return 0;
+}
