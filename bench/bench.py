@@ -27,6 +27,8 @@ import subprocess
 import sys
 import time
 
+import live
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 WL = os.path.join(BENCH, "workloads")
@@ -332,6 +334,16 @@ def targets(rows):
     for w in workloads_in(rows):
         z = num(w, "zero pages stored")
         out.append((f"{w}: no zero page stored", f"{z:.0f} zero pages", z == 0))
+    for r in rows:
+        if r["section"] != "snap" or r["metric"] != "gcore / snap time":
+            continue
+        w = r["workload"]
+        out.append((f"snap {w}: >= 5x faster than gcore", f"{r['median']:.1f}x", r["median"] >= 5))
+        pause = num(w, "snap pause")
+        out.append((f"snap {w}: pause < 100 ms", f"{pause:.1f} ms", pause < 100))
+        written, nonzero = num(w, "snap bytes written"), num(w, "non-zero memory")
+        out.append((f"snap {w}: output <= non-zero memory", f"{written:.0f} / {nonzero:.0f} MiB",
+                    written <= nonzero * 1.02))
     return out
 
 
@@ -452,8 +464,10 @@ def main():
     b.many(numpy_snap)
     b.restore_syscalls(numpy_snap, os.path.join(
         a.out, "quick_restore_syscalls.txt" if a.quick else "restore_syscalls.txt"))
+    print("bench: snap against gdb gcore ...", file=sys.stderr, flush=True)
+    live.live_rows(b, 256 if a.quick else 2048, 1 if a.quick else 3, 1)
     # Sections together, in a fixed order.
-    order = ["latency", "ratio", "concurrency", "throughput", "memory", "size", "restore"]
+    order = ["latency", "ratio", "concurrency", "throughput", "memory", "size", "restore", "snap"]
     b.rows.sort(key=lambda r: order.index(r["section"]))
 
     elapsed = time.monotonic() - t0
