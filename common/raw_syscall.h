@@ -256,6 +256,8 @@ inline long epoll_create1(int flags) { return syscall1(291, flags); }
 inline long fork() { return syscall2(56, 17 /* SIGCHLD */, 0); }
 // pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *rusage);
 inline long wait4(int pid, int* status, int options) { return syscall4(61, pid, (long)status, options, 0); }
+// uid_t geteuid(void);
+inline long geteuid() { return syscall0(107); }
 // pid_t getpid(void);
 inline long getpid() { return syscall0(kGetpid); }
 // int chdir(const char *path);

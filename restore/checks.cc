@@ -7,6 +7,21 @@ namespace snappy::restorer {
 
 constexpr uint64_t kAtSysinfoEhdr = 33;
 
+namespace {
+
+// Restoring runs the snapshot's memory as the caller: a file someone else
+// owns, or that others may write, could be anyone's code (--trust overrides).
+void check_trusted(const char* path, const sys::KernelStat& st) {
+  if (g.trust) return;
+  if (st.st_uid != uint32_t(sys::geteuid())) {
+    uint64_t uid = st.st_uid;
+    die(path, "owned by another user, whose memory image restore would run as you (--trust to restore anyway); owner uid", &uid);
+  }
+  if (st.st_mode & 022) die(path, "writable by group or others (--trust to restore anyway)");
+}
+
+}  // namespace
+
 // ---- reading and validating -----------------------------------------------
 
 void read_info() {
@@ -14,6 +29,7 @@ void read_info() {
   if (fd < 0) die_errno(g_info_path, fd);
   sys::KernelStat st;
   check(sys::fstat(fd, &st), g_info_path);
+  check_trusted(g_info_path, st);
   if ((st.st_mode & 0170000) != 0100000) die(g_info_path, "not a regular file");
   uint64_t size = uint64_t(st.st_size);
   if (size > kMaxInfoSize) die(g_info_path, "info file too large", &size);
@@ -34,6 +50,7 @@ void read_info() {
   g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
   if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
   check(sys::fstat(g.pages_fd, &st), g_pages_path);
+  check_trusted(g_pages_path, st);
 
   InfoError error;
   if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {

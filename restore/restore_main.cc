@@ -384,10 +384,11 @@ uint32_t parse_count(const char* s) {
 
 [[noreturn]] void usage() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--stop] [-n N] NAME\n"
+      "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] NAME\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
       "  content, --populate copies written pages up front, --stop waits for a\n"
-      "  debugger at the snapshot point, -n N starts N instances\n";
+      "  debugger at the snapshot point, --trust accepts files of other owners or\n"
+      "  writable by others, -n N starts N instances\n";
   sys::write(2, text, sizeof(text) - 1);
   sys::exit_group(2);
 }
@@ -415,6 +416,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   for (int i = 1; i < argc; ++i) {
     if (equal(argv[i], "--verify")) {
       g.verify = true;
+    } else if (equal(argv[i], "--trust")) {
+      g.trust = true;
     } else if (equal(argv[i], "--stop")) {
       g.stop = true;
     } else if (equal(argv[i], "--populate")) {

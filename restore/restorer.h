@@ -34,6 +34,7 @@ struct State {
   uint64_t recorded_vdso = 0;  // where the snapshot wants it
   bool verify = false;
   uint32_t instances = 1;      // -n N
+  bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
 };

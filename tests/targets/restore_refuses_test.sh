@@ -92,6 +92,21 @@ else
   fail "INFO_PATCH is not set: the field-level refusals were not tested"
 fi
 
+# Files restore would run as the caller must be the caller's and writable
+# by nobody else, unless --trust.
+cp -p good.info shared.info && cp -p good.pages shared.pages && chmod g+w shared.info
+expect_refused "a group-writable NAME.info" shared "shared.info: writable by group or others \\(--trust"
+cp -p good.info other.info && cp -p good.pages other.pages
+if chown nobody other.pages 2>/dev/null; then
+  expect_refused "NAME.pages owned by another user" other "other.pages: owned by another user"
+  status=0
+  "$restore" --trust "$workdir/other" </dev/null >trusted.out 2>trusted.err || status=$?
+  [[ $status == 0 && -s trusted.out ]] || fail "--trust did not restore another user's snapshot: $(cat trusted.err)"
+fi
+status=0
+"$restore" --trust "$workdir/shared" </dev/null >trusted2.out 2>trusted2.err || status=$?
+[[ $status == 0 && -s trusted2.out ]] || fail "--trust did not restore a group-writable snapshot: $(cat trusted2.err)"
+
 cp good.info usage.info
 status=0
 "$restore" >usage.out 2>usage.err || status=$?
