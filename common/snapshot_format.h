@@ -93,13 +93,26 @@ struct Header {
   uint32_t xsave_size;       // CPUID.(EAX=0DH,ECX=0):EBX on that CPU
   uint32_t reserved0;
   uint32_t cpu_features[8];  // common/cpu_features.h: restore needs all of them
+  // Binds NAME.info to its NAME.pages: the same random id is in the pages
+  // file's trailer (PagesTrailer), so a pair mixed from two recordings (a
+  // writer killed between its two renames) is refused. 0: not bound.
+  uint64_t pages_id;
   uint64_t body_checksum;
   SectionRef sections[kSectionCount];
   uint64_t header_checksum;  // covers every byte before this field
 };
-static_assert(sizeof(Header) == 256, "Header layout");
-static_assert(offsetof(Header, sections) == 104, "Header layout");
-static_assert(offsetof(Header, header_checksum) == 248, "Header layout");
+static_assert(sizeof(Header) == 264, "Header layout");
+static_assert(offsetof(Header, sections) == 112, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 256, "Header layout");
+
+// The last 4 KiB of a bound NAME.pages (Header.pages_id != 0): after every
+// page the snapshot maps, so nothing maps it.
+constexpr char kPagesMagic[8] = {'S', 'N', 'A', 'P', 'P', 'A', 'G', 'E'};
+struct PagesTrailer {
+  char magic[8];  // kPagesMagic
+  uint64_t id;    // Header.pages_id
+};
+static_assert(sizeof(PagesTrailer) == 16, "PagesTrailer layout");
 
 enum ProcessFlags : uint32_t {
   kProcessNoVdso = 1,  // recorded with --no-vdso: the program never used it

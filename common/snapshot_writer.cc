@@ -1,6 +1,12 @@
 #include "common/snapshot_writer.h"
 
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "common/checksum.h"
 
@@ -20,6 +26,26 @@ BlobRef Snapshot::add_string(std::string_view s) {
   std::vector<uint8_t> bytes(s.begin(), s.end());
   bytes.push_back(0);
   return add_blob(bytes.data(), bytes.size());
+}
+
+uint64_t bind_pages_file(int fd, Snapshot& snapshot) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) throw std::system_error(errno, std::generic_category(), "NAME.pages");
+  uint64_t end = (static_cast<uint64_t>(st.st_size) + kPageSize - 1) & ~(kPageSize - 1);
+  uint64_t id = 0;
+  while (id == 0) {
+    if (::getrandom(&id, sizeof(id), 0) != sizeof(id)) throw std::system_error(errno, std::generic_category(), "getrandom");
+  }
+  PagesTrailer trailer{};
+  std::memcpy(trailer.magic, kPagesMagic, sizeof(trailer.magic));
+  trailer.id = id;
+  uint8_t page[kPageSize] = {};
+  std::memcpy(page, &trailer, sizeof(trailer));
+  if (::pwrite(fd, page, sizeof(page), static_cast<off_t>(end)) != static_cast<ssize_t>(sizeof(page))) {
+    throw std::system_error(errno, std::generic_category(), "writing NAME.pages");
+  }
+  snapshot.pages_id = id;
+  return end + kPageSize;
 }
 
 namespace {
@@ -46,6 +72,7 @@ std::vector<uint8_t> serialize_info(const Snapshot& s, uint64_t pages_size) {
   header.created_unix_ns = s.created_unix_ns;
   header.xcr0 = s.xcr0;
   header.xsave_size = s.xsave_size;
+  header.pages_id = s.pages_id;
   std::memcpy(header.cpu_features, s.cpu_features, sizeof(header.cpu_features));
 
   std::vector<uint8_t> out(sizeof(Header));

@@ -16,6 +16,7 @@ struct Snapshot {
   uint64_t xcr0 = 0;
   uint32_t xsave_size = 0;
   uint32_t cpu_features[8] = {};
+  uint64_t pages_id = 0;  // set by bind_pages_file
   std::vector<format::ProcessRecord> processes;
   std::vector<format::ThreadRecord> threads;
   std::vector<format::MappingRecord> mappings;
@@ -31,6 +32,11 @@ struct Snapshot {
   // Appends a string with its terminating NUL.
   format::BlobRef add_string(std::string_view s);
 };
+
+// Appends the PagesTrailer page to NAME.pages (open as `fd`, its page data
+// all written) with a fresh random id, stores the id in the snapshot, and
+// returns the file's new size.
+uint64_t bind_pages_file(int fd, Snapshot& snapshot);
 
 // The complete NAME.info for a NAME.pages of `pages_size` bytes.
 std::vector<uint8_t> serialize_info(const Snapshot& snapshot, uint64_t pages_size);

@@ -301,7 +301,8 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
   s.processes.push_back(p);
 
-  std::vector<uint8_t> info_bytes = serialize_info(s, stats.pages_size);
+  uint64_t pages_size = bind_pages_file(pages.fd(), s);
+  std::vector<uint8_t> info_bytes = serialize_info(s, pages_size);
   AtomicFile info(request.output + ".info");
   info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);
   pages.sync();
@@ -309,7 +310,7 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   // Pages first: an info file never names pages that are not in place.
   pages.rename_into_place();
   info.rename_into_place();
-  return {stats.mappings, stats.bytes_stored, stats.pages_size, info_bytes.size()};
+  return {stats.mappings, stats.bytes_stored, pages_size, info_bytes.size()};
 }
 
 }  // namespace snappy

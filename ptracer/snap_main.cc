@@ -107,9 +107,12 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
       }
     }
     if (sum.processes == 0) throw Failure{1, "no process left to snapshot"};
-    struct stat st;
-    if (fstat(pages.fd(), &st) != 0) throw Failure{3, pages.path() + ": " + std::strerror(errno)};
-    uint64_t pages_size = static_cast<uint64_t>(st.st_size);
+    uint64_t pages_size = 0;
+    try {
+      pages_size = snappy::bind_pages_file(pages.fd(), s);
+    } catch (const std::exception& e) {
+      throw Failure{3, pages.path() + ": " + e.what()};
+    }
     std::vector<uint8_t> info_bytes = snappy::serialize_info(s, pages_size);
     snappy::AtomicFile info(pair + ".info");
     info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);

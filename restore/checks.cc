@@ -9,6 +9,13 @@ constexpr uint64_t kAtSysinfoEhdr = 33;
 
 namespace {
 
+bool equal_bytes(const char* a, const char* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Restoring runs the snapshot's memory as the caller: a file someone else
 // owns, or that others may write, could be anyone's code (--trust overrides).
 void check_trusted(const char* path, const sys::KernelStat& st) {
@@ -18,6 +25,19 @@ void check_trusted(const char* path, const sys::KernelStat& st) {
     die(path, "owned by another user, whose memory image restore would run as you (--trust to restore anyway); owner uid", &uid);
   }
   if (st.st_mode & 022) die(path, "writable by group or others (--trust to restore anyway)");
+}
+
+// NAME.pages must be the one written with this NAME.info (a writer killed
+// between its two renames leaves a pair from two recordings).
+void check_pages_binding(uint64_t pages_size) {
+  uint64_t id = g.view.header().pages_id;
+  if (id == 0) return;
+  PagesTrailer trailer{};
+  if (pages_size < kPageSize ||
+      sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
+      !equal_bytes(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) || trailer.id != id) {
+    die(g_pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
+  }
 }
 
 }  // namespace
@@ -56,6 +76,7 @@ void read_info() {
   if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
     die(g_info_path, error.what, error.has_value ? &error.value : nullptr);
   }
+  check_pages_binding(uint64_t(st.st_size));
   if (g.view.count(kProcesses) != 1) die(g_info_path, "restore brings up one process; this snapshot has several");
   g.process = &g.view.process(0);
   if (g.process->flags & kProcessLive) {

@@ -69,6 +69,16 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
     if (error.has_value) why += " (" + std::to_string(error.value) + ")";
     fail(info_path, why);
   }
+  // NAME.pages must be the one written with this NAME.info.
+  if (uint64_t id = view_.header().pages_id) {
+    PagesTrailer trailer{};
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (size < kPageSize ||
+        ::pread(pages_fd_, &trailer, sizeof(trailer), static_cast<off_t>(size - kPageSize)) != sizeof(trailer) ||
+        std::memcmp(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) != 0 || trailer.id != id) {
+      fail(pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
+    }
+  }
   file_fds_.assign(view_.count(kFiles), -1);
 }
 

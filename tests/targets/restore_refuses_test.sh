@@ -107,6 +107,12 @@ status=0
 "$restore" --trust "$workdir/shared" </dev/null >trusted2.out 2>trusted2.err || status=$?
 [[ $status == 0 && -s trusted2.out ]] || fail "--trust did not restore a group-writable snapshot: $(cat trusted2.err)"
 
+# A pair mixed from two recordings of the same program (a writer killed
+# between its renames): same sizes, other pages. Refused, not restored.
+record second "$prog"
+cp -p good.info mixed.info && cp -p second.pages mixed.pages
+expect_refused "NAME.info with another recording's NAME.pages" mixed "mixed.pages: belongs to another snapshot"
+
 cp good.info usage.info
 status=0
 "$restore" >usage.out 2>usage.err || status=$?

@@ -265,10 +265,10 @@ bool same_bytes(const T& a, const T& b) {
 
 // ---------------------------------------------------------------- layout
 
-TEST(InfoFormatLayout, HeaderIs256BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(sizeof(Header), 256u);
-  EXPECT_EQ(offsetof(Header, header_checksum), 248u);
-  EXPECT_EQ(offsetof(Header, sections), 104u);
+TEST(InfoFormatLayout, HeaderIs264BytesAndRecordSizesMatchTheTable) {
+  EXPECT_EQ(sizeof(Header), 264u);
+  EXPECT_EQ(offsetof(Header, header_checksum), 256u);
+  EXPECT_EQ(offsetof(Header, sections), 112u);
   const uint32_t expected[kSectionCount] = {592, 312, 80, 32, 64, 32, 40, 24, 1};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
@@ -286,7 +286,7 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   Header h = read_header(bytes);
   EXPECT_EQ(std::memcmp(h.magic, kInfoMagic, 8), 0);
   EXPECT_EQ(h.version, kVersion);
-  EXPECT_EQ(h.header_size, 256u);
+  EXPECT_EQ(h.header_size, 264u);
   EXPECT_EQ(h.arch, kArchX86_64);
   EXPECT_EQ(h.flags, 0u);
   EXPECT_EQ(h.info_size, bytes.size());
@@ -295,8 +295,8 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   EXPECT_EQ(h.created_unix_ns, s.created_unix_ns);
   EXPECT_EQ(h.xcr0, s.xcr0);
   EXPECT_EQ(h.xsave_size, kXsaveBytes);
-  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 248));
-  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 256, bytes.size() - 256));
+  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 256));
+  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 264, bytes.size() - 264));
   uint64_t end = sizeof(Header);
   for (uint32_t i = 0; i < kSectionCount; ++i) {
     const SectionRef& ref = h.sections[i];
@@ -491,7 +491,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.arch = 3; }), "another architecture"));
   EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.arch = 183; }), "another architecture"));
-  EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.header_size = 224; }), "bad header size"));
+  EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.header_size = 256; }), "bad header size"));
   EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.info_size += 8; }), "truncated"));
   EXPECT_TRUE(refused(with_header(good, [](Header& h) { h.pages_size += 4096; }), "pages file size differs"));
 
@@ -838,7 +838,7 @@ TEST(InfoFormatRobustness, EveryTruncationIsRefused) {
 TEST(InfoFormatRobustness, RandomGarbageIsRefused) {
   std::mt19937_64 rng(20240611);
   const std::vector<uint8_t> good = serialize(make_snapshot());
-  std::vector<size_t> sizes = {0, 1, 7, 8, 255, 256, 257, 264, 4096, good.size(), 65536};
+  std::vector<size_t> sizes = {0, 1, 7, 8, 263, 264, 265, 272, 4096, good.size(), 65536};
   for (int i = 0; i < 300; ++i) sizes.push_back(rng() % 20000);
   for (size_t size : sizes) {
     std::vector<uint8_t> b(size);
