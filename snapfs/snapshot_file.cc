@@ -1,11 +1,12 @@
 #include "snapfs/snapshot_file.h"
 
 #include <fcntl.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <utility>
 #include <cstring>
 
 #include "common/checksum.h"
@@ -35,6 +36,26 @@ void pread_or_zero(int fd, uint8_t* out, uint64_t size, uint64_t offset, const s
     size -= static_cast<uint64_t>(n);
     offset += static_cast<uint64_t>(n);
   }
+}
+
+// This process's [vdso] mapping, from /proc/self/maps (its start is
+// AT_SYSINFO_EHDR). {nullptr, 0} if there is none.
+std::pair<const uint8_t*, uint64_t> own_vdso() {
+  static const std::pair<const uint8_t*, uint64_t> vdso = [] {
+    std::pair<const uint8_t*, uint64_t> found{nullptr, 0};
+    if (FILE* maps = std::fopen("/proc/self/maps", "r")) {
+      char line[512];
+      while (std::fgets(line, sizeof(line), maps)) {
+        unsigned long start, end;
+        if (std::strstr(line, "[vdso]") && std::sscanf(line, "%lx-%lx", &start, &end) == 2) {
+          found = {reinterpret_cast<const uint8_t*>(start), end - start};
+        }
+      }
+      std::fclose(maps);
+    }
+    return found;
+  }();
+  return vdso;
 }
 
 }  // namespace
@@ -121,10 +142,12 @@ void SnapshotFile::read_from_mapping(const MappingRecord& m, uint64_t address, u
       pread_or_zero(pages_fd_, out, size, m.pages_offset + delta, name_ + ".pages");
       return;  // its runs are inside this very region of NAME.pages
     case kBaseVdso: {
-      // Our own vDSO is the recorded one when the bytes hash the same.
-      auto* own = reinterpret_cast<const uint8_t*>(getauxval(AT_SYSINFO_EHDR));
+      // Our own vDSO is the recorded one when it has the same size and its
+      // bytes hash the same (a larger recorded size must not make us read
+      // past our own mapping: fuzz/crashes/core_writer-vdso-larger-*).
+      auto [own, own_size] = own_vdso();
       uint64_t length = m.end - m.start;
-      if (own && checksum64(own, length) == m.checksum) {
+      if (own && own_size == length && checksum64(own, length) == m.checksum) {
         std::memcpy(out, own + delta, size);
       } else {
         std::memset(out, 0, size);
