@@ -83,22 +83,30 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
   ::close(fd);
   pages_fd_ = ::open(pages_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (pages_fd_ < 0) fail(pages_path, std::strerror(errno));
-  if (::fstat(pages_fd_, &st) != 0) fail(pages_path, std::strerror(errno));
-  InfoError error;
-  if (!view_.open(info_.data(), info_.size(), static_cast<uint64_t>(st.st_size), &error)) {
-    std::string why = error.what;
-    if (error.has_value) why += " (" + std::to_string(error.value) + ")";
-    fail(info_path, why);
-  }
-  // NAME.pages must be the one written with this NAME.info.
-  if (uint64_t id = view_.header().pages_id) {
-    PagesTrailer trailer{};
-    uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (size < kPageSize ||
-        ::pread(pages_fd_, &trailer, sizeof(trailer), static_cast<off_t>(size - kPageSize)) != sizeof(trailer) ||
-        std::memcmp(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) != 0 || trailer.id != id) {
-      fail(pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
+  // A constructor that throws runs no destructor: close the pages file on
+  // the way out (fuzz/crashes/core_writer-fd-leak-on-refused-snapshot).
+  try {
+    if (::fstat(pages_fd_, &st) != 0) fail(pages_path, std::strerror(errno));
+    InfoError error;
+    if (!view_.open(info_.data(), info_.size(), static_cast<uint64_t>(st.st_size), &error)) {
+      std::string why = error.what;
+      if (error.has_value) why += " (" + std::to_string(error.value) + ")";
+      fail(info_path, why);
     }
+    // NAME.pages must be the one written with this NAME.info.
+    if (uint64_t id = view_.header().pages_id) {
+      PagesTrailer trailer{};
+      uint64_t size = static_cast<uint64_t>(st.st_size);
+      if (size < kPageSize ||
+          ::pread(pages_fd_, &trailer, sizeof(trailer), static_cast<off_t>(size - kPageSize)) != sizeof(trailer) ||
+          std::memcmp(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) != 0 || trailer.id != id) {
+        fail(pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
+      }
+    }
+  } catch (...) {
+    ::close(pages_fd_);
+    pages_fd_ = -1;
+    throw;
   }
   file_fds_.assign(view_.count(kFiles), -1);
 }
