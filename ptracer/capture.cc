@@ -37,30 +37,6 @@ std::string read_existing_link(const std::string& path) {
   return target;
 }
 
-// The mm fields of /proc/PID/stat (proc(5): fields 26-28 and 45-51,
-// counted from 1; field 2, the command name, may contain spaces, so count
-// after its closing parenthesis).
-MmLayout read_mm_layout(pid_t pid) {
-  std::string stat = read_text(proc_path(pid, "stat"));
-  std::istringstream in(stat.substr(stat.rfind(')') + 2));
-  std::vector<uint64_t> f(3);  // fields 1 and 2 are not in the stream
-  std::string word;
-  while (in >> word) f.push_back(std::strtoull(word.c_str(), nullptr, 10));
-  if (f.size() < 52) throw CaptureError("short /proc/PID/stat");
-  MmLayout mm{};
-  mm.start_code = f[26];
-  mm.end_code = f[27];
-  mm.start_stack = f[28];
-  mm.start_data = f[45];
-  mm.end_data = f[46];
-  mm.start_brk = f[47];
-  mm.brk = f[47];  // brk never moves while recording: every brk call fails
-  mm.arg_start = f[48];
-  mm.arg_end = f[49];
-  mm.env_start = f[50];
-  mm.env_end = f[51];
-  return mm;
-}
 
 uint32_t read_umask(pid_t pid) {
   std::istringstream in(read_text(proc_path(pid, "status")));

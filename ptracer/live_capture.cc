@@ -75,30 +75,6 @@ std::string status_field(const std::string& status, const std::string& key) {
   return "";
 }
 
-// The mm fields of /proc/PID/stat (as in capture.cc; brk is field 47's
-// successor only in the kernel, so the current break comes from start_brk
-// plus the [heap] mapping, see below).
-MmLayout read_mm_layout(pid_t pid) {
-  std::string stat = read_text(proc_path(pid, "stat"));
-  std::istringstream in(stat.substr(stat.rfind(')') + 2));
-  std::vector<uint64_t> f(3);
-  std::string word;
-  while (in >> word) f.push_back(std::strtoull(word.c_str(), nullptr, 10));
-  if (f.size() < 52) throw std::runtime_error("short /proc/PID/stat");
-  MmLayout mm{};
-  mm.start_code = f[26];
-  mm.end_code = f[27];
-  mm.start_stack = f[28];
-  mm.start_data = f[45];
-  mm.end_data = f[46];
-  mm.start_brk = f[47];
-  mm.brk = f[47];
-  mm.arg_start = f[48];
-  mm.arg_end = f[49];
-  mm.env_start = f[50];
-  mm.env_end = f[51];
-  return mm;
-}
 
 BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
   std::string joined = raw;

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace snappy {
 
@@ -24,6 +26,29 @@ std::string read_link(const std::string& path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
   return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
+}
+
+format::MmLayout read_mm_layout(pid_t pid) {
+  std::string stat = read_text(proc_path(pid, "stat"));
+  // Field 2, the command name, may contain spaces: count after its ')'.
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::vector<uint64_t> f(3);  // fields 1 and 2 are not in the stream
+  std::string word;
+  while (in >> word) f.push_back(std::strtoull(word.c_str(), nullptr, 10));
+  if (f.size() < 52) throw std::runtime_error("short /proc/PID/stat");
+  format::MmLayout mm{};
+  mm.start_code = f[26];
+  mm.end_code = f[27];
+  mm.start_stack = f[28];
+  mm.start_data = f[45];
+  mm.end_data = f[46];
+  mm.start_brk = f[47];
+  mm.brk = f[47];
+  mm.arg_start = f[48];
+  mm.arg_end = f[49];
+  mm.env_start = f[50];
+  mm.env_end = f[51];
+  return mm;
 }
 
 }  // namespace snappy
