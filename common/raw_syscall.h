@@ -38,6 +38,7 @@ enum Nr : long {
   kPrctl = 157,
   kArchPrctl = 158,
   kGettid = 186,
+  kFutex = 202,
   kSetTidAddress = 218,
   kExitGroup = 231,
   kOpenat = 257,
@@ -253,6 +254,13 @@ inline long socket(int domain, int type, int protocol) { return syscall3(41, dom
 inline long epoll_create1(int flags) { return syscall1(291, flags); }
 // clone(SIGCHLD, 0, ...): fork(2) without libc; the child returns 0 on a
 // copy of the same stack.
+// futex(2) on a process-private word. FUTEX_WAKE_OP also changes a second
+// word: (op << 28) | (oparg << 12) in val3 with FUTEX_OP_ADD = 1.
+constexpr int kFutexWaitPrivate = 0 | 128, kFutexWakeOpPrivate = 5 | 128;
+constexpr uint32_t kFutexOpAddOne = (1u << 28) | (1u << 12);
+inline long futex_wait(const volatile uint32_t* word, uint32_t expected) {
+  return syscall4(kFutex, (long)word, kFutexWaitPrivate, expected, 0);
+}
 inline long fork() { return syscall2(56, 17 /* SIGCHLD */, 0); }
 // pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *rusage);
 inline long wait4(int pid, int* status, int options) { return syscall4(61, pid, (long)status, options, 0); }

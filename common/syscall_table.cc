@@ -13,6 +13,7 @@
 #include <linux/audit.h>
 #include <linux/membarrier.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -111,8 +112,9 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_rt_sigprocmask));
   r.push_back(allow(SYS_set_robust_list));
   r.push_back(allow(SYS_rseq));
-  // Only one thread can exist (clone triggers), so futex changes nothing
-  // another party could see.
+  // futex words live in memory, which is captured with every thread
+  // stopped; a waiter interrupted at the snapshot re-enters its wait after
+  // restore (ptracer/thread_stop.h).
   r.push_back(allow(SYS_futex));
   // Page contents and the layout are read from /proc at capture, so
   // MADV_DONTNEED and friends need no model (a split VMA is fine for the
@@ -188,6 +190,11 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
   r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
   r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));
+  for (int nr : {SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6}) r.push_back(model(nr, H::kPoll, false));
+  // Threads, not processes: clone with CLONE_THREAD (the handler checks
+  // the other flags), clone3 whose flags the handler reads from memory.
+  r.push_back(model(SYS_clone, H::kClone, false, {{0, Op::kMaskedEq, CLONE_THREAD, CLONE_THREAD}}));
+  r.push_back(model(SYS_clone3, H::kClone, false));
   for (int nr : {SYS_write, SYS_writev, SYS_pwrite64}) {
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 1)}));
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 2)}));

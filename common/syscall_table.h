@@ -48,6 +48,12 @@ enum class ModelHandler : uint8_t {
                   // reopen, fine as long as it is closed before the trigger
   kConnect,       // connect: only an AF_UNIX socket to a path that does not
                   // exist (it fails, nothing happened), else a trigger
+  kPoll,          // poll/ppoll/select/pselect6: waiting changes nothing,
+                  // but waiting on fds 0-2 is waiting for the caller's
+                  // input, a trigger like reading them
+  kClone,         // clone/clone3 making a thread (CLONE_THREAD): a new
+                  // traced thread with its own tid address; fork and vfork
+                  // stay triggers
 };
 
 struct ArgCondition {

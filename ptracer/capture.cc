@@ -103,15 +103,21 @@ std::vector<ProcMapsEntry> program_mappings(pid_t pid, const SyscallModel& sysca
   return kept;
 }
 
-ThreadRecord capture_thread(const Tracee& tracee, const SyscallModel& model, TriggerKind kind,
-                            Snapshot& s) {
+// The registers the trigger thread resumes with: after the marker call as
+// if access() succeeded, else back at the syscall, to make it for real.
+user_regs_struct trigger_registers(const Tracee& tracee, TriggerKind kind) {
   user_regs_struct r = tracee.registers();
   if (kind == kTriggerMarker) {
-    r.rax = 0;  // resume after the marker call, as if access() succeeded
+    r.rax = 0;
   } else {
     r.rip -= 2;  // back over `syscall` (0f 05) or `int $0x80` (cd 80)
     r.rax = r.orig_rax;
   }
+  return r;
+}
+
+ThreadRecord capture_thread(const Tracee& tracee, const user_regs_struct& r, const SyscallModel& model,
+                            Snapshot& s) {
   ThreadRecord t{};
   t.tid = static_cast<uint32_t>(tracee.tid());
   static_assert(sizeof(r) == sizeof(t.regs), "user_regs_struct is 27 registers");
@@ -119,7 +125,9 @@ ThreadRecord capture_thread(const Tracee& tracee, const SyscallModel& model, Tri
   std::vector<uint8_t> xsave = tracee.xsave_area();
   t.xsave = s.add_blob(xsave.data(), xsave.size());
   t.sigmask = tracee.signal_mask();
-  t.tid_address = model.tid_address;
+  auto state = model.threads.find(tracee.tid());
+  ThreadState thread = state == model.threads.end() ? ThreadState{} : state->second;
+  t.tid_address = thread.tid_address;
   auto [head, len] = tracee.robust_list();
   t.robust_list = head;
   t.robust_list_len = len;
@@ -127,9 +135,9 @@ ThreadRecord capture_thread(const Tracee& tracee, const SyscallModel& model, Tri
   t.rseq_addr = rseq.address;
   t.rseq_len = rseq.size;
   t.rseq_sig = rseq.signature;
-  t.altstack_sp = model.altstack.sp;
-  t.altstack_size = model.altstack.size;
-  t.altstack_flags = model.altstack.flags;
+  t.altstack_sp = thread.altstack.sp;
+  t.altstack_size = thread.altstack.size;
+  t.altstack_flags = thread.altstack.flags;
   return t;
 }
 
@@ -205,8 +213,8 @@ void find_exit_gadgets(const Tracee& tracee, const std::vector<ProcMapsEntry>& m
 
 }  // namespace
 
-CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, const CaptureRequest& request) {
-  pid_t pid = tracee.tid();
+CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vector<StoppedThread>& others,
+                               const SyscallModel& model, const CaptureRequest& request) {
   if (model.mapped_into_window) {
     throw CaptureError("the program mapped memory inside restore's reserved window (0x200000000000, 1 GiB)");
   }
@@ -222,15 +230,23 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);
   p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
+  // The leader first: restore's own thread becomes it, and makes the
+  // others with clone.
   p.first_thread = 0;
-  p.thread_count = 1;
-  s.threads.push_back(capture_thread(tracee, model, request.kind, s));
+  std::vector<StoppedThread> threads = others;
+  StoppedThread at{trigger.tid(), trigger_registers(trigger, request.kind)};
+  threads.insert(trigger.tid() == pid ? threads.begin() : threads.begin() + (threads.empty() ? 0 : 1), at);
+  if (threads.front().tid != pid) throw CaptureError("the program's main thread is gone");
+  for (const StoppedThread& t : threads) {
+    if (t.tid == trigger.tid()) p.trigger.thread = static_cast<uint32_t>(s.threads.size());
+    s.threads.push_back(capture_thread(Tracee(t.tid), t.regs, model, s));
+  }
+  p.thread_count = static_cast<uint32_t>(s.threads.size());
 
-  SyscallArgs call = tracee.syscall_args();
+  SyscallArgs call = trigger.syscall_args();
   p.trigger.nr = static_cast<uint64_t>(call.nr);
   std::memcpy(p.trigger.args, call.args, sizeof(call.args));
   p.trigger.kind = request.kind;
-  p.trigger.thread = 0;
 
   // The program as an absolute path (argv[0] may be relative).
   char* absolute = realpath(request.argv.at(0).c_str(), nullptr);
@@ -272,20 +288,20 @@ CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model, 
   capture_fds(pid, model, p, s, files);
 
   std::vector<ProcMapsEntry> mappings = program_mappings(pid, model);
-  find_exit_gadgets(tracee, mappings, request.no_vdso, p);
+  find_exit_gadgets(trigger, mappings, request.no_vdso, p);
   AtomicFile pages(request.output + ".pages");
   MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
   s.processes.push_back(p);
 
-  uint64_t pages_size = bind_pages_file(pages.fd(), s);
+  uint64_t pages_size = bind_pages_file(pages, s);
   std::vector<uint8_t> info_bytes = serialize_info(s, pages_size);
   AtomicFile info(request.output + ".info");
   info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);
   pages.sync();
   info.sync();
-  // Pages first: an info file never names pages that are not in place.
-  pages.rename_into_place();
-  info.rename_into_place();
+  // Pages first: an info file never names pages that are not in place; if
+  // the info cannot be renamed, the previous pages come back.
+  AtomicFile::rename_pair_into_place(pages, info);
   return {stats.mappings, stats.bytes_stored, pages_size, info_bytes.size()};
 }
 

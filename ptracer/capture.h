@@ -10,6 +10,7 @@
 
 #include "common/snapshot_format.h"
 #include "ptracer/syscall_model.h"
+#include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
 
 namespace snappy {
@@ -31,7 +32,10 @@ struct CaptureResult {
   uint64_t info_size = 0;
 };
 
-CaptureResult capture_snapshot(const Tracee& tracee, const SyscallModel& model,
-                               const CaptureRequest& request);
+// `trigger` is the thread stopped at the snapshot point (its syscall's
+// entry); `others` every other thread of process `pid`, stopped
+// (ptracer/thread_stop.h).
+CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vector<StoppedThread>& others,
+                               const SyscallModel& model, const CaptureRequest& request);
 
 }  // namespace snappy

@@ -27,6 +27,7 @@
 #include "ptracer/memory_capture.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/syscall_restart.h"
 #include "ptracer/tracee.h"
 
 namespace snappy {
@@ -36,8 +37,7 @@ using namespace format;
 namespace {
 
 constexpr uint64_t kPage = format::kPageSize;
-constexpr long kErestartSys = -512, kErestartNoIntr = -513, kErestartNoHand = -514, kErestartBlock = -516;
-constexpr int kSysRtSigaction = 13, kSysClone = 56, kSysWait4 = 61, kSysRestartSyscall = 219;
+constexpr int kSysRtSigaction = 13, kSysClone = 56, kSysWait4 = 61;
 
 uint64_t now_ns() {
   return static_cast<uint64_t>(
@@ -166,20 +166,9 @@ void Attachment::stop_all() {
 
 // ------------------------------------------------------------ injection
 
-bool is_restart(long rax) {
-  return rax == kErestartSys || rax == kErestartNoIntr || rax == kErestartNoHand || rax == kErestartBlock;
-}
-
-// The registers the thread must run on with if nothing delivers a signal:
-// those of a syscall the kernel would restart, rewound as its signal path
-// does (arch_do_signal_or_restart with no handler).
-user_regs_struct resume_registers(user_regs_struct r) {
-  if (static_cast<long>(r.orig_rax) >= 0 && is_restart(static_cast<long>(r.rax))) {
-    r.rax = static_cast<long>(r.rax) == kErestartBlock ? kSysRestartSyscall : r.orig_rax;
-    r.rip -= 2;
-    r.orig_rax = static_cast<unsigned long long>(-1);
-  }
-  return r;
+// The registers the thread must run on with if nothing delivers a signal.
+user_regs_struct resume_registers(const user_regs_struct& r) {
+  return rewind_interrupted_syscall(r, RestartBlock::kRestartSyscall);
 }
 
 // Waits for the next stop of `tid`; signal-delivery-stops are suppressed

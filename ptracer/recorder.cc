@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include "ptracer/capture.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/syscall_model.h"
+#include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
 
 extern char** environ;
@@ -67,14 +69,25 @@ class Session {
   bool on_seccomp_stop(const Tracee& tracee);
   void take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
                      const std::string& why);
-  void resume(int request, int signal = 0) {
-    if (ptrace(static_cast<__ptrace_request>(request), pid_, nullptr, signal) != 0) {
+  void resume(pid_t tid, int request, int signal = 0) {
+    if (ptrace(static_cast<__ptrace_request>(request), tid, nullptr, signal) != 0) {
       throw RecordError(std::string("ptrace resume: ") + strerror(errno), 1);
+    }
+  }
+  void on_thread_exit(pid_t tid, int status);
+  // SIGKILL to the whole thread group, then reap every thread.
+  void kill_program() {
+    kill(pid_, SIGKILL);
+    while (waitpid(-1, nullptr, __WALL) > 0 || errno == EINTR) {
     }
   }
 
   const RecordOptions& options_;
   pid_t pid_ = -1;
+  // Every live thread of the program (ptracer follows clone).
+  std::set<pid_t> threads_;
+  // Threads past the first stop of their auto-attach.
+  std::set<pid_t> started_;
   bool exec_done_ = false;
   SyscallModel model_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
@@ -99,26 +112,48 @@ void Session::run() {
   if (waitpid(pid_, &status, 0) != pid_ || !WIFSTOPPED(status)) throw RecordError("the child did not stop for tracing", 1);
   // EXITKILL: if ptracer dies, the program dies with it and cannot run on
   // untraced.
-  long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD;
+  // Threads are followed (TRACECLONE). Fork and vfork are triggers at
+  // their entry; tracing them too means a process made behind the filter's
+  // back is traced, and dies with ptracer (EXITKILL).
+  long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD |
+              PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
   if (ptrace(PTRACE_SETOPTIONS, pid_, nullptr, opts) != 0) throw RecordError(std::string("PTRACE_SETOPTIONS: ") + strerror(errno), 1);
-  resume(PTRACE_CONT);
+  threads_.insert(pid_);
+  model_.threads[pid_];
+  resume(pid_, PTRACE_CONT);
 
-  Tracee tracee(pid_);
   for (;;) {
-    if (waitpid(pid_, &status, __WALL) != pid_) {
+    pid_t tid = waitpid(-1, &status, __WALL);
+    if (tid < 0) {
       if (errno == EINTR) continue;
       throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      int code = WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
-      if (!exec_done_) throw RecordError("cannot start " + options_.loader, 127);
-      throw RecordError(options_.argv[0] + " " + exit_description(status) +
-                            " before reaching a snapshot point; no snapshot written",
-                        code == 0 ? 1 : code);
+      on_thread_exit(tid, status);
+      continue;
     }
+    Tracee tracee(tid);
     int sig = WSTOPSIG(status);
     int event = status >> 16;
-    if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+    if (!threads_.count(tid)) {
+      // A new thread's first stop (its SIGSTOP from the auto-attach), ahead
+      // of its parent's clone event.
+      threads_.insert(tid);
+      started_.insert(tid);
+      model_.threads[tid];
+      resume(tid, PTRACE_CONT);
+    } else if (event == PTRACE_EVENT_CLONE) {
+      try {
+        pid_t child = cloned_thread(tid, pid_);
+        model_.on_thread_created(tid, child);
+        threads_.insert(child);
+      } catch (const std::exception& e) {
+        throw RecordError(e.what(), 1);
+      }
+      resume(tid, PTRACE_CONT);
+    } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+      throw RecordError("the program made a process past the filter's check; no snapshot written", 1);
+    } else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
       if (on_seccomp_stop(tracee)) return;
     } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
       exec_done_ = true;
@@ -129,27 +164,46 @@ void Session::run() {
         if (e.path == "[stack]") model_.kernel_stack_end = e.end;
       }
       model_.mappings.seed(maps);
-      resume(PTRACE_CONT);
+      resume(tid, PTRACE_CONT);
     } else if (sig == (SIGTRAP | 0x80)) {
       model_.on_exit(tracee);
-      resume(PTRACE_CONT);
+      resume(tid, PTRACE_CONT);
+    } else if (sig == SIGSTOP && tid != pid_ && !started_.count(tid)) {
+      // The first stop of a thread whose clone event came first.
+      started_.insert(tid);
+      resume(tid, PTRACE_CONT);
     } else {
       // A signal for the program: deliver it.
       if (options_.verbose) {
         siginfo_t info{};
-        ptrace(PTRACE_GETSIGINFO, pid_, nullptr, &info);
+        ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
         std::fprintf(stderr, "ptracer: signal %s at rip 0x%llx (address %p)\n", strsignal(sig),
                      static_cast<unsigned long long>(tracee.registers().rip), info.si_addr);
       }
-      resume(PTRACE_CONT, sig == SIGSTOP ? 0 : sig);
+      resume(tid, PTRACE_CONT, sig == SIGSTOP ? 0 : sig);
     }
   }
+}
+
+void Session::on_thread_exit(pid_t tid, int status) {
+  if (tid != pid_) {
+    // A thread ended (exit(2)); the process goes on.
+    threads_.erase(tid);
+    started_.erase(tid);
+    model_.on_thread_exited(tid);
+    return;
+  }
+  int code = WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
+  if (!exec_done_) throw RecordError("cannot start " + options_.loader, 127);
+  throw RecordError(options_.argv[0] + " " + exit_description(status) +
+                        " before reaching a snapshot point; no snapshot written",
+                    code == 0 ? 1 : code);
 }
 
 bool Session::on_seccomp_stop(const Tracee& tracee) {
   SyscallArgs call = tracee.syscall_args();
   if (!exec_done_) {  // the execve of the loader itself
-    resume(PTRACE_CONT);
+    resume(tracee.tid(), PTRACE_CONT);
     return false;
   }
   unsigned long data = tracee.event_message();
@@ -168,7 +222,7 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
   switch (d) {
     case Decision::kContinue:
       // PTRACE_SYSCALL from a seccomp stop stops next at the syscall's exit.
-      resume(rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
+      resume(tracee.tid(), rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
       return false;
     case Decision::kTrigger:
       take_snapshot(tracee, call, format::kTriggerSyscall, model_.trigger_reason());
@@ -193,14 +247,13 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   CaptureResult result;
   auto capture_start = std::chrono::steady_clock::now();
   try {
-    result = capture_snapshot(tracee, model_, request);
+    std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_);
+    result = capture_snapshot(pid_, tracee, others, model_, request);
   } catch (...) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, __WALL);
+    kill_program();
     throw;
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, __WALL);
+  kill_program();
   if (options_.verbose) {
     double traced = std::chrono::duration<double, std::milli>(capture_start - start_).count();
     double captured = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_start).count();

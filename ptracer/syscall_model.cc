@@ -1,6 +1,7 @@
 #include "ptracer/syscall_model.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "common/snapshot_format.h"
@@ -25,7 +27,8 @@ bool is_error_result(uint64_t rax) { return rax > uint64_t(-4096); }
 }  // namespace
 
 Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call) {
-  pending_ = Pending{handler, call, {}, {}, {}};
+  Pending& pending = pending_[tracee.tid()];
+  pending = Pending{handler, call, {}, {}, {}, 0};
   switch (handler) {
     case ModelHandler::kMmap: {
       int flags = static_cast<int>(call.args[3]);
@@ -38,7 +41,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
         trigger_reason_ = "writable shared file mapping";
         return Decision::kTrigger;
       }
-      if (!anonymous) pending_->path = read_link(proc_path(tracee.tid(), "fd/" + std::to_string(static_cast<int>(call.args[4]))));
+      if (!anonymous) pending.path = read_link(proc_path(tracee.tid(), "fd/" + std::to_string(static_cast<int>(call.args[4]))));
       return Decision::kContinue;
     }
     case ModelHandler::kMunmap:
@@ -71,20 +74,24 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return dup_entry(call);
     case ModelHandler::kRtSigaction: {
       std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
-      std::memcpy(&pending_->action, bytes.data(), sizeof(KernelSigaction));
+      std::memcpy(&pending.action, bytes.data(), sizeof(KernelSigaction));
       return Decision::kContinue;
     }
     case ModelHandler::kSigaltstack: {
       // stack_t: void *ss_sp; int ss_flags; size_t ss_size;
       std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), 24);
-      std::memcpy(&pending_->stack.sp, bytes.data(), 8);
-      std::memcpy(&pending_->stack.flags, bytes.data() + 8, 4);
-      std::memcpy(&pending_->stack.size, bytes.data() + 16, 8);
+      std::memcpy(&pending.stack.sp, bytes.data(), 8);
+      std::memcpy(&pending.stack.flags, bytes.data() + 8, 4);
+      std::memcpy(&pending.stack.size, bytes.data() + 16, 8);
       return Decision::kContinue;
     }
     case ModelHandler::kSetTidAddress:
-      tid_address = call.args[0];
+      threads[tracee.tid()].tid_address = call.args[0];
       return Decision::kContinue;
+    case ModelHandler::kClone:
+      return clone_entry(tracee, call);
+    case ModelHandler::kPoll:
+      return poll_entry(tracee, call);
     case ModelHandler::kWriteOutput: {
       // Replayed output lives in NAME.info, which restore reads whole: past
       // the limit, the snapshot is taken at this write instead, and every
@@ -159,6 +166,81 @@ Decision SyscallModel::connect_entry(const Tracee& tracee, const SyscallArgs& ca
   return Decision::kContinue;
 }
 
+// The flags a pthread_create (glibc, musl) or a runtime's own thread
+// start passes; anything beyond them (namespaces, a pidfd, a cgroup, vfork,
+// an exit signal: a process, not a thread) is outside the model.
+constexpr uint64_t kThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+constexpr uint64_t kOptionalThreadFlags = CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                          CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED;
+
+Decision SyscallModel::clone_entry(const Tracee& tracee, const SyscallArgs& call) {
+  uint64_t flags, child_tid, exit_signal = 0, set_tid_size = 0;
+  if (call.nr == SYS_clone3) {
+    // struct clone_args (linux/sched.h): flags, pidfd, child_tid,
+    // parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+    // set_tid_size, cgroup.
+    uint64_t a[10] = {};
+    if (call.args[1] < 64) {
+      trigger_reason_ = "clone3 with a short argument struct";
+      return Decision::kTrigger;
+    }
+    std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), std::min<uint64_t>(call.args[1], sizeof(a)));
+    std::memcpy(a, bytes.data(), bytes.size());
+    flags = a[0];
+    child_tid = a[2];
+    exit_signal = a[4];
+    set_tid_size = a[9];
+  } else {
+    // clone(flags, stack, parent_tid, child_tid, tls) on x86-64; the low
+    // byte of flags is the exit signal.
+    flags = call.args[0] & ~uint64_t{CSIGNAL};
+    exit_signal = call.args[0] & CSIGNAL;
+    child_tid = call.args[3];
+  }
+  if ((flags & kThreadFlags) != kThreadFlags || (flags & ~(kThreadFlags | kOptionalThreadFlags)) || exit_signal ||
+      set_tid_size) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%s with flags 0x%llx", call.nr == SYS_clone3 ? "clone3" : "clone",
+                  static_cast<unsigned long long>(flags | exit_signal));
+    trigger_reason_ = std::string(buf) + ", not a thread";
+    return Decision::kTrigger;
+  }
+  pending_[tracee.tid()].child_tid_address = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
+  return Decision::kContinue;
+}
+
+void SyscallModel::on_thread_created(pid_t parent, pid_t child) {
+  auto it = pending_.find(parent);
+  ThreadState& t = threads[child];
+  if (it != pending_.end() && it->second.handler == ModelHandler::kClone) t.tid_address = it->second.child_tid_address;
+}
+
+Decision SyscallModel::poll_entry(const Tracee& tracee, const SyscallArgs& call) {
+  bool standard_stream = false;
+  if (call.nr == SYS_poll || call.nr == SYS_ppoll) {
+    // struct pollfd { int fd; short events, revents; }
+    uint64_t count = std::min<uint64_t>(call.args[1], 4096);
+    std::vector<uint8_t> fds = count ? tracee.read_memory(call.ptr(0), count * 8) : std::vector<uint8_t>{};
+    for (uint64_t i = 0; i < count; ++i) {
+      int32_t fd;
+      std::memcpy(&fd, fds.data() + i * 8, 4);
+      standard_stream |= fd >= 0 && fd <= 2;
+    }
+  } else if (call.args[0] > 0) {
+    // select: the low three bits of the read, write and except sets.
+    for (int set = 1; set <= 3; ++set) {
+      if (call.args[set] == 0) continue;
+      std::vector<uint8_t> bits = tracee.read_memory(call.ptr(set), 1);
+      standard_stream |= (bits[0] & 7) != 0;
+    }
+  }
+  if (standard_stream) {
+    trigger_reason_ = "waits on a standard stream";
+    return Decision::kTrigger;
+  }
+  return Decision::kContinue;
+}
+
 Decision SyscallModel::dup_entry(const SyscallArgs& call) {
   int old_fd = static_cast<int>(call.args[0]);
   if (!files.count(old_fd)) {
@@ -173,9 +255,10 @@ Decision SyscallModel::dup_entry(const SyscallArgs& call) {
 }
 
 void SyscallModel::on_exit(const Tracee& tracee) {
-  if (!pending_) return;
-  Pending p = std::move(*pending_);
-  pending_.reset();
+  auto it = pending_.find(tracee.tid());
+  if (it == pending_.end()) return;
+  Pending p = std::move(it->second);
+  pending_.erase(it);
   const SyscallArgs& c = p.call;
   if (p.handler == ModelHandler::kBrk) {
     user_regs_struct regs = tracee.registers();
@@ -224,7 +307,7 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       sigactions[static_cast<int>(c.args[0])] = p.action;
       break;
     case ModelHandler::kSigaltstack:
-      altstack = p.stack;
+      threads[tracee.tid()].altstack = p.stack;
       break;
     case ModelHandler::kWriteOutput:
       record_output(tracee, c, rax);

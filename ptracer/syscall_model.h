@@ -1,13 +1,18 @@
 // What the recorder knows about the tracee's kernel state, kept up to date
 // by the handlers of the modelled syscalls (common/syscall_table.h): the
-// mapping model, the fd table, signal handlers, the alternate signal stack,
-// the tid address and the output written to stdout/stderr.
+// mapping model, the fd table, signal handlers, the output written to
+// stdout/stderr, and per thread the alternate signal stack and the tid
+// address.
 //
 // The kernel cannot be asked for some of this afterwards (handler addresses,
 // sigaltstack, the clear_child_tid address), so it is modelled; what /proc
 // or ptrace can tell at capture time (mappings, signal mask, rseq, robust
 // list, fd offsets) is read there, and the mapping model is cross-checked
 // against /proc/PID/maps.
+//
+// Threads share everything but the per-thread state below; each thread's
+// syscall in flight (entry seen, exit awaited) is kept apart, so several
+// threads can be inside modelled calls at once.
 #pragma once
 
 #include <algorithm>
@@ -55,18 +60,30 @@ enum class Decision {
 // can create it: /proc allows no new files.
 inline constexpr const char* kCheckpointPath = "/proc/snappy-start/checkpoint";
 
+// What the kernel keeps per thread and cannot be asked for later.
+struct ThreadState {
+  uint64_t tid_address = 0;  // set_tid_address / CLONE_CHILD_CLEARTID
+  AltStack altstack;         // a new thread starts with none (clone(2))
+};
+
 class SyscallModel {
  public:
   Decision on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call);
   void on_exit(const Tracee& tracee);
+  // PTRACE_EVENT_CLONE: thread `parent` made thread `child` with the clone
+  // whose entry on_entry accepted.
+  void on_thread_created(pid_t parent, pid_t child);
+  void on_thread_exited(pid_t tid) {
+    threads.erase(tid);
+    pending_.erase(tid);
+  }
   // Why the last on_entry returned kTrigger, for the summary line.
   const std::string& trigger_reason() const { return trigger_reason_; }
 
   MappingModel mappings;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
   std::map<int, KernelSigaction> sigactions;
-  AltStack altstack;
-  uint64_t tid_address = 0;
+  std::map<pid_t, ThreadState> threads;
   // The program put a mapping inside the loader/restore window: refused at
   // capture (DESIGN.md, address-space contract).
   bool mapped_into_window = false;
@@ -88,6 +105,8 @@ class SyscallModel {
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision dup_entry(const SyscallArgs& call);
   Decision connect_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision clone_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision poll_entry(const Tracee& tracee, const SyscallArgs& call);
   void note_window(uint64_t start, uint64_t end);
   void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
 
@@ -98,8 +117,9 @@ class SyscallModel {
     std::string path;
     KernelSigaction action;
     AltStack stack;
+    uint64_t child_tid_address = 0;  // kClone
   };
-  std::optional<Pending> pending_;
+  std::map<pid_t, Pending> pending_;  // by thread
   std::string trigger_reason_;
   uint32_t next_description_ = 1;
   uint64_t output_bytes_ = 0;

@@ -82,7 +82,9 @@ void read_info() {
   if (g.process->flags & kProcessLive) {
     die(g_info_path, "a snapshot of a live process (taken by snap) is for inspection and cannot be restored");
   }
-  if (g.process->thread_count != 1) die(g_info_path, "multi-threaded snapshots cannot be restored yet");
+  if (g.process->thread_count > kMaxThreads) die(g_info_path, "more threads than restore can start (1024)");
+  // The first thread is the leader (the recorder puts it first): restore's
+  // own thread becomes it.
   g.thread = &g.view.thread(g.process->first_thread);
 }
 
@@ -94,7 +96,11 @@ void check_cpu() {
   if (read_xcr0() != h.xcr0) die(g_info_path, "this CPU enables other XSAVE features (XCR0) than the recording CPU", &h.xcr0);
   uint32_t xsave_size = read_xsave_size();
   if (xsave_size != h.xsave_size) die(g_info_path, "this CPU's XSAVE area differs in size from the recording CPU's");
-  if (g.thread->xsave.size > xsave_size) die(g_info_path, "saved XSAVE area larger than this CPU's");
+  for (uint32_t i = 0; i < g.process->thread_count; ++i) {
+    if (g.view.thread(g.process->first_thread + i).xsave.size > xsave_size) {
+      die(g_info_path, "saved XSAVE area larger than this CPU's");
+    }
+  }
   uint32_t features[kCpuFeatureWords];
   read_cpu_features(features);
   for (int i = 0; i < kCpuFeatureWords; ++i) {
@@ -200,8 +206,10 @@ void check_vdso(uint64_t* auxv) {
 }
 
 void check_program_writes() {
-  const ThreadRecord& t = *g.thread;
-  if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
+  for (uint32_t i = 0; i < g.process->thread_count; ++i) {
+    const ThreadRecord& t = g.view.thread(g.process->first_thread + i);
+    if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
+  }
 }
 
 }  // namespace snappy::restorer

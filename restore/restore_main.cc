@@ -13,7 +13,8 @@
 // recorded output, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
-// the validation, errors.cc the error and string helpers.
+// the validation, threads.cc the other threads, errors.cc the error and
+// string helpers.
 //
 // Exit codes: 2 usage; 1 anything refused or failed.
 #include <stddef.h>
@@ -36,6 +37,46 @@ char g_info_path[4096 + 8];
 char g_pages_path[4096 + 8];
 int g_file_fds[kMaxFiles];
 constinit State g;
+
+namespace {
+
+// The program's code at `address` (inside one of its mappings with
+// `prot`), if the snapshot says it has `size` bytes there.
+const uint8_t* program_code(uint64_t address, uint64_t* available) {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (address < m.start || address >= m.end) continue;
+    bool mapped = m.base == kBaseFile || (m.base == kBaseVdso && !(g.process->flags & kProcessNoVdso));
+    if (!mapped || (m.prot & (sys::kProtRead | sys::kProtExec)) != (sys::kProtRead | sys::kProtExec)) return nullptr;
+    *available = m.end - address;
+    return reinterpret_cast<const uint8_t*>(address);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Where the program's signal frame goes so that restore can unmap itself
+// first: below the program's stack pointer and its red zone, as the kernel
+// places a signal frame. 0 if the program offers no gadgets or no room.
+uint64_t program_frame_address(const ThreadRecord& t) {
+  const ProcessRecord& p = *g.process;
+  uint64_t n1 = 0, n2 = 0;
+  const uint8_t* g1 = p.syscall_gadget ? program_code(p.syscall_gadget, &n1) : nullptr;
+  const uint8_t* g2 = p.sigreturn_gadget ? program_code(p.sigreturn_gadget, &n2) : nullptr;
+  if (!g1 || !g2) return 0;
+  // The bytes, read now that the program is mapped: the files were checked
+  // for identity, and this confirms the code itself.
+  if (!is_syscall_ret_gadget(g1, n1 < kGadgetCheckBytes ? n1 : kGadgetCheckBytes) ||
+      !is_sigreturn_gadget(g2, n2 < kGadgetCheckBytes ? n2 : kGadgetCheckBytes)) {
+    return 0;
+  }
+  uint64_t size = restorer::frame_size(t.xsave.size);
+  uint64_t rsp = t.regs[kRsp];
+  if (rsp < size + 128 + 64) return 0;
+  uint64_t frame = (rsp - 128 - size) & ~uint64_t{63};
+  return writable_at(frame, rsp - frame) ? frame : 0;
+}
 
 namespace {
 
@@ -256,42 +297,6 @@ void replay_output() {
   }
 }
 
-// The program's code at `address` (inside one of its mappings with
-// `prot`), if the snapshot says it has `size` bytes there.
-const uint8_t* program_code(uint64_t address, uint64_t* available) {
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
-    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    if (address < m.start || address >= m.end) continue;
-    bool mapped = m.base == kBaseFile || (m.base == kBaseVdso && !(g.process->flags & kProcessNoVdso));
-    if (!mapped || (m.prot & (sys::kProtRead | sys::kProtExec)) != (sys::kProtRead | sys::kProtExec)) return nullptr;
-    *available = m.end - address;
-    return reinterpret_cast<const uint8_t*>(address);
-  }
-  return nullptr;
-}
-
-// Where the program's signal frame goes so that restore can unmap itself
-// first: below the program's stack pointer and its red zone, as the kernel
-// places a signal frame. 0 if the program offers no gadgets or no room.
-uint64_t program_frame_address() {
-  const ProcessRecord& p = *g.process;
-  uint64_t n1 = 0, n2 = 0;
-  const uint8_t* g1 = p.syscall_gadget ? program_code(p.syscall_gadget, &n1) : nullptr;
-  const uint8_t* g2 = p.sigreturn_gadget ? program_code(p.sigreturn_gadget, &n2) : nullptr;
-  if (!g1 || !g2) return 0;
-  // The bytes, read now that the program is mapped: the files were checked
-  // for identity, and this confirms the code itself.
-  if (!is_syscall_ret_gadget(g1, n1 < kGadgetCheckBytes ? n1 : kGadgetCheckBytes) ||
-      !is_sigreturn_gadget(g2, n2 < kGadgetCheckBytes ? n2 : kGadgetCheckBytes)) {
-    return 0;
-  }
-  uint64_t size = restorer::frame_size(g.thread->xsave.size);
-  uint64_t rsp = g.thread->regs[kRsp];
-  if (rsp < size + 128 + 64) return 0;
-  uint64_t frame = (rsp - 128 - size) & ~uint64_t{63};
-  return writable_at(frame, rsp - frame) ? frame : 0;
-}
-
 // restore --stop: tell how to attach, then stop just before rt_sigreturn.
 // The window stays mapped (the debugger steps through its last
 // instructions).
@@ -313,7 +318,7 @@ uint64_t program_frame_address() {
   const uint8_t* xsave = g.view.blob(g.thread->xsave);
   uint64_t xcr0 = g.view.header().xcr0;
   if (g.stop) stop_for_debugger(restorer::build_thread_frame(g_frame, *g.thread, xsave, xcr0, 0));
-  if (uint64_t at = program_frame_address()) {
+  if (uint64_t at = g.window_stays ? 0 : program_frame_address(*g.thread)) {
     // Two steps, neither from inside the window: the gadget unmaps it and
     // returns into the sigreturn gadget, which loads the program's frame.
     restorer::build_thread_frame(reinterpret_cast<uint8_t*>(at), *g.thread, xsave, xcr0, g.process->sigreturn_gadget);
@@ -325,11 +330,13 @@ uint64_t program_frame_address() {
   sigreturn_to(&frame->uc);
 }
 
-// What each instance does for itself after the snapshot is mapped.
+// What each instance does for itself after the snapshot is mapped. The
+// other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
   reopen_fds();
   apply_kernel_state();
   replay_output();
+  start_threads();
   jump_into_program();
 }
 

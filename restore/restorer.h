@@ -19,6 +19,8 @@ using namespace snappy::format;
 constexpr uint64_t kInfoBuffer = kWindowStart + 0x10000000;    // NAME.info, read
 constexpr uint64_t kVerifyBuffer = kWindowStart + 0x20000000;  // --verify scratch
 constexpr uint64_t kParkedSpecial = kWindowStart + 0x30000000; // vDSO and vvar
+constexpr uint64_t kThreadStacks = kWindowStart + 0x38000000;  // threads.cc
+constexpr uint32_t kMaxThreads = 1024;  // their stacks fill the window's end
 constexpr uint32_t kMaxFiles = 4096;
 
 extern char g_info_path[4096 + 8];
@@ -37,6 +39,10 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
+  // Some thread has no room below its stack for the frames that leave by
+  // the exit gadgets: every thread resumes straight from the window, which
+  // stays mapped (threads.cc).
+  bool window_stays = false;
 };
 // constinit: nothing runs static constructors in a freestanding program.
 extern constinit State g;
@@ -63,6 +69,13 @@ void verify_contents();
 void check_vdso(uint64_t* auxv);
 void check_program_writes();
 const MappingRecord* find_mapping(uint32_t base);
+
+// restore_main.cc: where thread `t`'s signal frame goes so that it can
+// leave the window by the exit gadgets, or 0 if it cannot.
+uint64_t program_frame_address(const ThreadRecord& t);
+// threads.cc: clone every thread but the main one into the program, and
+// wait until each has left the window.
+void start_threads();
 bool writable_at(uint64_t address, uint64_t size);
 
 }  // namespace snappy::restorer

@@ -53,7 +53,8 @@ RtSigframe* build_thread_frame(uint8_t* at, const ThreadRecord& t, const uint8_t
   return frame;
 }
 
-RtSigframe* build_exit_frame(uint8_t* at, const ThreadRecord& t, uint64_t syscall_gadget, uint64_t next_frame) {
+RtSigframe* build_gadget_frame(uint8_t* at, const ThreadRecord& t, uint64_t syscall_gadget, uint64_t next_frame,
+                               long nr, const uint64_t (&args)[6]) {
   auto* frame = reinterpret_cast<RtSigframe*>(at);
   for (uint64_t i = 0; i < sizeof(RtSigframe); ++i) at[i] = 0;
   UContext& uc = frame->uc;
@@ -62,14 +63,18 @@ RtSigframe* build_exit_frame(uint8_t* at, const ThreadRecord& t, uint64_t syscal
   // own mask comes with its frame.
   uc.uc_sigmask = ~uint64_t{0};
   SigContext& sc = uc.uc_mcontext;
-  sc.rax = sys::kMunmap;
-  sc.rdi = kWindowStart;
-  sc.rsi = kWindowSize;
+  sc.rax = uint64_t(nr);
+  sc.rdi = args[0], sc.rsi = args[1], sc.rdx = args[2];
+  sc.r10 = args[3], sc.r8 = args[4], sc.r9 = args[5];
   sc.rip = syscall_gadget;
   sc.rsp = next_frame;  // the gadget's `ret` pops the next frame's pretcode
   sc.eflags = t.regs[kEflags];
   sc.fpstate = 0;  // the program's frame loads the FPU state
   return frame;
+}
+
+RtSigframe* build_exit_frame(uint8_t* at, const ThreadRecord& t, uint64_t syscall_gadget, uint64_t next_frame) {
+  return build_gadget_frame(at, t, syscall_gadget, next_frame, sys::kMunmap, {kWindowStart, kWindowSize, 0, 0, 0, 0});
 }
 
 }  // namespace snappy::restorer

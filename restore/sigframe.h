@@ -77,10 +77,15 @@ uint64_t frame_size(uint64_t xsave_size);
 RtSigframe* build_thread_frame(uint8_t* at, const format::ThreadRecord& t, const uint8_t* xsave,
                                uint64_t xcr0, uint64_t pretcode);
 
-// Writes at `at` the frame of restore's last step: it resumes at
-// `syscall_gadget` with munmap(window start, window size) in the argument
-// registers, every signal blocked, and rsp at `next_frame`, whose
-// pretcode is the sigreturn gadget (common/exit_gadgets.h).
+// Writes at `at` a frame that makes one system call from the program's
+// `syscall_gadget`: it resumes there with `nr` and `args` in the syscall
+// registers, every signal blocked, and rsp at `next_frame`, whose pretcode
+// is the sigreturn gadget (common/exit_gadgets.h).
+RtSigframe* build_gadget_frame(uint8_t* at, const format::ThreadRecord& t, uint64_t syscall_gadget,
+                               uint64_t next_frame, long nr, const uint64_t (&args)[6]);
+
+// The frame of restore's last step: munmap(window start, window size) from
+// the gadget.
 RtSigframe* build_exit_frame(uint8_t* at, const format::ThreadRecord& t, uint64_t syscall_gadget,
                              uint64_t next_frame);
 

@@ -42,4 +42,27 @@ stop_then_sigreturn:
         syscall
         ud2
 
+# long clone_thread(unsigned long flags, void* stack_top, uint32_t* parent_tid,
+#                   uint32_t* child_tid, uint64_t tls, void (*fn)(void*), void* arg):
+# clone(2) a thread that runs fn(arg) on stack_top; the caller gets the new
+# tid or -errno. fn and arg ride on the new stack, the only memory the
+# child does not share with a caller that may be running on.
+        .globl clone_thread
+clone_thread:
+        mov 8(%rsp), %rax
+        sub $16, %rsi
+        mov %r9, (%rsi)
+        mov %rax, 8(%rsi)
+        mov %rcx, %r10
+        mov $56, %eax
+        syscall
+        test %rax, %rax
+        jnz 1f
+        pop %rax
+        pop %rdi
+        and $-16, %rsp
+        call *%rax
+        ud2
+1:      ret
+
         .section .note.GNU-stack,"",@progbits

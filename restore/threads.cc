@@ -1,0 +1,99 @@
+// The other threads of a multi-threaded snapshot. The main thread (restore's
+// own, which becomes the program's leader) makes each with clone(2) once
+// the address space, fds and process state are in place; each new thread
+// re-registers its own kernel state and enters the program through
+// rt_sigreturn, like the main thread. The main thread resumes last.
+//
+// A thread leaves restore's window the way the main thread does (exit
+// gadgets, common/exit_gadgets.h): its first rt_sigreturn lands on the
+// program's syscall gadget, whose one system call, FUTEX_WAKE_OP, counts
+// the thread out in g_threads_out and wakes the main thread; the gadget's
+// `ret` then reaches the sigreturn gadget and the thread's real frame. Once
+// every thread is counted out, none can still be executing in the window,
+// and the main thread may unmap it.
+#include "common/raw_syscall.h"
+#include "restore/restorer.h"
+#include "restore/sigframe.h"
+
+extern "C" {
+[[noreturn]] void sigreturn_to(void* rsp);
+long clone_thread(unsigned long flags, void* stack_top, uint32_t* parent_tid, uint32_t* child_tid, uint64_t tls,
+                  void (*fn)(void*), void* arg);
+}
+
+namespace snappy::restorer {
+
+namespace {
+
+// Each thread's stack while in restore (its frames are built there, up to
+// kMaxXsaveSize of XSAVE state), in the window, so that they go when it is
+// unmapped: kMaxThreads of them fill the window's last 128 MiB.
+constexpr uint64_t kThreadStackSize = 128 << 10;
+static_assert(kMaxThreads * kThreadStackSize <= kWindowStart + kWindowSize - kThreadStacks);
+
+// What pthread_create passes, plus the thread's fs base (CLONE_SETTLS).
+// CLONE_PARENT_SETTID writes the new tid where the thread's tid address
+// says (glibc's struct pthread keeps its tid there), before the thread
+// runs; CLONE_CHILD_CLEARTID clears it at exit for pthread_join.
+constexpr unsigned long kCloneVm = 0x100, kCloneFs = 0x200, kCloneFiles = 0x400, kCloneSighand = 0x800,
+                        kCloneThread = 0x10000, kCloneSysvsem = 0x40000, kCloneSettls = 0x80000,
+                        kCloneParentSettid = 0x100000, kCloneChildCleartid = 0x200000;
+constexpr unsigned long kThreadFlags =
+    kCloneVm | kCloneFs | kCloneFiles | kCloneSighand | kCloneThread | kCloneSysvsem | kCloneSettls;
+
+volatile uint32_t g_threads_out;
+
+const ThreadRecord& thread_record(uint32_t i) { return g.view.thread(g.process->first_thread + i); }
+
+// The new thread, on its stack in the window, with every signal blocked
+// (inherited from the main thread).
+[[noreturn]] void thread_main(void* arg) {
+  const ThreadRecord& t = *static_cast<const ThreadRecord*>(arg);
+  if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting a thread's gs base");
+  if (t.robust_list) check(sys::set_robust_list(t.robust_list, t.robust_list_len), "set_robust_list");
+  if (t.rseq_addr) check(sys::rseq(t.rseq_addr, t.rseq_len, 0, t.rseq_sig), "registering a thread's rseq");
+  const uint8_t* xsave = g.view.blob(t.xsave);
+  uint64_t xcr0 = g.view.header().xcr0;
+  // The frame, its XSAVE area and the gadget frame fit in the thread's
+  // restore stack (checks.cc bounds the XSAVE size).
+  alignas(64) uint8_t frames[sizeof(RtSigframe) + 64 + kMaxXsaveSize + 64];
+  if (g.window_stays) sigreturn_to(&build_thread_frame(frames, t, xsave, xcr0, 0)->uc);
+  uint64_t at = program_frame_address(t);
+  build_thread_frame(reinterpret_cast<uint8_t*>(at), t, xsave, xcr0, g.process->sigreturn_gadget);
+  uint64_t count_out[6] = {uint64_t(&g_threads_out), uint64_t(sys::kFutexWakeOpPrivate), 1, 1,
+                           uint64_t(&g_threads_out), sys::kFutexOpAddOne};
+  sigreturn_to(&build_gadget_frame(frames, t, g.process->syscall_gadget, at, sys::kFutex, count_out)->uc);
+}
+
+}  // namespace
+
+void start_threads() {
+  uint32_t others = g.process->thread_count - 1;
+  // Leaving by the gadgets takes a frame below every thread's stack
+  // pointer; if one has no room, no thread leaves that way and the window
+  // stays mapped.
+  for (uint32_t i = 0; i <= others && !g.window_stays; ++i) {
+    if (!program_frame_address(thread_record(i))) g.window_stays = true;
+  }
+  if (others == 0) return;
+  uint64_t stacks = uint64_t(check(sys::mmap(kThreadStacks, uint64_t(others) * kThreadStackSize, sys::kProtRead | sys::kProtWrite,
+                                             sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixedNoreplace, -1, 0),
+                                   "mapping thread stacks"));
+  for (uint32_t i = 1; i <= others; ++i) {
+    const ThreadRecord& t = thread_record(i);
+    unsigned long flags = kThreadFlags | (t.tid_address ? kCloneParentSettid | kCloneChildCleartid : 0);
+    auto* tid = reinterpret_cast<uint32_t*>(t.tid_address);
+    void* top = reinterpret_cast<void*>(stacks + uint64_t(i) * kThreadStackSize);
+    check(clone_thread(flags, top, tid, tid, t.regs[kFsBase], thread_main, const_cast<ThreadRecord*>(&t)),
+          "starting a thread");
+  }
+  if (g.window_stays) return;
+  for (;;) {
+    uint32_t out = g_threads_out;
+    if (out == others) break;
+    long r = sys::futex_wait(&g_threads_out, out);
+    if (r != 0 && r != -11 /* EAGAIN: it changed */ && r != -4 /* EINTR */) die_errno("waiting for the threads", r);
+  }
+}
+
+}  // namespace snappy::restorer
