@@ -93,7 +93,7 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_lseek, {{0, Op::kGe, 3}}));
   r.push_back(allow(SYS_lseek, {{0, Op::kLt, 3}, eq64(1, 0), eq32(2, SEEK_CUR)}));
   for (int nr : {SYS_fstat, SYS_newfstatat, SYS_stat, SYS_lstat, SYS_statx,
-                 SYS_statfs, SYS_fstatfs, SYS_readlink, SYS_readlinkat,
+                 SYS_statfs, SYS_fstatfs,
                  SYS_getcwd, SYS_getdents, SYS_getdents64, SYS_uname,
                  SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid,
                  SYS_getresuid, SYS_getresgid, SYS_getgroups, SYS_getpid,
@@ -154,9 +154,12 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_ioctl, {eq32(1, FIONCLEX)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFD)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFL)}));
-  // Reading limits is free; setting one (prlimit64 with a new limit,
-  // setrlimit) triggers.
-  r.push_back(allow(SYS_prlimit64, {eq64(2, 0)}));
+  // Reading limits is free; so is setting this process's own (the JVM
+  // raises its fd limit): capture reads every limit, and restore applies
+  // them as far as the caller may. Another process's triggers.
+  r.push_back(allow(SYS_prlimit64, {eq32(0, 0)}));
+  r.push_back(allow(SYS_prlimit64, {{0, Op::kGe, 1}, eq64(2, 0)}));
+  r.push_back(allow(SYS_setrlimit));
   // MEMBARRIER_CMD_QUERY only; the REGISTER_* commands change state.
   r.push_back(allow(SYS_membarrier, {eq32(0, MEMBARRIER_CMD_QUERY)}));
   // Queries of the current value.
@@ -165,9 +168,7 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_sigaltstack, {eq64(0, 0)}));
   // umask is deliberately absent: it changes process state that no
   // handler models (capture could read Umask from /proc/PID/status and
-  // restore set it; until then it triggers). Likewise rt_sigreturn: it
-  // restores the sigaltstack setting from the signal frame behind the
-  // model's back.
+  // restore set it; until then it triggers).
 
   // --- Modelled. -------------------------------------------------------
   r.push_back(model(SYS_mmap, H::kMmap, true));
@@ -190,6 +191,10 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
   r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
   r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));
+  // Returning from a handler: the JVM takes signals of its own at startup.
+  r.push_back(model(SYS_rt_sigreturn, H::kRtSigreturn, false));
+  r.push_back(model(SYS_readlink, H::kReadlink, true));
+  r.push_back(model(SYS_readlinkat, H::kReadlink, true));
   for (int nr : {SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6}) r.push_back(model(nr, H::kPoll, false));
   // Threads, not processes: clone with CLONE_THREAD (the handler checks
   // the other flags), clone3 whose flags the handler reads from memory.

@@ -48,6 +48,10 @@ enum class ModelHandler : uint8_t {
                   // reopen, fine as long as it is closed before the trigger
   kConnect,       // connect: only an AF_UNIX socket to a path that does not
                   // exist (it fails, nothing happened), else a trigger
+  kRtSigreturn,   // rt_sigreturn: the signal frame's uc_stack may set
+                  // the thread's alternate stack
+  kReadlink,      // readlink/readlinkat: /proc/self/exe answers the
+                  // program, not elf_loader (ld.so's $ORIGIN)
   kPoll,          // poll/ppoll/select/pselect6: waiting changes nothing,
                   // but waiting on fds 0-2 is waiting for the caller's
                   // input, a trigger like reading them

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -120,6 +121,10 @@ void Session::run() {
   if (ptrace(PTRACE_SETOPTIONS, pid_, nullptr, opts) != 0) throw RecordError(std::string("PTRACE_SETOPTIONS: ") + strerror(errno), 1);
   threads_.insert(pid_);
   model_.threads[pid_];
+  if (char* program = realpath(options_.argv[0].c_str(), nullptr)) {
+    model_.program_path = program;
+    free(program);
+  }
   resume(pid_, PTRACE_CONT);
 
   for (;;) {

@@ -92,6 +92,12 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return clone_entry(tracee, call);
     case ModelHandler::kPoll:
       return poll_entry(tracee, call);
+    case ModelHandler::kRtSigreturn:
+      rt_sigreturn_entry(tracee);
+      return Decision::kContinue;
+    case ModelHandler::kReadlink:
+      pending.path = tracee.read_string(call.ptr(call.nr == SYS_readlinkat ? 1 : 0));
+      return Decision::kContinue;
     case ModelHandler::kWriteOutput: {
       // Replayed output lives in NAME.info, which restore reads whole: past
       // the limit, the snapshot is taken at this write instead, and every
@@ -133,6 +139,14 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
     int dirfd = at ? static_cast<int>(call.args[0]) : AT_FDCWD;
     std::string base = read_link(proc_path(tracee.tid(), dirfd == AT_FDCWD ? "cwd" : "fd/" + std::to_string(dirfd)));
     path = base + "/" + path;
+  }
+  // /proc and /sys files look regular but are the kernel's state: one
+  // opened for writing (the JVM's /proc/self/coredump_filter) is about to
+  // change it.
+  int flags = static_cast<int>(call.args[at ? 2 : 1]);
+  if ((flags & O_ACCMODE) != O_RDONLY && (path.rfind("/proc/", 0) == 0 || path.rfind("/sys/", 0) == 0)) {
+    trigger_reason_ = "opens " + path + " for writing";
+    return Decision::kTrigger;
   }
   struct stat st;
   // Only regular files and directories can be reopened by restore; opening
@@ -266,6 +280,10 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     tracee.set_registers(regs);
     return;
   }
+  if (p.handler == ModelHandler::kReadlink) {
+    readlink_exit(tracee, c, p.path);
+    return;
+  }
   uint64_t rax = tracee.registers().rax;
   if (is_error_result(rax)) return;  // a failed call changed nothing
   switch (p.handler) {
@@ -324,6 +342,44 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     default:
       break;
   }
+}
+
+// ld.so finds $ORIGIN of the main program (java's RUNPATH
+// $ORIGIN/../lib) by readlink("/proc/self/exe"), which names elf_loader
+// while recording. The program sees its own path, as under exec. (A
+// restored process's link names restore: readlink it before the snapshot
+// point, as runtimes do.)
+void SyscallModel::readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path) {
+  std::string pid = std::to_string(tracee.tid());
+  bool self = path == "/proc/self/exe" || path == "/proc/thread-self/exe" || path == "/proc/" + pid + "/exe";
+  user_regs_struct regs = tracee.registers();
+  if (!self || program_path.empty() || is_error_result(regs.rax)) return;
+  uint64_t size = std::min<uint64_t>(call.args[call.nr == SYS_readlinkat ? 3 : 2], program_path.size());
+  tracee.write_memory(call.ptr(call.nr == SYS_readlinkat ? 2 : 1), program_path.data(), size);
+  regs.rax = size;
+  tracee.set_registers(regs);
+}
+
+// rt_sigreturn loads the registers, the mask and, from uc_stack, the
+// alternate signal stack (restore_altstack), which is refused while the
+// restored stack pointer is on the current one. The frame is at rsp: the
+// handler's `ret` popped its return address. struct ucontext: uc_flags,
+// uc_link, uc_stack { ss_sp, ss_flags, ss_size }, uc_mcontext (rsp at 160).
+void SyscallModel::rt_sigreturn_entry(const Tracee& tracee) {
+  std::vector<uint8_t> uc = tracee.read_memory(RemotePtr(tracee.registers().rsp), 168);
+  AltStack next;
+  uint64_t restored_sp;
+  std::memcpy(&next.sp, uc.data() + 16, 8);
+  std::memcpy(&next.flags, uc.data() + 24, 4);
+  std::memcpy(&next.size, uc.data() + 32, 8);
+  std::memcpy(&restored_sp, uc.data() + 160, 8);
+  constexpr uint32_t kSsDisable = 2, kSsAutodisarm = 1u << 31;
+  AltStack& current = threads[tracee.tid()].altstack;
+  bool on_current = !(current.flags & kSsDisable) && restored_sp - current.sp < current.size;
+  if (on_current) return;
+  next.flags &= ~kSsAutodisarm;
+  if (next.flags & kSsDisable) next = AltStack{};
+  current = next;
 }
 
 void SyscallModel::note_window(uint64_t start, uint64_t end) {

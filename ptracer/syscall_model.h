@@ -81,6 +81,9 @@ class SyscallModel {
   const std::string& trigger_reason() const { return trigger_reason_; }
 
   MappingModel mappings;
+  // The recorded program's absolute path: what /proc/self/exe would name
+  // had the kernel exec'd it, not elf_loader.
+  std::string program_path;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
   std::map<int, KernelSigaction> sigactions;
   std::map<pid_t, ThreadState> threads;
@@ -107,6 +110,8 @@ class SyscallModel {
   Decision connect_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision clone_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision poll_entry(const Tracee& tracee, const SyscallArgs& call);
+  void rt_sigreturn_entry(const Tracee& tracee);
+  void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
   void note_window(uint64_t start, uint64_t end);
   void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
 

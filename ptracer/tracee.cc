@@ -100,6 +100,19 @@ std::vector<uint8_t> Tracee::read_memory(RemotePtr address, size_t size) const {
   return out;
 }
 
+void Tracee::write_memory(RemotePtr address, const void* data, size_t size) const {
+  std::string path = "/proc/" + std::to_string(tid_) + "/mem";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("opening /proc/PID/mem");
+  ssize_t n = size ? pwrite(fd, data, size, static_cast<off_t>(address.address())) : 0;
+  int saved = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(size)) {
+    errno = n < 0 ? saved : EIO;
+    throw_errno("writing tracee memory");
+  }
+}
+
 std::string Tracee::read_string(RemotePtr address, size_t max) const {
   // Read page by page: a string near the end of a mapping must not make us
   // read past it.

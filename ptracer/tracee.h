@@ -47,6 +47,8 @@ class Tracee {
 
   // Reads tracee memory through /proc/PID/mem (works for any protection).
   std::vector<uint8_t> read_memory(RemotePtr address, size_t size) const;
+  // Writes tracee memory (a buffer a syscall fills: the tracee's own).
+  void write_memory(RemotePtr address, const void* data, size_t size) const;
   // A NUL-terminated string of at most `max` bytes.
   std::string read_string(RemotePtr address, size_t max = 4096) const;
 
