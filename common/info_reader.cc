@@ -56,9 +56,19 @@ bool InfoView::open(const void* data, uint64_t size, uint64_t pages_size,
   }
   if (header_->arch != kArchX86_64) return fail(error, "snapshot for another architecture (ELF machine)", header_->arch);
   if (header_->header_size != sizeof(Header)) return fail(error, "bad header size", header_->header_size);
-  if (header_->info_size != size) return fail(error, "info file size differs from its header (truncated?)", size);
+  // Shorter or longer: a truncated copy and an appended one are different
+  // accidents; the value is the size found.
+  if (header_->info_size > size) {
+    return fail(error, "info file size differs from its header: shorter than recorded (truncated?)", size);
+  }
+  if (header_->info_size < size) return fail(error, "info file size differs from its header: longer than recorded", size);
   if (size > kMaxInfoSize) return fail(error, "info file too large", size);
-  if (header_->pages_size != pages_size) return fail(error, "pages file size differs from the info (truncated?)", pages_size);
+  if (header_->pages_size > pages_size) {
+    return fail(error, "pages file size differs from the info: shorter than recorded (truncated?)", pages_size);
+  }
+  if (header_->pages_size < pages_size) {
+    return fail(error, "pages file size differs from the info: longer than recorded", pages_size);
+  }
   if (header_->body_checksum != checksum64(data_ + sizeof(Header), size - sizeof(Header))) {
     return fail(error, "checksum mismatch in the info file body");
   }
@@ -101,7 +111,10 @@ bool InfoView::check_sections(InfoError* error) const {
   }
   for (uint32_t i = 0; i < count(kFds); ++i) {
     const FdRecord& f = fd(i);
-    if (f.fd < 0 || f.kind > kFdUnixSocket || (f.kind == kFdFile && f.file_index >= count(kFiles))) {
+    if (f.fd < 0 || f.kind >= kFdKindCount || (f.kind == kFdFile && f.file_index >= count(kFiles)) ||
+        (f.kind == kFdEpoll && !check_blob({f.offset, uint64_t{f.file_index} * sizeof(EpollRegistration)})) ||
+        ((f.kind == kFdPipeRead || f.kind == kFdPipeWrite) &&
+         (f.file_index > kMaxPipeData || !check_blob({f.offset, 8 + uint64_t{f.file_index}})))) {
       return fail(error, "bad fd record", i);
     }
   }
@@ -152,15 +165,17 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
 }
 
 bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {
-  uint64_t previous_end = 0;
+  uint64_t previous_start = 0, previous_end = 0;
   for (uint32_t i = p.first_mapping; i < p.first_mapping + p.mapping_count; ++i) {
     const MappingRecord& m = mapping(i);
     if (!page_aligned(m.start) || !page_aligned(m.end) || m.start >= m.end) return fail(error, "mapping not page-aligned", m.start);
-    if (m.start < previous_end) return fail(error, "mappings overlap or are unsorted at", m.start);
+    if (m.start < previous_start) return fail(error, "mappings unsorted (not in address order) at", m.start);
+    if (m.start < previous_end) return fail(error, "mappings overlap at", m.start);
     if (m.end > kUserAddressEnd) return fail(error, "mapping outside user space at", m.start);
     if (overlaps_window(m.start, m.end)) return fail(error, "mapping inside restore's reserved window at", m.start);
     if (m.prot & ~7u) return fail(error, "bad protection for mapping at", m.start);
     if (m.name.size != 0 && !check_string(m.name)) return fail(error, "mapping name outside the string table", m.start);
+    previous_start = m.start;
     previous_end = m.end;
     uint64_t size = m.end - m.start;
     switch (m.base) {

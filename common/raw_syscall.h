@@ -252,6 +252,21 @@ inline long faccessat(int dirfd, const char* path, int mode) {
 inline long socket(int domain, int type, int protocol) { return syscall3(41, domain, type, protocol); }
 // int epoll_create1(int flags);
 inline long epoll_create1(int flags) { return syscall1(291, flags); }
+// int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+// struct epoll_event is packed on x86-64: events, then data at offset 4.
+struct __attribute__((packed)) EpollEvent {
+  uint32_t events;
+  uint64_t data;
+};
+constexpr int kEpollCtlAdd = 1;
+inline long epoll_ctl(int epfd, int op, int fd, const EpollEvent* event) {
+  return syscall4(233, epfd, op, fd, (long)event);
+}
+// int pipe2(int fds[2], int flags);
+inline long pipe2(int* fds, int flags) { return syscall2(293, (long)fds, flags); }
+// int eventfd2(unsigned int initval, int flags);
+inline long eventfd2(unsigned initval, int flags) { return syscall2(290, initval, flags); }
+constexpr int kFSetfl = 4, kO_NONBLOCK = 04000;
 // clone(SIGCHLD, 0, ...): fork(2) without libc; the child returns 0 on a
 // copy of the same stack.
 // futex(2) on a process-private word. FUTEX_WAKE_OP also changes a second

@@ -255,18 +255,42 @@ static_assert(sizeof(FileRecord) == 64, "FileRecord layout");
 
 enum FdKind : uint32_t {
   kFdFile = 0,        // files[file_index], reopened by path
-  kFdEpoll = 1,       // an empty epoll instance (no epoll_ctl was seen)
+  kFdEpoll = 1,       // an epoll instance with file_index registrations
+                      // (EpollRegistration) in the blob at `offset`
   kFdUnixSocket = 2,  // an AF_UNIX socket never bound nor connected
+  kFdPipeRead = 3,    // an end of a pipe; both ends' records point to one
+  kFdPipeWrite = 4,   // blob at `offset` (which names the pipe): 8 bytes
+                      // of the pipe's inode, then file_index bytes that
+                      // were in it (at most kMaxPipeData)
+  kFdEventfd = 5,     // an eventfd: `offset` its counter, file_index its
+                      // EFD_SEMAPHORE flag
 };
+inline constexpr uint32_t kFdKindCount = 6;
+inline constexpr uint32_t kMaxPipeData = 65536;  // a default pipe's capacity
+
+// One fd in an epoll instance's interest list, as epoll_ctl(EPOLL_CTL_ADD)
+// takes it. The fd must be in the process's fd table.
+struct EpollRegistration {
+  int32_t fd;
+  uint32_t events;
+  uint64_t data;
+};
+static_assert(sizeof(EpollRegistration) == 16, "EpollRegistration layout");
 
 struct FdRecord {
   int32_t fd;
   // kFdFile: O_* as from fcntl(F_GETFL), without O_CLOEXEC.
   // kFdUnixSocket: the socket type, with SOCK_NONBLOCK.
+  // Pipes, eventfd, epoll: O_NONBLOCK or 0.
   uint32_t open_flags;
   uint32_t fd_flags;    // FD_CLOEXEC
-  uint32_t file_index;  // kFdFile
-  uint64_t offset;      // kFdFile: file position; kFdUnixSocket: protocol
+  // kFdFile: the file; kFdEpoll: registrations; kFdEventfd: its flags;
+  // pipes: bytes of data.
+  uint32_t file_index;
+  // kFdFile: file position; kFdUnixSocket: protocol; kFdEpoll: blob offset
+  // of its registrations; pipes: blob offset of the pipe; kFdEventfd: the
+  // counter.
+  uint64_t offset;
   // fds with the same description share one open file description (dup):
   // one offset, one set of status flags. The first of each description
   // comes first.

@@ -188,9 +188,14 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD_CLOEXEC)}));
   // Close-on-exec is read from /proc/PID/fdinfo at capture.
   r.push_back(allow(SYS_fcntl, {eq32(1, F_SETFD)}));
+  // Status flags (O_NONBLOCK, O_APPEND) of the program's own fds are read
+  // from fdinfo at capture; those of fds 0-2 belong to the caller too.
+  r.push_back(allow(SYS_fcntl, {{0, Op::kGe, 3}, eq32(1, F_SETFL)}));
   r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
   r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
   r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));
+  // V8 (Node.js) probes for memory protection keys.
+  r.push_back(model(SYS_pkey_alloc, H::kPkeyAlloc, false));
   // Returning from a handler: the JVM takes signals of its own at startup.
   r.push_back(model(SYS_rt_sigreturn, H::kRtSigreturn, false));
   r.push_back(model(SYS_readlink, H::kReadlink, true));
@@ -204,14 +209,21 @@ std::vector<SyscallRule> make_rules() {
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 1)}));
     r.push_back(model(nr, H::kWriteOutput, true, {eq32(0, 2)}));
   }
-  // Probes that leave nothing behind once closed: glibc's nscd lookup
-  // (getpwuid and friends) makes an AF_UNIX socket, fails to connect it and
-  // closes it; Python's selectors module creates and closes an epoll
-  // instance at import. An fd of these still open at the trigger refuses
-  // the snapshot.
-  r.push_back(model(SYS_socket, H::kTransientFd, true, {eq32(0, AF_UNIX)}));
-  r.push_back(model(SYS_epoll_create, H::kTransientFd, true));
-  r.push_back(model(SYS_epoll_create1, H::kTransientFd, true));
+  for (int nr : {SYS_write, SYS_writev}) r.push_back(model(nr, H::kWriteInternal, false, {{0, Op::kGe, 3}}));
+  // fds restore creates anew: glibc's nscd probe makes an AF_UNIX socket
+  // (never connected: connecting triggers), Python's selectors module an
+  // epoll instance, libuv (Node.js) an epoll instance, self-pipes and
+  // eventfds for its loops. What they hold is read at capture: a pipe
+  // must be empty, an eventfd's counter and an epoll interest list are
+  // recreated. Writing to any of them triggers (fd > 2).
+  r.push_back(model(SYS_socket, H::kNewFd, true, {eq32(0, AF_UNIX)}));
+  for (int nr : {SYS_epoll_create, SYS_epoll_create1, SYS_pipe, SYS_pipe2, SYS_eventfd, SYS_eventfd2}) {
+    r.push_back(model(nr, H::kNewFd, true));
+  }
+  r.push_back(model(SYS_epoll_ctl, H::kEpollCtl, false));
+  // Waiting reports readiness; a one-shot registration that fires shows
+  // disarmed in the interest list read at capture.
+  for (int nr : {SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2}) r.push_back(allow(nr));
   r.push_back(model(SYS_connect, H::kConnect, false));
   r.push_back(model(SYS_access, H::kAccess, false));
   r.push_back(model(SYS_faccessat, H::kAccess, false));

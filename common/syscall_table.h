@@ -42,12 +42,18 @@ enum class ModelHandler : uint8_t {
   kSigaltstack,   // sigaltstack with a new stack
   kSetTidAddress, // set_tid_address
   kWriteOutput,   // write/writev/pwrite64 to fd 1 or 2: recorded for replay
+  kWriteInternal, // write/writev to fd > 2: only into the program's own
+                  // pipes and eventfds (captured with their contents)
   kAccess,        // access/faccessat/faccessat2: the checkpoint marker path
                   // triggers, any other path is allowed
-  kTransientFd,   // socket(AF_UNIX), epoll_create*: an fd restore cannot
-                  // reopen, fine as long as it is closed before the trigger
+  kNewFd,         // socket(AF_UNIX), epoll_create*, pipe*, eventfd*: an fd
+                  // that restore creates anew (format::FdKind)
+  kEpollCtl,      // epoll_ctl: the interest list is read at capture; an
+                  // fd outside the model or a standard stream triggers
   kConnect,       // connect: only an AF_UNIX socket to a path that does not
                   // exist (it fails, nothing happened), else a trigger
+  kPkeyAlloc,     // pkey_alloc: allowed only where it fails (no OSPKE):
+                  // a protection key would be state nobody records
   kRtSigreturn,   // rt_sigreturn: the signal frame's uc_stack may set
                   // the thread's alternate stack
   kReadlink,      // readlink/readlinkat: /proc/self/exe answers the

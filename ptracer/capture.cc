@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -13,6 +15,9 @@
 #include <string_view>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <tuple>
+#include <optional>
 #include <sstream>
 
 #include "common/atomic_file.h"
@@ -141,8 +146,104 @@ ThreadRecord capture_thread(const Tracee& tracee, const user_regs_struct& r, con
   return t;
 }
 
+// The value after `key` on a line of /proc/PID/fdinfo/N text, in `base`.
+std::optional<uint64_t> fdinfo_value(const std::string& text, const std::string& key, int base) {
+  size_t at = text.find("\n" + key);
+  if (at == std::string::npos) return std::nullopt;
+  return std::strtoull(text.c_str() + at + 1 + key.size(), nullptr, base);
+}
+
+// What is in a pipe of the tracee, read without taking it out: tee(2)
+// from a copy of its read end (pidfd_getfd: the tracer may, it has ptrace
+// access) into a pipe of our own.
+std::string pipe_contents(pid_t pid, int read_fd) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) throw CaptureError(std::string("pidfd_open: ") + std::strerror(errno));
+  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, read_fd, 0));
+  int saved = errno;
+  close(pidfd);
+  if (copy < 0) throw CaptureError(std::string("pidfd_getfd: ") + std::strerror(saved));
+  int bytes = 0;
+  std::string data;
+  int ours[2] = {-1, -1};
+  bool ok = ioctl(copy, FIONREAD, &bytes) == 0;
+  if (ok && bytes > 0) {
+    if (static_cast<uint32_t>(bytes) > kMaxPipeData) {
+      close(copy);
+      throw CaptureError("fd " + std::to_string(read_fd) + " is a pipe holding more than 64 KiB");
+    }
+    ok = pipe2(ours, O_CLOEXEC) == 0 && fcntl(ours[1], F_SETPIPE_SZ, bytes) >= 0 &&
+         tee(copy, ours[1], static_cast<size_t>(bytes), SPLICE_F_NONBLOCK) == bytes;
+    data.resize(static_cast<size_t>(bytes));
+    ok = ok && read(ours[0], data.data(), data.size()) == bytes;
+  }
+  for (int fd : {copy, ours[0], ours[1]}) {
+    if (fd >= 0) close(fd);
+  }
+  if (!ok) throw CaptureError("cannot read what a pipe holds");
+  return data;
+}
+
+// Each pipe's blob (its inode, then its data) by inode, and the data size.
+using PipeBlobs = std::map<uint64_t, std::pair<uint64_t, uint32_t>>;
+
+// The blob of a pipe, made at the first of its ends.
+std::pair<uint64_t, uint32_t> pipe_blob(pid_t pid, uint64_t inode, const SyscallModel& model, PipeBlobs& pipes,
+                                        Snapshot& s) {
+  auto known = pipes.find(inode);
+  std::string data;
+  if (known == pipes.end()) {
+    // The data can only matter if a read end is open.
+    for (const auto& [fd, file] : model.files) {
+      if (file.kind != kFdPipeRead) continue;
+      std::string link = read_link(proc_path(pid, "fd/" + std::to_string(fd)));
+      if (std::strtoull(link.c_str() + std::min<size_t>(link.size(), 6), nullptr, 10) == inode) {
+        data = pipe_contents(pid, fd);
+        break;
+      }
+    }
+    std::string blob(8, '\0');
+    std::memcpy(blob.data(), &inode, 8);
+    blob += data;
+    uint64_t offset = s.add_blob(blob.data(), blob.size()).offset;
+    known = pipes.emplace(inode, std::make_pair(offset, static_cast<uint32_t>(data.size()))).first;
+  }
+  return known->second;
+}
+
+// What an fd restore creates anew holds: a pipe's data; an eventfd's
+// counter; an epoll instance's interest list (fdinfo "tfd: N events: E
+// data: D").
+void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, FdRecord& r, Snapshot& s, PipeBlobs& pipes) {
+  std::string text = "\n" + read_text(proc_path(pid, "fdinfo/" + std::to_string(fd)));
+  if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite) {
+    std::string link = read_link(proc_path(pid, "fd/" + std::to_string(fd)));  // pipe:[INODE]
+    uint64_t inode = std::strtoull(link.c_str() + std::min<size_t>(link.size(), 6), nullptr, 10);
+    std::tie(r.offset, r.file_index) = pipe_blob(pid, inode, model, pipes, s);
+  } else if (r.kind == kFdEventfd) {
+    r.offset = fdinfo_value(text, "eventfd-count:", 16).value_or(0);
+    r.file_index = static_cast<uint32_t>(fdinfo_value(text, "eventfd-semaphore:", 10).value_or(0));
+  } else {
+    std::vector<EpollRegistration> list;
+    for (size_t at = text.find("\ntfd:"); at != std::string::npos; at = text.find("\ntfd:", at + 1)) {
+      std::istringstream line(text.substr(at + 1, text.find('\n', at + 1) - at - 1));
+      std::string tfd_key, events_key, data_key;
+      EpollRegistration e{};
+      line >> tfd_key >> e.fd >> events_key >> std::hex >> e.events >> data_key >> e.data;
+      if (!model.files.count(e.fd)) {
+        throw CaptureError("epoll fd " + std::to_string(fd) + " watches fd " + std::to_string(e.fd) +
+                           ", which is not open in the model");
+      }
+      list.push_back(e);
+    }
+    r.file_index = static_cast<uint32_t>(list.size());
+    r.offset = s.add_blob(list.data(), list.size() * sizeof(EpollRegistration)).offset;
+  }
+}
+
 void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapshot& s, FileTable& files) {
   p.first_fd = static_cast<uint32_t>(s.fds.size());
+  PipeBlobs pipes;
   for (int fd : open_fds(pid)) {
     if (fd <= 2) continue;  // the restoring caller's own stdin/out/err
     auto it = model.files.find(fd);
@@ -164,6 +265,10 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
       r.offset = it->second.protocol;
     }
     r.description = it->second.description;
+    if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite || r.kind == kFdEventfd || r.kind == kFdEpoll) {
+      r.open_flags = flags & O_NONBLOCK;
+      capture_anon_fd(pid, fd, model, r, s, pipes);
+    }
     s.fds.push_back(r);
   }
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;

@@ -92,6 +92,17 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return clone_entry(tracee, call);
     case ModelHandler::kPoll:
       return poll_entry(tracee, call);
+    case ModelHandler::kPkeyAlloc: {
+      // CPUID.(EAX=7,ECX=0):ECX bit 4, OSPKE: the kernel enabled
+      // protection keys. Without it pkey_alloc fails and changes nothing.
+      unsigned a = 7, b = 0, c = 0, d = 0;
+      __asm__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+      if (c & (1u << 4)) {
+        trigger_reason_ = "allocates a memory protection key";
+        return Decision::kTrigger;
+      }
+      return Decision::kContinue;
+    }
     case ModelHandler::kRtSigreturn:
       rt_sigreturn_entry(tracee);
       return Decision::kContinue;
@@ -119,8 +130,18 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       }
       return Decision::kContinue;
     }
-    case ModelHandler::kTransientFd:
+    case ModelHandler::kNewFd:
       return Decision::kContinue;
+    case ModelHandler::kWriteInternal: {
+      auto it = files.find(static_cast<int>(call.args[0]));
+      if (it == files.end() || (it->second.kind != format::kFdPipeWrite && it->second.kind != format::kFdEventfd)) {
+        trigger_reason_ = "writes to fd " + std::to_string(static_cast<int>(call.args[0]));
+        return Decision::kTrigger;
+      }
+      return Decision::kContinue;
+    }
+    case ModelHandler::kEpollCtl:
+      return epoll_ctl_entry(call);
     case ModelHandler::kConnect:
       return connect_entry(tracee, call);
     case ModelHandler::kAccess: {
@@ -255,6 +276,51 @@ Decision SyscallModel::poll_entry(const Tracee& tracee, const SyscallArgs& call)
   return Decision::kContinue;
 }
 
+void SyscallModel::new_fd_exit(const Tracee& tracee, const SyscallArgs& c, uint64_t rax) {
+  int fd = static_cast<int>(rax);
+  switch (c.nr) {
+    case SYS_socket:
+      // SOCK_CLOEXEC and SOCK_NONBLOCK come back from fdinfo.
+      files[fd] = {"", next_description_++, format::kFdUnixSocket, static_cast<uint32_t>(c.args[1]) & 0xf,
+                   static_cast<uint32_t>(c.args[2])};
+      break;
+    case SYS_pipe:
+    case SYS_pipe2: {
+      int32_t ends[2];
+      std::vector<uint8_t> bytes = tracee.read_memory(c.ptr(0), sizeof(ends));
+      std::memcpy(ends, bytes.data(), sizeof(ends));
+      files[ends[0]] = {"", next_description_++, format::kFdPipeRead};
+      files[ends[1]] = {"", next_description_++, format::kFdPipeWrite};
+      break;
+    }
+    case SYS_eventfd:
+    case SYS_eventfd2:
+      files[fd] = {"", next_description_++, format::kFdEventfd};
+      break;
+    default:
+      files[fd] = {"", next_description_++, format::kFdEpoll};
+      break;
+  }
+}
+
+Decision SyscallModel::epoll_ctl_entry(const SyscallArgs& call) {
+  auto epoll = files.find(static_cast<int>(call.args[0]));
+  int target = static_cast<int>(call.args[2]);
+  if (epoll == files.end() || epoll->second.kind != format::kFdEpoll) {
+    trigger_reason_ = "epoll_ctl on an fd outside the model";
+    return Decision::kTrigger;
+  }
+  if (target <= 2) {
+    trigger_reason_ = "waits on a standard stream";
+    return Decision::kTrigger;
+  }
+  if (!files.count(target)) {
+    trigger_reason_ = "epoll_ctl of fd " + std::to_string(target) + ", which the program did not open";
+    return Decision::kTrigger;
+  }
+  return Decision::kContinue;
+}
+
 Decision SyscallModel::dup_entry(const SyscallArgs& call) {
   int old_fd = static_cast<int>(call.args[0]);
   if (!files.count(old_fd)) {
@@ -330,14 +396,8 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     case ModelHandler::kWriteOutput:
       record_output(tracee, c, rax);
       break;
-    case ModelHandler::kTransientFd:
-      if (c.nr == SYS_socket) {
-        // SOCK_CLOEXEC and SOCK_NONBLOCK come back from fdinfo.
-        files[static_cast<int>(rax)] = {"", next_description_++, format::kFdUnixSocket,
-                                        static_cast<uint32_t>(c.args[1]) & 0xf, static_cast<uint32_t>(c.args[2])};
-      } else {
-        files[static_cast<int>(rax)] = {"", next_description_++, format::kFdEpoll};
-      }
+    case ModelHandler::kNewFd:
+      new_fd_exit(tracee, c, rax);
       break;
     default:
       break;

@@ -32,9 +32,9 @@ struct OpenFile {
   std::string path;  // absolute, from /proc/PID/fd at open time
                      // (flags, offset and close-on-exec come from fdinfo)
   uint32_t description = 0;  // the same for fds that dup() made from one open
-  // Not a file: an empty epoll instance or a pristine AF_UNIX socket, which
-  // restore creates anew (format::FdKind). For a socket, its type and
-  // protocol as created.
+  // Not a file: an epoll instance, a pipe end, an eventfd or a pristine
+  // AF_UNIX socket, which restore creates anew (format::FdKind). For a
+  // socket, its type and protocol as created.
   uint32_t kind = 0;
   uint32_t socket_type = 0, protocol = 0;
 };
@@ -110,6 +110,8 @@ class SyscallModel {
   Decision connect_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision clone_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision poll_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision epoll_ctl_entry(const SyscallArgs& call);
+  void new_fd_exit(const Tracee& tracee, const SyscallArgs& call, uint64_t rax);
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
   void note_window(uint64_t start, uint64_t end);

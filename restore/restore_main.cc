@@ -16,7 +16,9 @@
 // the validation, threads.cc the other threads, errors.cc the error and
 // string helpers.
 //
-// Exit codes: 2 usage; 1 anything refused or failed.
+// Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
+// restore --help`); 1 anything refused or failed; after the jump, the
+// program's own.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -210,6 +212,69 @@ void reopen_file(const FdRecord& r) {
   if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
 }
 
+// Both ends of a pipe at once, at the first record of either: the other
+// end goes straight to the first later record of its kind for this pipe
+// (dups of either end follow through `description`), or is closed if the
+// program had closed it. Each end keeps its own O_NONBLOCK.
+void place_pipe(uint32_t index) {
+  const FdRecord& r = g.view.fd(g.process->first_fd + index);
+  for (uint32_t j = 0; j < index; ++j) {
+    const FdRecord& e = g.view.fd(g.process->first_fd + j);
+    if ((e.kind == kFdPipeRead || e.kind == kFdPipeWrite) && e.offset == r.offset) return;  // placed
+  }
+  int ends[2];
+  check(sys::pipe2(ends, 0), "creating a pipe");
+  // What was in it (at most a pipe's capacity: the write cannot block).
+  if (r.file_index) {
+    const uint8_t* data = g.view.blob({r.offset + 8, r.file_index});
+    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die("pipe", "cannot refill it");
+  }
+  uint32_t other_kind = r.kind == kFdPipeRead ? kFdPipeWrite : kFdPipeRead;
+  int mine = ends[r.kind == kFdPipeRead ? 0 : 1], other = ends[r.kind == kFdPipeRead ? 1 : 0];
+  const FdRecord* other_record = nullptr;
+  for (uint32_t j = index + 1; j < g.process->fd_count && !other_record; ++j) {
+    const FdRecord& e = g.view.fd(g.process->first_fd + j);
+    if (e.kind == other_kind && e.offset == r.offset) other_record = &e;
+  }
+  // The other end first; if this end holds the number the other wants
+  // (an fd the caller left open pushed the new ones up), it moves out of
+  // the way first.
+  if (other_record) {
+    if (mine == other_record->fd) {
+      int moved = int(check(sys::fcntl(mine, 0 /* F_DUPFD */, other_record->fd + 1), "creating a pipe"));
+      sys::close(mine);
+      mine = moved;
+    }
+    place_fd(other, *other_record, "pipe");
+    if (other_record->open_flags & sys::kO_NONBLOCK) sys::fcntl(other_record->fd, sys::kFSetfl, sys::kO_NONBLOCK);
+  } else {
+    sys::close(other);
+  }
+  place_fd(mine, r, "pipe");
+  if (r.open_flags & sys::kO_NONBLOCK) sys::fcntl(r.fd, sys::kFSetfl, sys::kO_NONBLOCK);
+}
+
+// An eventfd with its counter (which may exceed eventfd2's 32-bit start).
+void place_eventfd(const FdRecord& r) {
+  constexpr int kEfdSemaphore = 1;
+  int flags = (r.file_index ? kEfdSemaphore : 0) | int(r.open_flags & sys::kO_NONBLOCK);
+  int fd = int(check(sys::eventfd2(0, flags), "creating an eventfd"));
+  if (r.offset && sys::write(fd, &r.offset, 8) != 8) die("eventfd", "cannot set its counter");
+  place_fd(fd, r, "eventfd");
+}
+
+// An epoll instance's interest list, once every fd is in place.
+void register_epoll(const FdRecord& r) {
+  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
+  for (uint32_t i = 0; i < r.file_index; ++i) {
+    EpollRegistration e;
+    auto* bytes = reinterpret_cast<uint8_t*>(&e);
+    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+    sys::EpollEvent event{e.events, e.data};
+    check(sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event), "restoring an epoll interest list");
+  }
+}
+
 void reopen_fds() {
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
     const FdRecord& r = g.view.fd(g.process->first_fd + i);
@@ -227,14 +292,29 @@ void reopen_fds() {
       case kFdFile:
         reopen_file(r);
         break;
-      case kFdEpoll:  // empty: every epoll_ctl was a trigger
+      case kFdEpoll:  // its interest list comes once every fd is in place
         place_fd(int(check(sys::epoll_create1(0), "creating an epoll instance")), r, "epoll instance");
+        break;
+      case kFdPipeRead:
+      case kFdPipeWrite:
+        place_pipe(i);
+        break;
+      case kFdEventfd:
+        place_eventfd(r);
         break;
       case kFdUnixSocket:  // never bound nor connected
         place_fd(int(check(sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset)), "creating a socket")), r,
                  "socket");
         break;
     }
+  }
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    bool first_of_description = true;
+    for (uint32_t j = 0; j < i && first_of_description; ++j) {
+      first_of_description = g.view.fd(g.process->first_fd + j).description != r.description;
+    }
+    if (r.kind == kFdEpoll && first_of_description) register_epoll(r);
   }
 }
 
@@ -376,28 +456,35 @@ void continue_on_own_stack(void*) {
   become_instance();
 }
 
-[[noreturn]] void usage();
-
-// A decimal count for -n, 1..100000.
-uint32_t parse_count(const char* s) {
-  uint64_t n = 0;
-  for (; *s; ++s) {
-    if (*s < '0' || *s > '9' || n > 100000) usage();
-    n = n * 10 + uint64_t(*s - '0');
-  }
-  if (n < 1 || n > 100000) usage();
-  return uint32_t(n);
+// A usage error: `restore: <what><arg>; see restore --help`, exit 2.
+[[noreturn]] void usage(const char* what, const char* arg = "") {
+  sys::IoVec iov[] = {{"restore: ", 9}, {what, length(what)}, {arg, length(arg)}, {"; see restore --help\n", 21}};
+  sys::writev(2, iov, 4);
+  sys::exit_group(2);
 }
 
-[[noreturn]] void usage() {
+// --help: on stdout, exit 0.
+[[noreturn]] void help() {
   static const char text[] =
       "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] NAME\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
       "  content, --populate copies written pages up front, --stop waits for a\n"
       "  debugger at the snapshot point, --trust accepts files of other owners or\n"
-      "  writable by others, -n N starts N instances\n";
-  sys::write(2, text, sizeof(text) - 1);
-  sys::exit_group(2);
+      "  writable by others, -n N starts N instances\n"
+      "exit: 2 usage; 1 refused or failed (one line on stderr); else the program's\n";
+  sys::write(1, text, sizeof(text) - 1);
+  sys::exit_group(0);
+}
+
+// A decimal count for -n, 1..100000.
+uint32_t parse_count(const char* text) {
+  uint64_t n = 0;
+  for (const char* s = text; *s; ++s) {
+    if (*s < '0' || *s > '9' || n > 100000) usage("-n needs a count from 1 to 100000, not ", text);
+    n = n * 10 + uint64_t(*s - '0');
+  }
+  if (n < 1 || n > 100000) usage("-n needs a count from 1 to 100000, not ", text);
+  return uint32_t(n);
 }
 
 }  // namespace
@@ -429,17 +516,21 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.stop = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
-    } else if (equal(argv[i], "-n") && i + 1 < argc) {
+    } else if (equal(argv[i], "-n")) {
+      if (i + 1 == argc) usage("-n needs a value");
       g.instances = parse_count(argv[++i]);
+    } else if (equal(argv[i], "--help") || equal(argv[i], "-h")) {
+      help();
     } else if (argv[i][0] == '-' && argv[i][1]) {
-      usage();
+      usage("unknown option ", argv[i]);
     } else if (name) {
-      usage();
+      usage("unexpected argument ", argv[i]);
     } else {
       name = argv[i];
     }
   }
-  if (!name || !*name) usage();
+  if (!name) usage("no snapshot NAME given");
+  if (!*name) usage("empty snapshot NAME");
   if (length(name) > 4000) die(name, "snapshot name too long");
   concat(g_info_path, name, ".info");
   concat(g_pages_path, name, ".pages");
