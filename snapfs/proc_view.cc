@@ -348,6 +348,15 @@ std::string fd_target(const InfoView& v, uint32_t f) {
       return "anon_inode:[eventpoll]";
     case kFdUnixSocket:
       return "socket:[0]";
+    case kFdPipeRead:
+    case kFdPipeWrite: {
+      uint64_t inode = 0;
+      const uint8_t* blob = v.blob({fd.offset, 8});
+      for (int i = 7; i >= 0; --i) inode = inode << 8 | blob[i];
+      return "pipe:[" + std::to_string(inode) + "]";
+    }
+    case kFdEventfd:
+      return "anon_inode:[eventfd]";
   }
   return "anon_inode:[unknown]";
 }
