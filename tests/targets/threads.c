@@ -89,6 +89,21 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* Whether anything is mapped in restore's reserved window (1 GiB at
+ * 0x200000000000): once every thread has left, restore unmaps it. */
+static int window_mapped(void) {
+  FILE *maps = fopen("/proc/self/maps", "r");
+  if (!maps) return 1;
+  unsigned long start, end;
+  int found = 0;
+  char line[512];
+  while (fgets(line, sizeof line, maps)) {
+    if (sscanf(line, "%lx-%lx", &start, &end) == 2 && start < 0x200040000000ul && end > 0x200000000000ul) found = 1;
+  }
+  fclose(maps);
+  return found;
+}
+
 static void *late_worker(void *arg) {
   tls_value = 7;
   *(int *)arg = tls_value * 6;
@@ -134,5 +149,6 @@ int main(void) {
   check("a thread created after the checkpoint", pthread_create(&late, NULL, late_worker, &answer) == 0 &&
                                                      pthread_join(late, NULL) == 0 && answer == 42);
   check("main thread tls untouched", tls_value == 0);
+  check("nothing mapped in restore's window", !window_mapped());
   return target_failures;
 }
