@@ -28,9 +28,9 @@ BlobRef Snapshot::add_string(std::string_view s) {
   return add_blob(bytes.data(), bytes.size());
 }
 
-uint64_t bind_pages_file(int fd, Snapshot& snapshot) {
+uint64_t bind_pages_file(AtomicFile& pages, Snapshot& snapshot) {
   struct stat st;
-  if (::fstat(fd, &st) != 0) throw std::system_error(errno, std::generic_category(), "NAME.pages");
+  if (::fstat(pages.fd(), &st) != 0) throw WriteError(errno, std::generic_category(), "writing " + pages.path());
   uint64_t end = (static_cast<uint64_t>(st.st_size) + kPageSize - 1) & ~(kPageSize - 1);
   uint64_t id = 0;
   while (id == 0) {
@@ -41,9 +41,7 @@ uint64_t bind_pages_file(int fd, Snapshot& snapshot) {
   trailer.id = id;
   uint8_t page[kPageSize] = {};
   std::memcpy(page, &trailer, sizeof(trailer));
-  if (::pwrite(fd, page, sizeof(page), static_cast<off_t>(end)) != static_cast<ssize_t>(sizeof(page))) {
-    throw std::system_error(errno, std::generic_category(), "writing NAME.pages");
-  }
+  pages.pwrite_all(page, sizeof(page), end);
   snapshot.pages_id = id;
   return end + kPageSize;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/atomic_file.h"
 #include "common/snapshot_format.h"
 
 namespace snappy {
@@ -33,10 +34,10 @@ struct Snapshot {
   format::BlobRef add_string(std::string_view s);
 };
 
-// Appends the PagesTrailer page to NAME.pages (open as `fd`, its page data
-// all written) with a fresh random id, stores the id in the snapshot, and
-// returns the file's new size.
-uint64_t bind_pages_file(int fd, Snapshot& snapshot);
+// Appends the PagesTrailer page to NAME.pages (its page data all written)
+// with a fresh random id, stores the id in the snapshot, and returns the
+// file's new size. Throws WriteError.
+uint64_t bind_pages_file(AtomicFile& pages, Snapshot& snapshot);
 
 // The complete NAME.info for a NAME.pages of `pages_size` bytes.
 std::vector<uint8_t> serialize_info(const Snapshot& snapshot, uint64_t pages_size);

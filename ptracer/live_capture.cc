@@ -16,11 +16,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "common/checksum.h"
 #include "common/cpu_features.h"
@@ -194,10 +196,15 @@ int wait_stop(pid_t tid, std::vector<int>& signals) {
 // and puts back `resume` (resume_registers of its stop). `on_event`
 // receives the event message of a PTRACE_EVENT_CLONE/FORK stop. Returns
 // the syscall's result. The thread stays stopped (syscall-exit-stop).
+// `exitkill`: the thread is the frozen copy, which must die with us.
+// `midway` runs once the borrowed registers are set (a test holds there).
 long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, long nr,
-                    std::initializer_list<uint64_t> args, std::vector<int>& signals, unsigned long* event_msg) {
+                    std::initializer_list<uint64_t> args, std::vector<int>& signals, unsigned long* event_msg,
+                    bool exitkill = false, const std::function<void()>& midway = nullptr) {
   Tracee t(tid);
   long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+  long after = 0;
+  if (exitkill) opts = after = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;  // the frozen copy: never a fork of its own
   if (ptrace(PTRACE_SETOPTIONS, tid, nullptr, reinterpret_cast<void*>(opts)) != 0) {
     throw std::runtime_error(std::string("PTRACE_SETOPTIONS: ") + std::strerror(errno));
   }
@@ -209,6 +216,7 @@ long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, l
   size_t i = 0;
   for (uint64_t a : args) *slots[i++] = a;
   t.set_registers(r);
+  if (midway) midway();
   long result = -ENOSYS;
   bool entered = false;
   for (int steps = 0; steps < 8; ++steps) {
@@ -226,7 +234,7 @@ long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, l
       }
       result = static_cast<long>(t.registers().rax);
       t.set_registers(saved);
-      ptrace(PTRACE_SETOPTIONS, tid, nullptr, nullptr);
+      ptrace(PTRACE_SETOPTIONS, tid, nullptr, reinterpret_cast<void*>(after));
       return result;
     }
     // Anything else (e.g. a PTRACE_EVENT_STOP of a group stop): keep going.
@@ -400,6 +408,7 @@ struct MemoryPlan {
   uint32_t classes = kClassDefault;
   bool ignore_filter = false;
   uint32_t coredump_filter = 0x33;
+  const LiveOptions* options = nullptr;
 };
 
 bool class_wanted(const MemoryPlan& plan, Shape shape, bool shared) {
@@ -432,6 +441,10 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
   PageStore store(pages);
   p.first_mapping = static_cast<uint32_t>(s.mappings.size());
   for (const ProcMapsEntry& e : plan.maps) {
+    // A safe point between mappings (with --no-fork the process is stopped
+    // meanwhile); a test holds after the first.
+    throw_if_stopped(*plan.options);
+    if (s.mappings.size() == p.first_mapping + 1) hold_for_test(*plan.options, "copying");
     const VmInfo& info = vm[e.start];
     Shape shape = shape_of(e, info);
     if (shape == Shape::kSkip) continue;
@@ -466,6 +479,8 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
           s.mappings.back().flags |= rec.flags & kMappingGrowsDown;
           done = true;
         }
+      } catch (const WriteError&) {
+        throw;  // NAME.pages cannot be written (a full disk): the snapshot fails
       } catch (const std::exception&) {
         s.mappings.resize(before);
         s.runs.resize(rec.first_run);
@@ -481,6 +496,8 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
         rec.run_count = static_cast<uint32_t>(s.runs.size()) - rec.first_run;
         s.mappings.push_back(rec);
         done = true;
+      } catch (const WriteError&) {
+        throw;
       } catch (const std::exception&) {
         s.runs.resize(rec.first_run);
       }
@@ -574,7 +591,58 @@ std::string read_or_empty(const std::string& path) {
   }
 }
 
+// Kills the frozen copy `child` of `pid` and reaps it. The zombie belongs to
+// the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
+// an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
+// second pause of one thread for one system call. Returns false if the
+// zombie had to be left to the target. Called with the target detached.
+bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget) {
+  ::kill(child, SIGKILL);
+  while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
+  }
+  bool reaped = false;
+  pid_t tid = process_exists(inject_tid) &&
+                      status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
+                  ? inject_tid
+                  : pid;
+  Attachment again(pid);
+  if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) == 0) {
+    again.threads()[tid] = {};
+    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+    int st = 0;
+    while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    if (WIFSTOPPED(st)) {
+      if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
+      try {
+        user_regs_struct r = resume_registers(Tracee(tid).registers());
+        std::vector<int> sigs;
+        long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(__WALL), 0}, sigs, nullptr);
+        reaped = rv == child;
+        if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
+      } catch (const std::exception&) {
+      }
+    } else {
+      again.threads().erase(tid);
+    }
+  }
+  return reaped;
+}
+
 }  // namespace
+
+void throw_if_stopped(const LiveOptions& options) {
+  if (options.stop && *options.stop) throw LiveStopped(*options.stop);
+}
+
+void hold_for_test(const LiveOptions& options, const char* stage) {
+  if (options.hold != stage) return;
+  std::fprintf(stderr, "snap: holding at %s (pid %d)\n", stage, static_cast<int>(getpid()));
+  std::fflush(stderr);
+  for (int i = 0; i < 6000 && !(options.stop && *options.stop); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
 
 uint32_t parse_live_classes(const std::string& list) {
   uint32_t out = 0;
@@ -649,13 +717,25 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   plan.process = pid;
   plan.classes = options.classes;
   plan.ignore_filter = options.ignore_filter;
+  plan.options = &options;
   std::vector<FdInfo> fds;
   uint64_t sig_ignored = 0, sig_caught = 0;
   pid_t inject_tid = 0;
   uint64_t gadget = 0;
+  // On every way out the target runs on: the Attachment detaches it as it
+  // goes out of scope, and then the frozen copy, if made, is killed and
+  // reaped.
+  auto abandon = [&] {
+    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget);
+    child = 0;
+    rollback();
+  };
+  throw_if_stopped(options);
   try {
     Attachment att(pid);
     att.stop_all();
+    hold_for_test(options, "seized");
+    throw_if_stopped(options);
 
     // ---- the pause: threads
     p.first_thread = static_cast<uint32_t>(s.threads.size());
@@ -729,7 +809,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
         unsigned long msg = 0;
         long rv = -1;
         try {
-          rv = inject_syscall(inject_tid, gadget, resume, kSysClone, {0, 0, 0, 0, 0}, extra_signals, &msg);
+          rv = inject_syscall(inject_tid, gadget, resume, kSysClone, {0, 0, 0, 0, 0}, extra_signals, &msg, false,
+                              [&] { hold_for_test(options, "injecting"); });
         } catch (const std::exception& e) {
           result.fallback_reason = std::string("fork injection failed: ") + e.what();
         }
@@ -738,6 +819,9 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
           int cs = 0;
           while (waitpid(child, &cs, __WALL) < 0 && errno == EINTR) {
           }
+          // The copy dies with us: run free, it would be a second instance
+          // of the program, from the injection gadget on.
+          ptrace(PTRACE_SETOPTIONS, child, nullptr, reinterpret_cast<void*>(long(PTRACE_O_EXITKILL)));
           result.forked = true;
           plan.source = child;
         } else if (result.fallback_reason.empty()) {
@@ -748,6 +832,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     }
 
     if (result.forked) {
+      hold_for_test(options, "forked");
+      throw_if_stopped(options);
       att.detach_all();
       result.pause_ns = now_ns() - att.first_interrupt_ns();
     } else {
@@ -758,18 +844,16 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       result.pause_ns = now_ns() - att.first_interrupt_ns();
     }
   } catch (const LiveError&) {
-    if (child > 0) {
-      ::kill(child, SIGKILL);
-      waitpid(child, nullptr, __WALL);
-    }
-    rollback();
+    abandon();
+    throw;
+  } catch (const LiveStopped&) {
+    abandon();
+    throw;
+  } catch (const WriteError&) {
+    abandon();
     throw;
   } catch (const std::exception& e) {
-    if (child > 0) {
-      ::kill(child, SIGKILL);
-      waitpid(child, nullptr, __WALL);
-    }
-    rollback();
+    abandon();
     if (!process_exists(pid)) {
       LiveError le(pid, "the process exited during the snapshot");
       le.vanished = true;
@@ -783,6 +867,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     if (result.forked) {
       capture_live_memory(plan, p, s, files, pages, result);
     }
+    throw_if_stopped(options);
     p.first_sigaction = static_cast<uint32_t>(s.sigactions.size());
     for (int sig = 1; sig <= 64; ++sig) {
       if (sig == SIGKILL || sig == SIGSTOP) continue;
@@ -796,7 +881,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
         uint64_t buf = ((cr.rsp - 512) & ~15ull) - 64;
         std::vector<int> ignored;
         try {
-          long rv = inject_syscall(child, gadget, cr, kSysRtSigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr);
+          long rv = inject_syscall(child, gadget, cr, kSysRtSigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr,
+                                   true);
           if (rv == 0) {
             std::vector<uint8_t> act = Tracee(child).read_memory(RemotePtr(buf), 32);
             uint64_t f[4];
@@ -829,46 +915,18 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       struct rlimit64 lim{};
       if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) == 0) p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
     }
+  } catch (const LiveStopped&) {
+    abandon();
+    throw;
+  } catch (const WriteError&) {
+    abandon();
+    throw;
   } catch (const std::exception& e) {
-    if (child > 0) {
-      ::kill(child, SIGKILL);
-      waitpid(child, nullptr, __WALL);
-    }
-    rollback();
+    abandon();
     throw LiveError(pid, e.what());
   }
 
-  if (child > 0) {
-    ::kill(child, SIGKILL);
-    while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
-    }
-    // The zombie now belongs to the target (exit signal 0: no SIGCHLD).
-    // Reap it from inside with wait4(child, 0, __WALL): a second pause of
-    // one thread for one system call.
-    result.zombie_left = true;
-    pid_t tid = process_exists(inject_tid) && status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid) ? inject_tid : pid;
-    Attachment again(pid);
-    if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) == 0) {
-      again.threads()[tid] = {};
-      ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-      int st = 0;
-      while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
-      }
-      if (WIFSTOPPED(st)) {
-        if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
-        try {
-          user_regs_struct r = resume_registers(Tracee(tid).registers());
-          std::vector<int> sigs;
-          long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(__WALL), 0}, sigs, nullptr);
-          if (rv == child) result.zombie_left = false;
-          if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
-        } catch (const std::exception&) {
-        }
-      } else {
-        again.threads().erase(tid);
-      }
-    }
-  }
+  if (child > 0) result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget);
 
   s.processes.push_back(p);
   result.pages_size = 0;

@@ -36,6 +36,7 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -66,7 +67,33 @@ struct LiveOptions {
   bool ignore_filter = false;  // ignore MADV_DONTDUMP and coredump_filter
   bool fork = true;            // false: stop-copy-detach
   bool inject_into_blocked = false;  // testing: inject into a thread in a syscall
+  // Polled at safe points (never inside an injected system call): once
+  // nonzero, the capture ends with LiveStopped, every thread detached, the
+  // frozen copy killed and reaped (ptracer/snap_guard.h).
+  const volatile std::sig_atomic_t* stop = nullptr;
+  // Testing: the stage at which to wait, saying so on stderr, until a stop
+  // is requested (see hold_for_test).
+  std::string hold;
 };
+
+// The capture was abandoned on a stop request (signal `signal`).
+struct LiveStopped : std::runtime_error {
+  explicit LiveStopped(int sig) : std::runtime_error("stopped by signal " + std::to_string(sig)), signal(sig) {}
+  int signal;
+};
+
+// Throws LiveStopped if a stop was requested.
+void throw_if_stopped(const LiveOptions& options);
+
+// Testing (snap --test-hold STAGE): if `stage` is options.hold, prints
+// "snap: holding at STAGE (pid PID)" on stderr and waits until a stop is
+// requested (at most 60 s), so that a test can kill snap at that moment.
+// Stages: "seized" (every thread stopped), "injecting" (a thread's
+// registers set for the injected clone, not yet run), "forked" (the frozen
+// copy made, the target still stopped), "copying" (memory being copied;
+// with --no-fork the target is stopped), and snap_main's "writing" (pages
+// and info written, not synced) and "rename" (before the renames).
+void hold_for_test(const LiveOptions& options, const char* stage);
 
 // One line, "PID: why"; the target has been detached.
 struct LiveError : std::runtime_error {
@@ -85,7 +112,9 @@ struct LiveResult {
 };
 
 // Appends one ProcessRecord (kProcessLive) with its threads, mappings, fds
-// and sigactions to `snapshot`, page data to `pages`.
+// and sigactions to `snapshot`, page data to `pages`. Throws LiveError (the
+// process cannot be snapshotted), LiveStopped, or WriteError (`pages`
+// cannot be written); in every case the target runs on, detached.
 LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot& snapshot, FileTable& files,
                                 AtomicFile& pages);
 

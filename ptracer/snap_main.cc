@@ -13,16 +13,19 @@
 // With --every, NAME.<unix-time> (or NAME.<unix-time>.snap.zst) is written
 // every SECONDS, --count times (forever without --count).
 //
-// Exit codes: 0 every snapshot written; 1 a target could not be snapshotted
-// (no such process, ptrace denied, exited mid-snapshot, no process of that
-// name) -- one line "snap: PID: why", nothing written, every target
-// detached; 2 bad usage; 3 the snapshot could not be written.
+// Exit codes (common/command_line.h): 0 every snapshot written; 1 a target
+// could not be snapshotted (no such process, ptrace denied, exited
+// mid-snapshot, no process of that name) -- one line "snap: PID: why",
+// nothing written, every target detached -- or NAME cannot be written there
+// (checked before any process is touched); 2 bad usage; 3 the processes were
+// captured but the snapshot could not be written.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -30,10 +33,12 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/command_line.h"
 #include "common/cpu_features.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
 #include "ptracer/live_capture.h"
+#include "ptracer/snap_guard.h"
 #include "snapfs/pack.h"
 
 namespace {
@@ -54,6 +59,24 @@ bool is_number(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// A pid the kernel could have given: 1 to 2^22 (pid_max's limit,
+// PID_MAX_LIMIT), checked without std::stol throwing on 30 digits.
+bool is_possible_pid(const std::string& s) {
+  return s.size() <= 7 && std::stol(s) >= 1 && std::stol(s) <= (1 << 22);
+}
+
+// A CLI11 check: a positive number of WHAT.
+CLI::Validator positive(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& value) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end || !(v > 0)) return what + " must be a positive number, not '" + value + "'";
+        return "";
+      },
+      what);
+}
+
 // Writes one snapshot of `targets` to `name` (pair, or pack when `pack`).
 Summary snapshot_once(const std::vector<std::string>& targets, const std::string& name, bool pack,
                       const snappy::LiveOptions& options) {
@@ -66,8 +89,11 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
       by_name.push_back(false);
     } else {
       std::vector<pid_t> found = snappy::find_processes_by_name(t);
-      if (found.empty()) throw Failure{1, t + ": no process of that name owned by you"};
+      if (found.empty() || (found.size() == 1 && found[0] == snappy::guard_pid())) {
+        throw Failure{1, t + ": no process of that name owned by you"};
+      }
       for (pid_t p : found) {
+        if (p == snappy::guard_pid()) continue;  // our own guard is not a target
         pids.push_back(p);
         by_name.push_back(true);
       }
@@ -107,21 +133,27 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
       }
     }
     if (sum.processes == 0) throw Failure{1, "no process left to snapshot"};
-    uint64_t pages_size = 0;
-    try {
-      pages_size = snappy::bind_pages_file(pages.fd(), s);
-    } catch (const std::exception& e) {
-      throw Failure{3, pages.path() + ": " + e.what()};
-    }
+    uint64_t pages_size = snappy::bind_pages_file(pages, s);
     std::vector<uint8_t> info_bytes = snappy::serialize_info(s, pages_size);
     snappy::AtomicFile info(pair + ".info");
     info.pwrite_all(info_bytes.data(), info_bytes.size(), 0);
+    snappy::hold_for_test(options, "writing");
+    snappy::throw_if_stopped(options);
     pages.sync();
     info.sync();
-    pages.rename_into_place();
-    info.rename_into_place();
+    snappy::hold_for_test(options, "rename");
+    snappy::throw_if_stopped(options);
+    snappy::AtomicFile::rename_pair_into_place(pages, info);
   } catch (const Failure&) {
     throw;
+  } catch (const snappy::LiveStopped& e) {
+    // Nothing under NAME: the temporary files went with the AtomicFiles.
+    throw Failure{128 + e.signal, name + ": stopped by SIG" + std::string(sigabbrev_np(e.signal)) +
+                                      " before the snapshot was complete; nothing written"};
+  } catch (const snappy::WriteError& e) {
+    // "writing PATH: No space left on device"; with -z the pair is only a
+    // step towards NAME.snap.zst.
+    throw Failure{3, pack ? "writing " + name + ".snap.zst: " + e.code().message() : std::string(e.what())};
   } catch (const std::exception& e) {
     throw Failure{3, name + ": " + e.what()};
   }
@@ -134,7 +166,13 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
       }
     } cleanup{pair};
     try {
+      snappy::throw_if_stopped(options);
       snappy::pack_snapshot(pair, name + ".snap.zst", isatty(2));
+    } catch (const snappy::LiveStopped& e) {
+      throw Failure{128 + e.signal, name + ".snap.zst: stopped by SIG" + std::string(sigabbrev_np(e.signal)) +
+                                        " before the pack was complete; nothing written"};
+    } catch (const snappy::WriteError& e) {
+      throw Failure{3, e.what()};
     } catch (const std::exception& e) {
       throw Failure{3, name + ".snap.zst: " + e.what()};
     }
@@ -146,7 +184,8 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
 
 int main(int argc, char** argv) {
   CLI::App app{"Snapshot running processes into one snapshot (NAME.info + NAME.pages) for inspection;\n"
-               "they run on after a short pause. PROGNAME means every process of yours with that name."};
+               "they run on after a short pause. PROGNAME means every process of yours with that name.",
+               "snap"};
   std::string output = "snap";
   std::string include, exclude;
   bool ignore_filter = false, no_fork = false, zstd = false, inject_blocked = false;
@@ -161,30 +200,52 @@ int main(int argc, char** argv) {
   app.add_flag("--ignore-filter", ignore_filter, "ignore MADV_DONTDUMP and /proc/PID/coredump_filter");
   app.add_flag("--no-fork", no_fork, "keep the process stopped while copying (no injected fork)");
   app.add_flag("--inject-into-blocked", inject_blocked, "(testing) inject the fork into a thread inside a system call");
-  app.add_option("--every", every, "write NAME.<unix-time> every SECONDS")->check(CLI::PositiveNumber);
-  app.add_option("--count", count, "with --every: this many snapshots")->check(CLI::PositiveNumber);
+  std::string test_hold;
+  app.add_option("--test-hold", test_hold, "(testing) wait at STAGE until stopped: see ptracer/live_capture.h")
+      ->group("");
+  app.add_option("--every", every, "write NAME.<unix-time> every SECONDS")->check(positive("SECONDS"));
+  app.add_option("--count", count, "with --every: this many snapshots")->check(positive("N"));
   app.add_flag("-z", zstd, "write the zstd pack NAME.snap.zst instead of the pair");
-  app.add_option("targets", targets, "PID or PROGNAME")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  if (count && !every) {
-    std::fprintf(stderr, "snap: --count needs --every\n");
-    return 2;
-  }
+  app.add_option("PID|PROGNAME", targets, "PID or PROGNAME");
+  int parsed = snappy::parse_command_line(app, "snap", argc, argv);
+  if (parsed >= 0) return parsed;
+  if (targets.empty()) return snappy::usage_error("snap", "no PID or PROGNAME given");
+  if (count && !every) return snappy::usage_error("snap", "--count needs --every");
+  if (output.empty()) return snappy::usage_error("snap", "empty -o NAME");
   snappy::LiveOptions options;
   options.ignore_filter = ignore_filter;
   options.fork = !no_fork;
   options.inject_into_blocked = inject_blocked;
+  options.hold = test_hold;
   try {
     if (!include.empty()) options.classes |= snappy::parse_live_classes(include);
+  } catch (const std::invalid_argument& e) {
+    return snappy::usage_error("snap", std::string("--include: ") + e.what());
+  }
+  try {
     if (!exclude.empty()) options.classes &= ~snappy::parse_live_classes(exclude);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "snap: %s\n", e.what());
-    return 2;
+    return snappy::usage_error("snap", std::string("--exclude: ") + e.what());
   }
+  for (const std::string& t : targets) {
+    if (t.empty()) return snappy::usage_error("snap", "empty PROGNAME");
+    if (is_number(t) && !is_possible_pid(t)) {
+      std::fprintf(stderr, "snap: %s: no such process\n", t.c_str());
+      return snappy::kExitFailed;
+    }
+  }
+  // Nothing is touched when NAME cannot be written there (with --every the
+  // names differ only by a suffix: the same directory).
+  std::string problem = zstd ? snappy::snapshot_output_problem(output, {".snap.zst"})
+                             : snappy::snapshot_output_problem(output, {".info", ".pages"});
+  if (!problem.empty()) {
+    std::fprintf(stderr, "snap: %s\n", problem.c_str());
+    return snappy::kExitFailed;
+  }
+  // From here on the processes are touched: the work is done by a worker
+  // that survives this process being killed (ptracer/snap_guard.h).
+  snappy::run_as_guarded_worker();
+  options.stop = snappy::stop_request();
   for (long n = 0; every == 0 ? n < 1 : (count == 0 || n < count); ++n) {
     auto start = std::chrono::steady_clock::now();
     std::string name = every ? output + "." + std::to_string(std::time(nullptr)) : output;
@@ -204,7 +265,13 @@ int main(int argc, char** argv) {
       return f.code;
     }
     if (every && (count == 0 || n + 1 < count)) {
-      std::this_thread::sleep_until(start + std::chrono::duration<double>(every));
+      // Asked to stop between snapshots: every snapshot written is whole.
+      auto until = start + std::chrono::duration<double>(every);
+      while (std::chrono::steady_clock::now() < until) {
+        if (*options.stop) return 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      if (*options.stop) return 0;
     }
   }
   return 0;

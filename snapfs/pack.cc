@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/info_reader.h"
 #include "snapfs/snapshot_file.h"
 
 namespace snappy {
@@ -67,7 +68,9 @@ class Compressor {
       ZSTD_outBuffer out{buffer_.data(), buffer_.size(), 0};
       size_t left = ZSTD_compressStream2(ctx_, &out, &in, mode);
       if (ZSTD_isError(left)) fail(path_, ZSTD_getErrorName(left));
-      if (out.pos && std::fwrite(buffer_.data(), 1, out.pos, out_) != out.pos) fail(path_, std::strerror(errno));
+      if (out.pos && std::fwrite(buffer_.data(), 1, out.pos, out_) != out.pos) {
+        throw WriteError(errno, std::generic_category(), "writing " + path_);
+      }
       if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) return;
     }
   }
@@ -118,15 +121,23 @@ void pack_snapshot(const std::string& name, const std::string& out_path, bool pr
   for (const Extent& e : extents) total += e.length;
 
   AtomicFile out_file(out_path);
-  FILE* out = ::fdopen(::dup(out_file.fd()), "wb");
-  if (!out) fail(out_path, std::strerror(errno));
+  // Buffered through stdio; closed on every way out, and a failed write (a
+  // full disk) is a WriteError naming out_path.
+  struct Stream {
+    FILE* f;
+    ~Stream() {
+      if (f) std::fclose(f);
+    }
+  } stream{::fdopen(::dup(out_file.fd()), "wb")};
+  FILE* out = stream.f;
+  if (!out) throw WriteError(errno, std::generic_category(), "writing " + out_path);
   PackHeader h{};
   std::memcpy(h.magic, kPackMagic, sizeof(h.magic));
   h.version = 1;
   h.info_size = snapshot.info_bytes().size();
   h.pages_size = static_cast<uint64_t>(st.st_size);
   h.extent_count = extents.size();
-  std::fwrite(&h, sizeof(h), 1, out);
+  if (std::fwrite(&h, sizeof(h), 1, out) != 1) throw WriteError(errno, std::generic_category(), "writing " + out_path);
   {
     Compressor z(out, out_path);
     z.write(snapshot.info_bytes().data(), snapshot.info_bytes().size());
@@ -148,7 +159,8 @@ void pack_snapshot(const std::string& name, const std::string& out_path, bool pr
     }
     z.finish();
   }
-  if (std::fclose(out) != 0) fail(out_path, std::strerror(errno));
+  stream.f = nullptr;
+  if (std::fclose(out) != 0) throw WriteError(errno, std::generic_category(), "writing " + out_path);
   out_file.sync();
   out_file.rename_into_place();
 }
@@ -186,13 +198,26 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
     }
     show_progress(progress, "unpacking", i + 1, h.extent_count);
   }
+  // The unpacked pair must validate before it takes the final names.
+  InfoView view;
+  InfoError error;
+  if (!view.open(info.data(), info.size(), h.pages_size, &error)) {
+    fail(in_path, std::string("the packed snapshot is not valid: ") + error.what);
+  }
+  if (uint64_t id = view.header().pages_id) {
+    format::PagesTrailer trailer{};
+    if (h.pages_size < format::kPageSize ||
+        ::pread(pages.fd(), &trailer, sizeof(trailer), static_cast<off_t>(h.pages_size - format::kPageSize)) !=
+            static_cast<ssize_t>(sizeof(trailer)) ||
+        std::memcmp(trailer.magic, format::kPagesMagic, sizeof(format::kPagesMagic)) != 0 || trailer.id != id) {
+      fail(in_path, "the packed NAME.info and NAME.pages do not match");
+    }
+  }
   AtomicFile info_file(name + ".info");
   info_file.pwrite_all(info.data(), info.size(), 0);
   pages.sync();
   info_file.sync();
-  pages.rename_into_place();
-  info_file.rename_into_place();
-  SnapshotFile check(name);  // the unpacked pair must validate
+  AtomicFile::rename_pair_into_place(pages, info_file);
 }
 
 }  // namespace snappy
