@@ -9,6 +9,10 @@
 //
 // --no-vdso hides AT_SYSINFO_EHDR, so libc makes real system calls instead
 // of vDSO calls and the snapshot does not depend on this kernel's vDSO.
+//
+// Exit codes (README "Exit codes"): 2 usage (`elf_loader: what; see
+// elf_loader --help`); 127 PROG or its interpreter cannot be loaded
+// (die.h, like a shell); otherwise the program's own.
 #include "common/raw_syscall.h"
 #include "elf_loader/die.h"
 #include "elf_loader/elf.h"
@@ -31,6 +35,26 @@ struct PrctlMmMap {
 static_assert(sizeof(PrctlMmMap) == 104, "struct prctl_mm_map layout");
 
 constexpr int kPrSetName = 15;
+constexpr int kUsageStatus = 2;
+
+// A usage error: `elf_loader: <what><arg>; see elf_loader --help`, exit 2.
+[[noreturn]] void usage_error(const char* what, const char* arg = "") {
+  const sys::IoVec parts[] = {{"elf_loader: ", 12}, {what, str_len(what)}, {arg, str_len(arg)},
+                              {"; see elf_loader --help\n", 24}};
+  sys::writev(2, parts, 4);
+  sys::exit_group(kUsageStatus);
+}
+
+// --help: on stdout, exit 0.
+[[noreturn]] void help() {
+  static const char text[] =
+      "usage: elf_loader [--no-vdso] [--] PROG ARGS...\n"
+      "  runs PROG like execve would, mapping PROG and its interpreter itself;\n"
+      "  --no-vdso hides the vDSO from the program\n"
+      "exit: 2 usage; 127 PROG cannot be loaded (one line on stderr); else PROG's\n";
+  sys::write(1, text, sizeof(text) - 1);
+  sys::exit_group(0);
+}
 constexpr uint32_t kKeepExeFile = ~uint32_t{0};
 
 // Points mm's code/data/brk/stack/arg/env/auxv fields at the program
@@ -75,9 +99,20 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
 
   int first = 1;
   bool hide_vdso = false;
-  if (first < argc && str_eq(argv[first], "--no-vdso")) hide_vdso = true, ++first;
-  if (first < argc && str_eq(argv[first], "--")) ++first;
-  if (first >= argc) die("usage", "elf_loader [--no-vdso] PROG ARGS...");
+  // Options up to PROG; "--" ends them (for a PROG that starts with '-').
+  for (; first < argc && argv[first][0] == '-' && argv[first][1]; ++first) {
+    if (str_eq(argv[first], "--no-vdso")) {
+      hide_vdso = true;
+    } else if (str_eq(argv[first], "--help") || str_eq(argv[first], "-h")) {
+      help();
+    } else if (str_eq(argv[first], "--")) {
+      ++first;
+      break;
+    } else {
+      usage_error("unknown option ", argv[first]);
+    }
+  }
+  if (first >= argc) usage_error("no program given");
   const char* prog = argv[first];
 
   static char interp_path[4096];

@@ -1,9 +1,11 @@
 // ptracer [-o NAME] [-v] [--at SYSCALL[,ARG0=VALUE]] [--no-vdso] [--no-replay]
 //         [elf_loader] PROG ARGS...
 //
-// Exit codes: 0 snapshot written; 2 bad usage; 127 PROG or the loader not
-// found; otherwise 1, or PROG's own non-zero exit status when it ended
-// before any snapshot point.
+// Exit codes (common/command_line.h): 0 snapshot written; 2 bad usage; 127
+// PROG or the loader cannot be run; 1 NAME cannot be written there or any
+// other failure; or PROG's own non-zero exit status when it ended before
+// any snapshot point.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/command_line.h"
 #include "ptracer/capture.h"
 #include "ptracer/memory_capture.h"
 #include "ptracer/program_path.h"
@@ -46,11 +49,55 @@ bool is_loader_name(const std::string& arg) {
   return base == "elf_loader" && is_executable_file(arg);
 }
 
+// Why PROG as given cannot be run (resolve_program found nothing).
+std::string why_not_executable(const std::string& prog) {
+  if (prog.find('/') == std::string::npos) return "no such executable file in PATH";
+  struct stat st;
+  if (stat(prog.c_str(), &st) != 0) {
+    return errno == ENOENT ? "no such executable file" : std::strerror(errno);
+  }
+  if (S_ISDIR(st.st_mode)) return "is a directory, not an executable file";
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  return "not executable (" + std::string(std::strerror(EACCES)) + ")";
+}
+
+// Why elf_loader could not load `path` (the program after #! expansion),
+// or "": it must read the file itself, so execute permission alone is not
+// enough, and only ELF files are loaded. Checked here so that the one line
+// the user sees comes from us, before anything runs.
+std::string why_not_loadable(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::string("cannot read it: ") + std::strerror(errno);
+  unsigned char magic[4] = {};
+  ssize_t n = read(fd, magic, sizeof magic);
+  close(fd);
+  if (n != 4 || magic[0] != 0x7f || magic[1] != 'E' || magic[2] != 'L' || magic[3] != 'F') {
+    return "not an ELF executable (nor a #! script)";
+  }
+  return "";
+}
+
+// The original argument CLI11 took `left` from: it splits "-v=3" into
+// "-v" and "-=3".
+std::string original_argument(const std::string& left, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (left == argv[i]) return left;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() > left.size() && arg[0] == '-' && arg.compare(arg.size() - (left.size() - 1), std::string::npos, left, 1) == 0) {
+      return arg;
+    }
+  }
+  return left;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Record a program's startup under ptrace and write a snapshot (NAME.info, NAME.pages)\n"
-               "at its first system call outside the model, at --at, or at the checkpoint marker."};
+               "at its first system call outside the model, at --at, or at the checkpoint marker.",
+               "ptracer"};
   app.set_version_flag("--version", "ptracer (snappy-start) snapshot format v1");
   snappy::RecordOptions options;
   std::string at;
@@ -69,49 +116,36 @@ int main(int argc, char** argv) {
   // PROG included (python3 -c ...).
   app.prefix_command();
   app.footer("Usage: ptracer [OPTIONS] [elf_loader] PROG ARGS...");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  int parsed = snappy::parse_command_line(app, "ptracer", argc, argv);
+  if (parsed >= 0) return parsed;
   std::vector<std::string> command = app.remaining();
   if (!command.empty() && command[0] == "--") command.erase(command.begin());
   if (!command.empty() && command[0].size() > 1 && command[0][0] == '-') {
-    std::fprintf(stderr, "ptracer: unknown option %s (see ptracer --help)\n", command[0].c_str());
-    return 2;
+    return snappy::usage_error("ptracer", "unknown option " + original_argument(command[0], argc, argv));
   }
   options.replay_output = !no_replay;
-
+  if (options.output.empty()) return snappy::usage_error("ptracer", "empty -o NAME");
   try {
     if (!at.empty()) options.at = snappy::AtPoint::parse(at);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "ptracer: --at: %s\n", e.what());
-    return 2;
+    return snappy::usage_error("ptracer", std::string("--at: ") + e.what());
   }
   if (!command.empty() && is_loader_name(command[0])) {
     options.loader = command[0];
     command.erase(command.begin());
-  } else {
+  }
+  if (command.empty()) return snappy::usage_error("ptracer", "no program given");
+
+  if (options.loader.empty()) {
     options.loader = find_own_loader();
     if (options.loader.empty()) {
       std::fprintf(stderr, "ptracer: cannot find elf_loader next to ptracer; name it before PROG\n");
       return 127;
     }
   }
-  if (command.empty()) {
-    std::fprintf(stderr, "ptracer: no program given (usage: ptracer [OPTIONS] [elf_loader] PROG ARGS...)\n");
-    return 2;
-  }
-  // Fail before running anything if the snapshot cannot be written there.
-  std::string dir = options.output.find('/') == std::string::npos ? "." : options.output.substr(0, options.output.rfind('/'));
-  if (dir.empty()) dir = "/";
-  if (access(dir.c_str(), W_OK | X_OK) != 0) {
-    std::fprintf(stderr, "ptracer: %s: cannot write the snapshot there: %s\n", options.output.c_str(), std::strerror(errno));
-    return 2;
-  }
   std::string prog = snappy::resolve_program(command[0]);
   if (prog.empty()) {
-    std::fprintf(stderr, "ptracer: %s: no such executable file\n", command[0].c_str());
+    std::fprintf(stderr, "ptracer: %s: %s\n", command[0].c_str(), why_not_executable(command[0]).c_str());
     return 127;
   }
   command[0] = prog;
@@ -120,6 +154,15 @@ int main(int argc, char** argv) {
   } catch (const std::runtime_error& e) {
     std::fprintf(stderr, "ptracer: %s\n", e.what());
     return 127;
+  }
+  if (std::string why = why_not_loadable(command[0]); !why.empty()) {
+    std::fprintf(stderr, "ptracer: %s: %s\n", command[0].c_str(), why.c_str());
+    return 127;
+  }
+  // Fail before running anything if the snapshot cannot be written there.
+  if (std::string problem = snappy::snapshot_output_problem(options.output, {".info", ".pages"}); !problem.empty()) {
+    std::fprintf(stderr, "ptracer: %s\n", problem.c_str());
+    return snappy::kExitFailed;
   }
   options.argv = command;
 

@@ -18,6 +18,10 @@
 // snapfs daemonizes once mounted. SIGINT, SIGTERM and SIGHUP (libfuse's
 // handlers) and `fusermount3 -u MOUNTPOINT` unmount it; it then exits 0.
 //
+// Exit codes (common/command_line.h): 0 unmounted cleanly; 1 a snapshot
+// or the mount point refused, the mount or the connection failed; 2 bad
+// usage.
+//
 // The loop is single-threaded: SnapshotFile opens backing files lazily
 // (mutable state) and CoreImage objects are created on demand.
 #define FUSE_USE_VERSION 35
@@ -37,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "common/command_line.h"
 #include "snapfs/core_image.h"
 #include "snapfs/proc_view.h"
 #include "snapfs/snapshot_file.h"
@@ -371,7 +376,7 @@ int fail(const std::string& what, const std::string& why) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app{"Mount snapshots read-only as /proc-like directories, one per recorded process (FUSE)."};
+  CLI::App app{"Mount snapshots read-only as /proc-like directories, one per recorded process (FUSE).", "snapfs"};
   app.set_version_flag("--version", "snapfs (snappy-start) snapshot format v1");
   std::string mountpoint;
   bool foreground = false, debug = false;
@@ -379,16 +384,18 @@ int run(int argc, char** argv) {
   app.add_option("-m,--mountpoint", mountpoint, "where to mount (default ./snapfs-mnt, created if missing)");
   app.add_flag("-f,--foreground", foreground, "stay in the foreground (default: daemonize once mounted)");
   app.add_flag("-d,--debug", debug, "log every FUSE request (implies -f)");
-  app.add_option("NAME", names, "snapshot NAME (NAME.info and NAME.pages)")->required();
+  app.add_option("NAME", names, "snapshot NAME (NAME.info and NAME.pages)");
   app.footer(
       "Each process gets a directory named by its recorded pid (BASENAME-PID when pids clash) with maps,\n"
       "smaps, status, stat, limits, comm, cmdline, environ, auxv, regs, fpregs, mem, core, exe, cwd, fd/,\n"
       "task/TID/. Unmount with `fusermount3 -u MOUNTPOINT` or SIGINT/SIGTERM.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+  int parsed = parse_command_line(app, "snapfs", argc, argv);
+  if (parsed >= 0) return parsed;
+  if (names.empty()) return usage_error("snapfs", "no snapshot NAME given");
+  for (const std::string& name : names) {
+    if (name.empty()) return usage_error("snapfs", "empty snapshot NAME");
   }
+  if (app.count("--mountpoint") && mountpoint.empty()) return usage_error("snapfs", "empty -m MOUNTPOINT");
   if (debug) foreground = true;
 
   auto st = std::make_unique<State>();

@@ -6,17 +6,21 @@
 //   snapinfo core NAME [-o FILE] [--pid PID]  an ELF core file gdb reads
 //   snapinfo pack NAME [-o FILE]        one zstd-compressed file
 //   snapinfo unpack FILE [-o NAME]      back to NAME.info + NAME.pages
-// Exit codes: 0 ok; 1 a snapshot that cannot be read, a mismatch, a
-// failed write; 2 bad usage.
+// Exit codes (common/command_line.h): 0 ok; 1 a snapshot or file that
+// cannot be read, a mismatch, an output that cannot be written; 2 bad usage.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/command_line.h"
 #include "snapfs/core_image.h"
 #include "snapfs/pack.h"
 #include "snapfs/snapshot_file.h"
@@ -52,41 +56,65 @@ void write_core(const SnapshotFile& s, const std::string& out_path, uint32_t pid
   out.rename_into_place();
 }
 
+// Throws unless a file can be written at `path` (before any work is done).
+void check_output(const std::string& path) {
+  std::string why = output_problem(path);
+  if (!why.empty()) throw SnapshotError(path + ": cannot write there: " + why);
+}
+
+// Throws unless `path` is a file that can be opened for reading.
+void check_input(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SnapshotError(path + ": " + std::strerror(errno));
+  struct stat st;
+  bool directory = ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+  ::close(fd);
+  if (directory) throw SnapshotError(path + ": " + std::strerror(EISDIR));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Report on a snappy-start snapshot (NAME.info + NAME.pages), check it, write an ELF core, pack it."};
+  CLI::App app{"Report on a snappy-start snapshot (NAME.info + NAME.pages), check it, write an ELF core, pack it.",
+               "snapinfo"};
   app.require_subcommand(0, 1);
   std::string name, out_path, file;
   bool json = false, verify = false;
   uint32_t pid = 0;
   app.add_flag("--json", json, "machine-readable output");
-  app.add_option("name", name, "snapshot NAME (reads NAME.info and NAME.pages)");
+  app.add_option("NAME", name, "snapshot NAME (reads NAME.info and NAME.pages)");
 
   auto* maps = app.add_subcommand("maps", "the mappings, like /proc/PID/maps, with where their pages come from");
   maps->add_flag("--json", json, "machine-readable output");
-  maps->add_option("name", name, "snapshot NAME")->required();
+  maps->add_option("NAME", name, "snapshot NAME")->required();
   auto* files = app.add_subcommand("files", "the files the snapshot depends on, and whether they still match");
   files->add_flag("--json", json, "machine-readable output");
   files->add_flag("--verify", verify, "compare the files' content hashes too (reads them)");
-  files->add_option("name", name, "snapshot NAME")->required();
+  files->add_option("NAME", name, "snapshot NAME")->required();
   auto* check = app.add_subcommand("verify", "check every checksum; exit 0 only if all match");
-  check->add_option("name", name, "snapshot NAME")->required();
+  check->add_option("NAME", name, "snapshot NAME")->required();
   auto* core = app.add_subcommand("core", "write an ELF core file that gdb reads");
-  core->add_option("name", name, "snapshot NAME")->required();
+  core->add_option("NAME", name, "snapshot NAME")->required();
   core->add_option("-o,--output", out_path, "the core file (default NAME.core)");
   core->add_option("--pid", pid, "the process, by recorded pid (default: the first)");
   auto* pack = app.add_subcommand("pack", "one zstd-compressed file for storage and transfer");
-  pack->add_option("name", name, "snapshot NAME")->required();
+  pack->add_option("NAME", name, "snapshot NAME")->required();
   pack->add_option("-o,--output", out_path, "the pack file (default NAME.snap.zst)");
   auto* unpack = app.add_subcommand("unpack", "a pack file back to NAME.info and NAME.pages");
-  unpack->add_option("file", file, "the pack file")->required();
+  unpack->add_option("FILE", file, "the pack file")->required();
   unpack->add_option("-o,--output", out_path, "snapshot NAME to write (default: FILE without .snap.zst)");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+  int parsed = parse_command_line(app, "snapinfo", argc, argv);
+  if (parsed >= 0) return parsed;
+  std::string command = "snapinfo";
+  if (!app.get_subcommands().empty()) command += " " + app.get_subcommands().front()->get_name();
+  if (*unpack && file.empty()) return usage_error(command, "empty FILE");
+  if (!*unpack && name.empty()) {
+    return usage_error(command, app.get_subcommands().empty() && !app.count("NAME") ? "no snapshot NAME given"
+                                                                                     : "empty snapshot NAME");
+  }
+  for (CLI::App* writer : {core, pack, unpack}) {
+    if (*writer && writer->count("--output") && out_path.empty()) return usage_error(command, "empty -o");
   }
   bool terminal = ::isatty(2);
   try {
@@ -100,14 +128,17 @@ int main(int argc, char** argv) {
           out_path += ".unpacked";
         }
       }
+      check_input(file);
+      check_output(out_path + ".info");
+      check_output(out_path + ".pages");
       unpack_snapshot(file, out_path, terminal);
       return 0;
     }
-    if (name.empty()) {
-      std::fprintf(stderr, "snapinfo: no snapshot NAME given (see snapinfo --help)\n");
-      return 2;
-    }
     SnapshotFile s(name);
+    if (*core || *pack) {
+      if (out_path.empty()) out_path = name + (*core ? ".core" : ".snap.zst");
+      check_output(out_path);
+    }
     if (*files) return report_files(s, verify, json, std::cout) == 0 ? 0 : 1;
     if (*check) {
       std::string mismatch = verify_snapshot(s, std::cout);
@@ -119,11 +150,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*core) {
-      write_core(s, out_path.empty() ? name + ".core" : out_path, pid);
+      write_core(s, out_path, pid);
       return 0;
     }
     if (*pack) {
-      pack_snapshot(name, out_path.empty() ? name + ".snap.zst" : out_path, terminal);
+      pack_snapshot(name, out_path, terminal);
       return 0;
     }
     report_maps(s, json, std::cout);

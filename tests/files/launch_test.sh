@@ -28,5 +28,6 @@ echo "-n 3 of a program exiting 42: exit $status: $(tail -1 three.err)"
 
 status=0
 "$restore" -n 0 probe >/dev/null 2>usage.err || status=$?
-[[ $status == 2 ]] && grep -q "^usage: restore" usage.err || fail "-n 0 is not a usage error (exit $status)"
+[[ $status == 2 && $(wc -l <usage.err) == 1 ]] && grep -q "^restore: -n needs a count from 1 to 100000, not 0; see restore --help$" usage.err ||
+    fail "-n 0 is not a usage error (exit $status): $(cat usage.err)"
 [[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }

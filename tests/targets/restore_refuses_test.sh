@@ -116,7 +116,8 @@ expect_refused "NAME.info with another recording's NAME.pages" mixed "mixed.page
 cp good.info usage.info
 status=0
 "$restore" >usage.out 2>usage.err || status=$?
-[[ $status == 2 ]] && grep -q '^usage: restore' usage.err || fail "restore without arguments: exit $status, $(head -c 200 usage.err)"
+[[ $status == 2 && $(wc -l <usage.err) == 1 ]] && grep -q '^restore: no snapshot NAME given; see restore --help$' usage.err ||
+    fail "restore without arguments: exit $status, $(head -c 200 usage.err)"
 
 # The good snapshot is still fine (the refusals above were not flukes).
 status=0
