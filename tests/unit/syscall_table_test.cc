@@ -69,8 +69,11 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_write, {1, 0, 5}), ModelHandler::kWriteOutput));
   EXPECT_TRUE(is_model(rule_for(SYS_write, {2, 0, 5}), ModelHandler::kWriteOutput));
   EXPECT_TRUE(is_model(rule_for(SYS_writev, {1, 0, 1}), ModelHandler::kWriteOutput));
-  EXPECT_EQ(rule_for(SYS_write, {5, 0, 5}), nullptr);
+  // fd > 2: the handler lets writes into the program's own pipes and
+  // eventfds through and triggers at any other.
+  EXPECT_TRUE(is_model(rule_for(SYS_write, {5, 0, 5}), ModelHandler::kWriteInternal));
   EXPECT_EQ(rule_for(SYS_write, {0, 0, 5}), nullptr);
+  EXPECT_EQ(rule_for(SYS_pwrite64, {5, 0, 5, 0}), nullptr);
 
   EXPECT_TRUE(is_allow(rule_for(SYS_rt_sigaction, {SIGINT, 0, 0x1000, 8})));
   EXPECT_TRUE(is_model(rule_for(SYS_rt_sigaction, {SIGINT, 0x1000, 0, 8}), ModelHandler::kRtSigaction));
@@ -87,12 +90,15 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {3, F_DUPFD_CLOEXEC, 10}), ModelHandler::kDup));
   EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_SETFD, FD_CLOEXEC})));
   EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_GETFD})));
-  EXPECT_EQ(rule_for(SYS_fcntl, {3, F_SETFL, O_NONBLOCK}), nullptr);
+  EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_SETFL, O_NONBLOCK})));
+  EXPECT_EQ(rule_for(SYS_fcntl, {2, F_SETFL, O_APPEND}), nullptr);  // the caller's stderr
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {1, 0x5401, 0})));
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {3, 0x5451 /* FIOCLEX */, 0})));
   EXPECT_EQ(rule_for(SYS_ioctl, {1, 0x5414 /* TIOCSWINSZ */, 0}), nullptr);
   EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {0, RLIMIT_STACK, 0, 0x1000})));
-  EXPECT_EQ(rule_for(SYS_prlimit64, {0, RLIMIT_STACK, 0x1000, 0}), nullptr);
+  EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {0, RLIMIT_NOFILE, 0x1000, 0})));  // its own
+  EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0, 0x1000})));
+  EXPECT_EQ(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0x1000, 0}), nullptr);  // another's
   EXPECT_TRUE(is_allow(rule_for(SYS_arch_prctl, {0x1002 /* ARCH_SET_FS */, 0x1000})));
   EXPECT_TRUE(is_allow(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP})));
   EXPECT_EQ(rule_for(SYS_prctl, {PR_SET_PDEATHSIG, SIGKILL}), nullptr);
@@ -100,8 +106,16 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_mmap, {0, 4096, 3, 0x22, ~0ull, 0}), ModelHandler::kMmap));
   EXPECT_TRUE(rule_for(SYS_mmap, {})->needs_exit);
 
-  for (long nr : {SYS_socket, SYS_clone, SYS_fork, SYS_execve, SYS_umask, SYS_pipe2,
-                  SYS_rt_sigreturn, SYS_setrlimit, SYS_kill}) {
+  // Threads are modelled; a clone without CLONE_THREAD (fork) is not.
+  EXPECT_TRUE(is_model(rule_for(SYS_clone, {0x3d0f00}), ModelHandler::kClone));
+  EXPECT_EQ(rule_for(SYS_clone, {0x1200011 /* fork: CHILD_SETTID|CHILD_CLEARTID|SIGCHLD */}), nullptr);
+  EXPECT_TRUE(is_model(rule_for(SYS_pipe2, {0, 0}), ModelHandler::kNewFd));
+  EXPECT_TRUE(is_model(rule_for(SYS_eventfd2, {0, 0}), ModelHandler::kNewFd));
+  EXPECT_TRUE(is_model(rule_for(SYS_epoll_ctl, {3, 1, 4, 0}), ModelHandler::kEpollCtl));
+  EXPECT_TRUE(is_model(rule_for(SYS_rt_sigreturn, {}), ModelHandler::kRtSigreturn));
+
+  for (long nr : {SYS_socket, SYS_fork, SYS_vfork, SYS_execve, SYS_umask, SYS_socketpair, SYS_memfd_create,
+                  SYS_timerfd_create, SYS_kill}) {
     EXPECT_EQ(rule_for(nr, {}), nullptr) << syscall_name(nr);
   }
 }
