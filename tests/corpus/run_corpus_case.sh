@@ -8,13 +8,16 @@
 #   --expect-exit N      the cold runs must exit with N (default 0)
 #   --ptracer-arg ARG    pass ARG to ptracer before -o (repeatable)
 #   --timeout SECONDS    per run (default 300)
+#   --concurrent N       after the three restores, start N more at once
+#                        (each must also match the cold run)
 #
 # Steps, all with WORKDIR as working directory and stdin from STDIN_FILE:
 #   1. three cold runs of PROG ARGS; they must agree with each other (else
 #      the case itself is not deterministic) and exit with the expected code;
 #   2. `PTRACER -o WORKDIR/snap PROG ARGS` must write the snapshot;
 #   3. three `RESTORE WORKDIR/snap`: stdout, stderr and exit status must
-#      equal the cold run's byte for byte.
+#      equal the cold run's byte for byte; with --concurrent N, then N
+#      restores running side by side, likewise.
 # Prints one line per step, a unified diff on any mismatch, and
 #   TIMES cold_ms=M restore_ms=N
 # (medians of the three wall times of each kind). Exits 0 when all matched.
@@ -25,12 +28,14 @@ expect_trigger=
 expect_exit=0
 timeout_s=300
 ptracer_args=()
+concurrent=0
 while [[ $# -gt 0 && $1 == --?* ]]; do
   case $1 in
     --expect-trigger) expect_trigger=$2; shift 2 ;;
     --expect-exit) expect_exit=$2; shift 2 ;;
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
+    --concurrent) concurrent=$2; shift 2 ;;
     *) echo "run_corpus_case.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +65,7 @@ fi
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir" || exit 1
-rm -f snap.info snap.pages cold[0-9].* record.* restore[0-9].*
+rm -f snap.info snap.pages cold[0-9].* record.* restore[0-9].* concurrent[0-9]*.*
 
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
@@ -150,6 +155,19 @@ for i in 1 2 3; do
     echo "restore $i: ok ($(describe_status "$(<"restore$i.status")"), output identical)"
   fi
 done
+
+# 4. Concurrent restores: N instances of the same snapshot at once.
+if (( concurrent > 0 )); then
+  for ((i = 1; i <= concurrent; i++)); do
+    run "concurrent$i" "$restore" "$workdir/snap" &
+  done
+  wait
+  ok=0
+  for ((i = 1; i <= concurrent; i++)); do
+    compare cold1 "concurrent$i" && ok=$((ok + 1))
+  done
+  echo "concurrent: $ok of $concurrent restores running at once matched"
+fi
 
 echo "TIMES cold_ms=$(median $(cat cold[1-3].ms)) restore_ms=$(median $(cat restore[1-3].ms))"
 if [[ $failed != 0 ]]; then
