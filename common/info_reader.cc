@@ -102,11 +102,11 @@ bool InfoView::check_sections(InfoError* error) const {
     if (!fits(ref.offset, bytes, size_)) return fail(error, "section runs past the end of the file", s);
   }
   for (uint32_t i = 0; i < count(kFiles); ++i) {
-    if (!check_string(file(i).path)) return fail(error, "file path outside the string table", i);
+    if (!check_string(file(i).path)) return fail(error, "file path outside the string table for file", i);
   }
   for (uint32_t i = 0; i < count(kOutputs); ++i) {
     const OutputRecord& o = output(i);
-    if (!check_blob(o.data)) return fail(error, "output data outside the blob", i);
+    if (!check_blob(o.data)) return fail(error, "output data outside the blob for output", i);
     if (o.fd != 1 && o.fd != 2) return fail(error, "output replay for an fd other than 1 or 2", o.fd);
   }
   for (uint32_t i = 0; i < count(kFds); ++i) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
 #include <cstdio>
 #include <utility>
 #include <cstring>
@@ -38,6 +39,19 @@ void pread_or_zero(int fd, uint8_t* out, uint64_t size, uint64_t offset, const s
   }
 }
 
+// Opens a snapshot file for reading; throws unless it is a regular file.
+// O_NONBLOCK so that a FIFO (or a device) in its place is refused instead
+// of blocking open() for a writer that never comes; cleared once we know.
+int open_regular(const std::string& path, struct stat* st) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) fail(path, std::strerror(errno));
+  if (::fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || ::fcntl(fd, F_SETFL, O_RDONLY) != 0) {
+    ::close(fd);
+    fail(path, "not a regular file");
+  }
+  return fd;
+}
+
 // This process's [vdso] mapping, from /proc/self/maps (its start is
 // AT_SYSINFO_EHDR). {nullptr, 0} if there is none.
 std::pair<const uint8_t*, uint64_t> own_vdso() {
@@ -62,13 +76,8 @@ std::pair<const uint8_t*, uint64_t> own_vdso() {
 
 SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
   std::string info_path = name + ".info", pages_path = name + ".pages";
-  int fd = ::open(info_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(info_path, std::strerror(errno));
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    fail(info_path, "not a regular file");
-  }
+  int fd = open_regular(info_path, &st);
   if (static_cast<uint64_t>(st.st_size) > kMaxInfoSize) {
     ::close(fd);
     fail(info_path, "info file too large");
@@ -81,16 +90,20 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
     throw;
   }
   ::close(fd);
-  pages_fd_ = ::open(pages_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (pages_fd_ < 0) fail(pages_path, std::strerror(errno));
+  pages_fd_ = open_regular(pages_path, &st);
   // A constructor that throws runs no destructor: close the pages file on
   // the way out (fuzz/crashes/core_writer-fd-leak-on-refused-snapshot).
   try {
-    if (::fstat(pages_fd_, &st) != 0) fail(pages_path, std::strerror(errno));
     InfoError error;
     if (!view_.open(info_.data(), info_.size(), static_cast<uint64_t>(st.st_size), &error)) {
+      // The value in hex, as restore prints it: the same refusal reads the
+      // same in every tool, and most values are addresses or offsets.
       std::string why = error.what;
-      if (error.has_value) why += " (" + std::to_string(error.value) + ")";
+      if (error.has_value) {
+        char value[24];
+        std::snprintf(value, sizeof(value), " (0x%" PRIx64 ")", error.value);
+        why += value;
+      }
       fail(info_path, why);
     }
     // NAME.pages must be the one written with this NAME.info.

@@ -1,11 +1,23 @@
 // info_patch NAME.info CHANGE: rewrites one field of a snapshot and fixes up
-// both checksums, so the tests can check what restore refuses beyond plain
-// corruption. CHANGE is one of:
-//   vdso   - the recorded vDSO hash (as if recorded on another kernel)
-//   xcr0   - the recording CPU's XCR0 (as if recorded on another CPU)
-//   live   - marks the process as taken from a live process by snap
-//   cpu    - claims the recording CPU had every CPUID.(7,0):EBX feature
+// both checksums, so the tests can check what restore (and every other
+// reader) refuses beyond plain corruption. CHANGE is one of:
+//   vdso            - the recorded vDSO hash (as if recorded on another kernel)
+//   xcr0            - the recording CPU's XCR0 (as if recorded on another CPU)
+//   live            - marks the process as taken from a live process by snap
+//   cpu             - claims the recording CPU had every CPUID.(7,0):EBX feature
+//   version         - a format version this build does not know (kVersion + 1)
+//   arch            - recorded for another architecture (EM_AARCH64)
+//   run-outside     - the first page run starts at the end of NAME.pages
+//   mapping-outside - the first NAME.pages-backed mapping starts at its end
+//   path-outside    - the first file's path points past the blob section
+//   output-outside  - the first replayed output's data points past the blob
+//   file-outside    - the first file-backed mapping names a file index past
+//                     the files section
+//   section-outside - the mapping section claims one record more than fits
+//   overlap         - the second mapping starts a page before the first ends
+//   window          - the first mapping moved into restore's reserved window
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -21,7 +33,9 @@ using namespace snappy::format;
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: info_patch NAME.info vdso|xcr0|live|cpu\n");
+    std::fprintf(stderr,
+                 "usage: info_patch NAME.info vdso|xcr0|live|cpu|version|arch|run-outside|mapping-outside|"
+                 "path-outside|output-outside|file-outside|section-outside|overlap|window\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -33,16 +47,57 @@ int main(int argc, char** argv) {
   auto* header = reinterpret_cast<Header*>(bytes.data());
   std::string change = argv[2];
   auto section = [&](Section s) { return bytes.data() + header->sections[s].offset; };
+  auto* maps = reinterpret_cast<MappingRecord*>(section(kMappings));
+  uint32_t map_count = header->sections[kMappings].count;
+  auto need = [&](bool ok, const char* what) {
+    if (!ok) {
+      std::fprintf(stderr, "info_patch: %s: the snapshot has no %s\n", change.c_str(), what);
+      std::exit(1);
+    }
+  };
   if (change == "cpu") {
     header->cpu_features[2] = ~0u;
   } else if (change == "xcr0") {
     header->xcr0 ^= 1ull << 62;
   } else if (change == "live") {
     reinterpret_cast<ProcessRecord*>(section(kProcesses))->flags |= kProcessLive;
+  } else if (change == "version") {
+    header->version = kVersion + 1;
+  } else if (change == "arch") {
+    header->arch = 183;  // EM_AARCH64
+  } else if (change == "run-outside") {
+    need(header->sections[kPageRuns].count > 0, "page run");
+    reinterpret_cast<PageRunRecord*>(section(kPageRuns))[0].pages_offset = header->pages_size;
+  } else if (change == "mapping-outside") {
+    uint32_t i = 0;
+    while (i < map_count && maps[i].base != kBasePages) ++i;
+    need(i < map_count, "mapping backed by NAME.pages");
+    maps[i].pages_offset = header->pages_size;
+  } else if (change == "path-outside") {
+    need(header->sections[kFiles].count > 0, "backing file");
+    reinterpret_cast<FileRecord*>(section(kFiles))[0].path.offset = header->sections[kBlob].count;
+  } else if (change == "output-outside") {
+    need(header->sections[kOutputs].count > 0, "replayed output");
+    reinterpret_cast<OutputRecord*>(section(kOutputs))[0].data.offset = header->sections[kBlob].count;
+  } else if (change == "file-outside") {
+    uint32_t i = 0;
+    while (i < map_count && maps[i].base != kBaseFile) ++i;
+    need(i < map_count, "file-backed mapping");
+    maps[i].file_index = header->sections[kFiles].count;
+  } else if (change == "section-outside") {
+    // One record more than the bytes after the section's start can hold.
+    header->sections[kMappings].count = uint32_t((header->info_size - header->sections[kMappings].offset) / sizeof(MappingRecord) + 1);
+  } else if (change == "overlap") {
+    need(map_count >= 2 && maps[0].end - maps[0].start >= kPageSize, "two mappings");
+    maps[1].start = maps[0].end - kPageSize;
+  } else if (change == "window") {
+    need(map_count >= 1, "mapping");
+    uint64_t size = maps[0].end - maps[0].start;
+    maps[0].start = kWindowStart + 0x10000;
+    maps[0].end = maps[0].start + size;
   } else if (change == "vdso") {
-    auto* maps = reinterpret_cast<MappingRecord*>(section(kMappings));
     bool found = false;
-    for (uint32_t i = 0; i < header->sections[kMappings].count; ++i) {
+    for (uint32_t i = 0; i < map_count; ++i) {
       if (maps[i].base == kBaseVdso) maps[i].checksum ^= 1, found = true;
     }
     if (!found) {
