@@ -18,7 +18,9 @@
 // mid-snapshot, no process of that name) -- one line "snap: PID: why",
 // nothing written, every target detached -- or NAME cannot be written there
 // (checked before any process is touched); 2 bad usage; 3 the processes were
-// captured but the snapshot could not be written.
+// captured but the snapshot could not be written (a full disk: "snap: writing
+// PATH: No space left on device"); 128+N stopped by signal N before the
+// snapshot was complete, nothing written (ptracer/snap_guard.h).
 #include <sys/stat.h>
 #include <unistd.h>
 

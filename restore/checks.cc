@@ -109,7 +109,22 @@ void check_cpu() {
   }
 }
 
-// Opens every backing file and checks it is the one that was recorded.
+// Whether `st` (of an open fd) is still the file `f` records: the same
+// device and inode and, unless it is known by identity alone, the same size
+// and mtime. A directory's size and mtime change with its entries; a
+// stateless device (/dev/urandom) and a file recorded with --may-change are
+// known by their identity alone.
+bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
+  uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
+  uint32_t type = f.mode & 0170000;
+  bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
+  return st.st_dev == f.dev && st.st_ino == f.ino &&
+         (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns));
+}
+
+// Opens every backing file and checks it is the one that was recorded. Each
+// file is checked and then used through the very same fd (mapped, hashed by
+// --verify): a file renamed over the path after the check is never mapped.
 void open_files() {
   uint32_t n = g.view.count(kFiles);
   if (n > kMaxFiles) die(g_info_path, "too many backing files");
@@ -120,17 +135,20 @@ void open_files() {
     if (fd < 0) die_errno(path, fd);
     sys::KernelStat st;
     check(sys::fstat(fd, &st), path);
-    uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-    // A directory's size and mtime change with its entries; a stateless
-    // device (/dev/urandom) and a file recorded with --may-change are known
-    // by their identity alone.
-    uint32_t type = f.mode & 0170000;
-    bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
-    if (st.st_dev != f.dev || st.st_ino != f.ino ||
-        (!identity_only && (uint64_t(st.st_size) != f.size || mtime != f.mtime_ns))) {
-      die(path, "file changed since the snapshot was recorded");
-    }
+    if (!is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
     g_file_fds[i] = fd;
+  }
+}
+
+// Once everything is mapped: a file written in place since open_files()
+// (same inode, new size or mtime) is refused now, before the program runs.
+// What is written after this is seen as by any process sharing the file.
+void recheck_files() {
+  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) {
+    const FileRecord& f = g.view.file(i);
+    sys::KernelStat st;
+    check(sys::fstat(g_file_fds[i], &st), g.view.string(f.path));
+    if (!is_recorded_file(f, st)) die(g.view.string(f.path), "file changed while restore was mapping it");
   }
 }
 

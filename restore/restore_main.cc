@@ -182,6 +182,7 @@ void map_snapshot() {
       check(sys::mmap(run.start, run.size, prot, stored_page_flags(prot), g.pages_fd, run.pages_offset), g_pages_path);
     }
   }
+  recheck_files();
   for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
   sys::close(g.pages_fd);
 }
@@ -207,7 +208,12 @@ void reopen_file(const FdRecord& r) {
   if (fd < 0) die_errno(path, fd);
   sys::KernelStat st;
   check(sys::fstat(fd, &st), path);
+  // Reopened by path (its own description and flags): a file renamed over
+  // the path since open_files() is refused; one opened read-only must also
+  // be unwritten since (a file the program writes may have been written by
+  // an earlier instance of -n N).
   if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
+  if ((r.open_flags & 3) == 0 && !is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
   place_fd(fd, r, path);
   if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
 }

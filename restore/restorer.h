@@ -65,6 +65,8 @@ inline uint64_t round_up(uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize 
 void read_info();
 void check_cpu();
 void open_files();
+void recheck_files();
+bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st);
 void verify_contents();
 void check_vdso(uint64_t* auxv);
 void check_program_writes();
