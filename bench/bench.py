@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 
+import jvm
 import live
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -116,17 +117,23 @@ class Bench:
 
     @staticmethod
     def wait_blocked_on_stdin(pid, timeout=60):
-        """Waits until pid sits in read(0, ...): it reached the point after the
-        snapshot marker where the --block variants read stdin."""
+        """Waits until a thread of pid sits in read(0, ...): it reached the
+        point after the snapshot marker where the --block variants read stdin
+        (any thread: a JVM reads on its main Java thread, not the first)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with open(f"/proc/{pid}/syscall") as f:
-                    fields = f.read().split()
+                tids = os.listdir(f"/proc/{pid}/task")
             except OSError:
-                fields = []
-            if fields[:2] == ["0", "0x0"]:
-                return
+                tids = []
+            for tid in tids:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/syscall") as f:
+                        fields = f.read().split()
+                except OSError:
+                    fields = []
+                if fields[:2] == ["0", "0x0"]:
+                    return
             time.sleep(0.005)
         raise RuntimeError(f"pid {pid} never blocked reading stdin")
 
@@ -328,6 +335,7 @@ def targets(rows):
         out.append((f"{w}: record <= 1.5x cold", f"{r:.2f}x", r <= 1.5))
     p = num("py-numpy", "PSS restored / cold")
     out.append(("numpy PSS restored <= 30% of cold", f"{100 * p:.1f}%", p <= 0.30))
+    out += jvm.targets(rows, find)
     for w in workloads_in(rows):
         r = num(w, "pages on disk / written")
         out.append((f"{w}: pages on disk <= 1.1x written", f"{r:.2f}x", r <= 1.1))
@@ -459,6 +467,8 @@ def main():
         snap, cold_mem = b.workload(name, cmd, block, stdin, fork_module, floor_ms)
         if name == "py-numpy":
             numpy_snap, numpy_cold_mem = snap, cold_mem
+    print("bench: jvm ...", file=sys.stderr, flush=True)
+    jvm.jvm_rows(b, floor_ms, a.quick)
     print("bench: memory, throughput, syscalls ...", file=sys.stderr, flush=True)
     b.memory(numpy + ["--block"], numpy_cold_mem)
     b.many(numpy_snap)

@@ -1,0 +1,126 @@
+"""The JVM rows of the benchmark (issue 8): OpenJDK 17 running
+examples/jvm's ReportWorker (javax.xml, java.time, regex, streams, a
+260 KB CSV parsed into sorted maps before its snapshot point), cold against
+restored, and the memory of 10 restored instances running at once.
+
+    /usr/bin/python3 bench/jvm.py [--build DIR] [--quick]   # these rows alone,
+                                                  # also written to results/jvm.txt
+    ./make.sh bench                                          # with the others
+
+The job of every timed run is one query on stdin ("top 3"); the program
+leaves with Runtime.halt after flushing its output (examples/jvm/README.md
+says why). The flags are the ones the JVM needs while it is recorded; the
+same flags are used cold, so the cold start is the same JVM doing the same
+work.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+
+# Why each is needed: examples/jvm/README.md.
+JVM_FLAGS = ["-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions",
+             "-XX:-DumpPrivateMappingsInCore", "-XX:-DumpSharedMappingsInCore",
+             "-XX:-UseContainerSupport"]
+MEM_INSTANCES = 10
+
+
+def command(build):
+    java = shutil.which("java")
+    classes = os.path.join(build, "examples/jvm/classes")
+    if not java or not os.path.exists(os.path.join(classes, "ReportWorker.class")):
+        sys.exit("bench: java or examples/jvm/classes missing: run ./make.sh "
+                 "(it installs openjdk-17-jdk-headless and compiles the example)")
+    return [java] + JVM_FLAGS + ["-cp", classes, "ReportWorker",
+                                 os.path.join(REPO, "examples/jvm/data")]
+
+
+def memory(b, snap, cold_mem, n):
+    """n restored instances at once, each blocked reading stdin right after
+    the snapshot point (ReportWorker reads its queries there, on its main
+    Java thread), /proc/PID/smaps_rollup of each; then EOF, all exit 0."""
+    rfd, wfd = os.pipe()
+    procs = [subprocess.Popen([b.tool["restore"], snap], env=b.env, stdin=rfd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
+    os.close(rfd)
+    try:
+        for p in procs:
+            b.wait_blocked_on_stdin(p.pid)
+        mem = [b.smaps(p.pid) for p in procs]
+    finally:
+        os.close(wfd)
+        failures = sum(p.wait() != 0 for p in procs)
+    mib = 1 << 20
+
+    def row(metric, f, values, failures=0):
+        v = [f(m) / mib for m in values]
+        return b.add("memory", "jvm", metric, "MiB", statistics.median(v), None,
+                     min(v), max(v), len(v), failures)
+    pss = row(f"PSS restored ({n} running)", lambda m: m["Pss"], mem, failures)
+    row("  Rss restored", lambda m: m["Rss"], mem)
+    row("  shared (Shared_Clean+Dirty)", lambda m: m["Shared_Clean"] + m["Shared_Dirty"], mem)
+    row("  private (Private_Clean+Dirty)",
+        lambda m: m["Private_Clean"] + m["Private_Dirty"], mem)
+    cold = row("PSS cold (alone)", lambda m: m["Pss"], cold_mem)
+    b.add("ratio", "jvm", "PSS restored / cold", "x", pss / cold)
+
+
+def jvm_rows(b, floor_ms, quick=False):
+    cmd = command(b.build)
+    job = os.path.join(b.snaps, "jvm.in")
+    with open(job, "w") as f:
+        f.write("top 3\n")
+    # The program blocks reading stdin (a pipe) right after its snapshot
+    # point on its own: the blocking variant is the program itself.
+    snap, cold_mem = b.workload("jvm", cmd, cmd, job, None, floor_ms)
+    memory(b, snap, cold_mem, 2 if quick else MEM_INSTANCES)
+
+
+def targets(rows, find):
+    """The issue's JVM target and report lines, if the JVM rows were run."""
+    cr = find(rows, "jvm", "cold / restore")
+    if cr is None:
+        return []
+    pss = find(rows, "jvm", "PSS restored (")
+    cold = find(rows, "jvm", "PSS cold")
+    return [("jvm restore >= 20x faster than cold", f"{cr['median']:.1f}x", cr["median"] >= 20),
+            (f"jvm PSS per instance, {pss['n']} running",
+             f"{pss['median']:.1f} MiB (cold alone {cold['median']:.1f} MiB)", None)]
+
+
+def main():
+    import argparse
+    import datetime
+    import platform
+    import time
+
+    import bench
+    ap = argparse.ArgumentParser(description="the JVM rows of the benchmark, alone")
+    ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    t0, load0 = time.monotonic(), os.getloadavg()[0]
+    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
+    floor_ms = b.floor()
+    jvm_rows(b, floor_ms, a.quick)
+    order = ["latency", "ratio", "memory", "size"]
+    b.rows.sort(key=lambda r: order.index(r["section"]))
+    header = (f"snappy-start benchmark, JVM rows{' (--quick)' if a.quick else ''}, "
+              f"{datetime.datetime.now():%Y-%m-%d %H:%M}, kernel {platform.release()}, "
+              f"{os.cpu_count()} CPUs\nload average {load0:.2f} at start, "
+              f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - t0:.0f} s")
+    text = bench.table(b.rows, header, targets(b.rows, bench.find))
+    print(text, end="")
+    if not a.quick:
+        with open(os.path.join(BENCH, "results", "jvm.txt"), "w") as f:
+            f.write(text)
+    shutil.rmtree(b.snaps, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
