@@ -29,12 +29,19 @@ namespace {
 
 // The child: become traceable, stop so the parent can set options, install
 // the filter, exec the loader. Only async-signal-safe calls after fork().
-[[noreturn]] void run_child(const std::vector<char*>& argv, const sock_fprog& filter) {
+[[noreturn]] void run_child(const std::vector<char*>& argv, const sock_fprog& filter, pid_t parent) {
+  // Until the parent has set PTRACE_O_EXITKILL, its death must end us too:
+  // else a ptracer killed right after fork leaves this child stopped for
+  // ever (its SIGSTOP delivered once untraced).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent) _exit(126);
   // Inherited fds would be open in the recorded process but not in the
   // model; a program started by a shell has only 0-2 either way.
   syscall(SYS_close_range, 3, ~0u, 0);
   if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) _exit(126);
   raise(SIGSTOP);
+  // Resumed: EXITKILL is set. The death signal would outlive exec (only
+  // set-id programs clear it) and is no part of the recorded process.
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(126);
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) != 0) _exit(126);
   execve(argv[0], argv.data(), environ);
@@ -105,9 +112,10 @@ void Session::run() {
   for (auto& a : loader_argv) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  pid_t self = getpid();
   pid_ = fork();
   if (pid_ < 0) throw RecordError(std::string("fork: ") + strerror(errno), 1);
-  if (pid_ == 0) run_child(argv, prog);
+  if (pid_ == 0) run_child(argv, prog, self);
 
   int status;
   if (waitpid(pid_, &status, 0) != pid_ || !WIFSTOPPED(status)) throw RecordError("the child did not stop for tracing", 1);
