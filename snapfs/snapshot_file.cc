@@ -39,7 +39,8 @@ void pread_or_zero(int fd, uint8_t* out, uint64_t size, uint64_t offset, const s
   }
 }
 
-// Opens a snapshot file for reading; throws unless it is a regular file.
+// Opens a snapshot or backing file for reading; throws unless it is a
+// regular file.
 // O_NONBLOCK so that a FIFO (or a device) in its place is refused instead
 // of blocking open() for a writer that never comes; cleared once we know.
 int open_regular(const std::string& path, struct stat* st) {
@@ -133,9 +134,10 @@ SnapshotFile::~SnapshotFile() {
 
 int SnapshotFile::file_fd(uint32_t index) const {
   if (file_fds_[index] < 0) {
-    const char* path = view_.string(view_.file(index).path);
-    file_fds_[index] = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (file_fds_[index] < 0) fail(path, std::strerror(errno));
+    // Mapped files are regular (InfoView checks the recorded mode); a FIFO
+    // put at the path since must not hang a read of `mem` or `core`.
+    struct stat st;
+    file_fds_[index] = open_regular(view_.string(view_.file(index).path), &st);
   }
   return file_fds_[index];
 }
