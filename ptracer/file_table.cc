@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/vfs.h>
 #include <xxhash.h>
 
 #include <cerrno>
@@ -85,12 +86,14 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
   rec.ino = st.st_ino;
   rec.mode = st.st_mode;
   rec.path = snapshot_.add_string(path);
-  if (directory || device || may_change(path)) {
+  if (directory || device || on_kernel_filesystem(fd) || may_change(path)) {
     if (S_ISREG(st.st_mode)) rec.flags = format::kFileMayChange;
     // An open directory (fd only: directories cannot be mapped): its size
-    // and mtime change with every entry added. A stateless device, and a
-    // file the user said may change (a log opened for append): likewise
-    // only its identity counts.
+    // and mtime change with every entry added. A stateless device, a file
+    // the kernel makes up as it is read (/proc, /sys, cgroupfs: the JVM's
+    // JIT threads read cgroup limits all the time; their size says nothing
+    // of their content), and a file the user said may change (a log opened
+    // for append): likewise only its identity counts.
     auto index = static_cast<uint32_t>(snapshot_.files.size());
     snapshot_.files.push_back(rec);
     index_.emplace(path, index);
@@ -109,6 +112,14 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
   snapshot_.files.push_back(rec);
   index_.emplace(path, index);
   return index;
+}
+
+bool on_kernel_filesystem(int fd) {
+  constexpr unsigned long kProc = 0x9fa0, kSysfs = 0x62656572, kCgroup = 0x27e0eb, kCgroup2 = 0x63677270;
+  struct statfs fs;
+  if (fstatfs(fd, &fs) != 0) return false;
+  auto type = static_cast<unsigned long>(fs.f_type);
+  return type == kProc || type == kSysfs || type == kCgroup || type == kCgroup2;
 }
 
 bool is_stateless_device(const std::string& path) {

@@ -15,6 +15,9 @@ namespace snappy {
 // Character devices without state that restore can simply reopen by path
 // (/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom).
 bool is_stateless_device(const std::string& path);
+// Whether `fd` is on /proc, sysfs or a cgroup filesystem: files the kernel
+// makes up as they are read.
+bool on_kernel_filesystem(int fd);
 
 class FileTable {
  public:

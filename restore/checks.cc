@@ -45,7 +45,9 @@ void check_pages_binding(uint64_t pages_size) {
 // ---- reading and validating -----------------------------------------------
 
 void read_info() {
-  int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  // O_NONBLOCK: a FIFO in NAME.info's place must not hang the open; it is
+  // refused as not a regular file.
+  int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
   if (fd < 0) die_errno(g_info_path, fd);
   sys::KernelStat st;
   check(sys::fstat(fd, &st), g_info_path);
@@ -67,10 +69,11 @@ void read_info() {
   }
   sys::close(fd);
 
-  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
   if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
   check(sys::fstat(g.pages_fd, &st), g_pages_path);
   check_trusted(g_pages_path, st);
+  if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
 
   InfoError error;
   if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {

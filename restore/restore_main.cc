@@ -500,11 +500,6 @@ using namespace snappy;
 using namespace snappy::restorer;
 
 extern "C" void restore_main(uint64_t* initial_sp) {
-  // No signal may run a program handler on our state before the jump; the
-  // frame's mask replaces this one at rt_sigreturn.
-  uint64_t all = ~0ull;
-  sys::rt_sigprocmask(sys::kSigSetmask, &all, nullptr);
-
   int argc = int(initial_sp[0]);
   char** argv = reinterpret_cast<char**>(initial_sp + 1);
   char** envp = argv + argc + 1;
@@ -547,5 +542,10 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();
+  // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
+  // signal may run a program handler on our state before the jump; the
+  // frame's mask replaces this one at rt_sigreturn.
+  uint64_t all = ~0ull;
+  sys::rt_sigprocmask(sys::kSigSetmask, &all, nullptr);
   run_on_stack(g_stack + sizeof(g_stack), continue_on_own_stack, nullptr);
 }
