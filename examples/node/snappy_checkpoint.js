@@ -1,0 +1,97 @@
+// Mark the snapshot point of a Node.js program recorded by snappy-start.
+//
+//   const fs = require('fs'), zlib = require('zlib');  // the slow part of startup
+//   const { checkpoint } = require('./snappy_checkpoint');
+//   const restored = checkpoint({ reseed: true });
+//   console.log(...);          // stdout is first touched after the snapshot point
+//
+// The contract (DESIGN.md, "Recording"): the program calls
+// access("/proc/snappy-start/checkpoint", F_OK); fs.accessSync does exactly
+// that. Nobody can create a file in /proc, so in a plain run the call fails
+// with ENOENT; `ptracer` takes the snapshot at that system call, and every
+// instance `restore` brings up resumes there with the call succeeding. So
+// checkpoint() returns false in a cold run and true in a restored instance.
+//
+// Call it before the program first touches process.stdout, process.stderr,
+// process.stdin or console: Node creates those streams lazily, and on a pipe
+// or a terminal libuv sets the fd non-blocking (ioctl FIONBIO), a change to
+// the caller's fd that ends the recording there (the snapshot is then taken
+// at that ioctl, and checkpoint() runs cold in every restored instance and
+// returns false). Some modules create process.stderr when they are loaded
+// (to choose colours): assert, assert/strict, http2, repl, node:test; require
+// them after the snapshot point. Created after it, each instance's streams
+// also match its own fds 0-2 (file, pipe or terminal). Any other call outside
+// the recorder's model ends the recording the same way: a socket (a server
+// listening, a request), a child process, a file opened for writing. Threads
+// are recorded: V8's platform workers, libuv's thread pool (async fs, zlib,
+// crypto), worker_threads.
+//
+// Every restored instance starts from the same memory:
+//  * Math.random: V8's generator state is in the snapshot, so every instance
+//    draws the same sequence. V8 cannot be reseeded from JS; with
+//    { reseed: true } a restored instance replaces Math.random with a
+//    generator drawing from crypto.randomFillSync (reseedMathRandom()).
+//  * crypto.randomBytes, randomInt, randomFillSync, getRandomValues: differ
+//    per instance. OpenSSL 3 reseeds its generator when getpid() differs from
+//    the pid it was seeded in, and a restored instance always has a new pid.
+//    crypto.randomUUID() is the exception when it was called before the
+//    snapshot point: Node keeps a batch of random bytes for later UUIDs, and
+//    that batch is in the snapshot. Use randomUUID({ disableEntropyCache:
+//    true }) before the snapshot point, or call it only after.
+//  * Timers created before the snapshot point keep their deadlines on the
+//    monotonic clock: in an instance restored later they are already due and
+//    fire at once (an interval then continues at its period).
+//    performance.now() and process.uptime() count from the recorded start.
+//
+// With { gc: true }, a full garbage collection runs just before the marker.
+// It leaves V8's young generation empty, so the instance does not inherit a
+// nearly full nursery whose first scavenge after the snapshot point would copy
+// it while every page it writes costs a copy-on-write fault (see README.md).
+// It uses global.gc when node runs with --expose-gc, else enables that flag at
+// run time (v8.setFlagsFromString).
+'use strict';
+const fs = require('fs');
+
+const CHECKPOINT_PATH = '/proc/snappy-start/checkpoint';
+
+function fullGc() {
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    return;
+  }
+  require('v8').setFlagsFromString('--expose-gc');
+  require('vm').runInNewContext('gc')();
+}
+
+// Marks the snapshot point. Returns true when running restored.
+function checkpoint({ reseed = false, gc = false } = {}) {
+  if (gc) fullGc();
+  let restored;
+  try {
+    fs.accessSync(CHECKPOINT_PATH, fs.constants.F_OK);
+    restored = true;
+  } catch (e) {
+    restored = false;  // ENOENT: a cold run, or the run being recorded
+  }
+  if (restored && reseed) reseedMathRandom();
+  return restored;
+}
+
+// Replaces Math.random with a generator of uniform doubles in [0, 1) drawn
+// from crypto.randomFillSync, 53 bits each, refilled 512 at a time.
+function reseedMathRandom() {
+  const crypto = require('crypto');
+  const words = new Uint32Array(1024);
+  let next = words.length;
+  Math.random = function random() {
+    if (next === words.length) {
+      crypto.randomFillSync(words);
+      next = 0;
+    }
+    const hi = words[next++] >>> 5;  // 27 bits
+    const lo = words[next++] >>> 6;  // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  };
+}
+
+module.exports = { CHECKPOINT_PATH, checkpoint, reseedMathRandom };
