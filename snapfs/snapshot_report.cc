@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
@@ -110,6 +111,50 @@ std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
     if (got != content.size() || checksum64(content.data(), content.size()) != f.content_hash) return "content differs";
   }
   return "";
+}
+
+// The first offset of NAME.pages that no checksum covers yet holds a
+// non-zero byte, or -1. Every non-zero byte the writer puts in NAME.pages is
+// in a page run or in the trailer's magic and id; the rest are holes (or
+// zeros, after a copy that filled them). restore maps a kBasePages mapping
+// in one piece, so a stray byte there would reach the program unchecked.
+int64_t unstored_data(const SnapshotFile& s) {
+  const InfoView& v = s.view();
+  uint64_t size = v.header().pages_size;
+  std::vector<std::pair<uint64_t, uint64_t>> covered;  // [begin, end), sorted below
+  for (uint32_t i = 0; i < v.count(kPageRuns); ++i) {
+    covered.emplace_back(v.run(i).pages_offset, v.run(i).pages_offset + v.run(i).size);
+  }
+  if (v.header().pages_id) covered.emplace_back(size - kPageSize, size - kPageSize + sizeof(PagesTrailer));
+  std::sort(covered.begin(), covered.end());
+  std::vector<uint8_t> buf(1 << 20);
+  size_t next = 0;  // the first covered range that may lie at or after `at`
+  for (uint64_t at = 0; at < size;) {
+    // The next extent of data: holes read as zero and need no reading.
+    off_t data = ::lseek(s.pages_fd(), static_cast<off_t>(at), SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;  // only a hole from here on
+      data = static_cast<off_t>(at);  // no SEEK_DATA here: read everything
+    }
+    off_t hole = ::lseek(s.pages_fd(), data, SEEK_HOLE);
+    uint64_t end = hole < 0 ? size : std::min<uint64_t>(size, static_cast<uint64_t>(hole));
+    for (at = static_cast<uint64_t>(data); at < end;) {
+      while (next < covered.size() && covered[next].second <= at) ++next;
+      if (next < covered.size() && covered[next].first <= at) {
+        at = covered[next].second;
+        continue;
+      }
+      uint64_t stop = std::min<uint64_t>({end, next < covered.size() ? covered[next].first : end, at + buf.size()});
+      ssize_t n = ::pread(s.pages_fd(), buf.data(), stop - at, static_cast<off_t>(at));
+      if (n <= 0) return static_cast<int64_t>(at);  // shorter than its size: not what was recorded
+      for (ssize_t k = 0; k < n; ++k) {
+        if (buf[k]) return static_cast<int64_t>(at) + k;
+      }
+      at += static_cast<uint64_t>(n);
+    }
+    at = std::max(at, end);
+  }
+  return -1;
 }
 
 }  // namespace
@@ -223,6 +268,12 @@ std::string verify_snapshot(const SnapshotFile& s, std::ostream& progress) {
     }
   }
   progress << "pages: " << v.count(kPageRuns) << " page runs ok\n";
+  int64_t stray = unstored_data(s);
+  if (stray >= 0) {
+    return s.name() + ".pages: data outside every stored page run at offset " + hex(static_cast<uint64_t>(stray)) +
+           " (unstored pages must be zero)";
+  }
+  progress << "pages: zero outside the page runs\n";
   for (uint32_t i = 0; i < v.count(kFiles); ++i) {
     std::string why = file_status(v, v.file(i), true);
     if (!why.empty()) return std::string(v.string(v.file(i).path)) + ": " + why;
