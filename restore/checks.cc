@@ -134,7 +134,9 @@ void open_files() {
   for (uint32_t i = 0; i < n; ++i) {
     const FileRecord& f = g.view.file(i);
     const char* path = g.view.string(f.path);
-    int fd = int(sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC));
+    // O_NONBLOCK: a FIFO in a backing file's place must not hang the open
+    // (it is refused as a changed file).
+    int fd = int(sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
     if (fd < 0) die_errno(path, fd);
     sys::KernelStat st;
     check(sys::fstat(fd, &st), path);
@@ -157,7 +159,53 @@ void recheck_files() {
 
 // --verify: hash every page run and every backing file (reads everything;
 // the default check above is cheap).
+namespace {
+
+// --verify: bytes [from, to) of NAME.pages (page-aligned) must read as
+// zero. They lie in a stored mapping between its page runs, so restore maps
+// them and no checksum covers them. Only the file's data extents are read
+// (SEEK_DATA/SEEK_HOLE): a hole is zero by definition.
+void check_zero_in_pages(uint64_t from, uint64_t to) {
+  constexpr int kSeekData = 3, kSeekHole = 4;
+  constexpr uint64_t kChunk = 64 << 20;
+  uint64_t at = from;
+  while (at < to) {
+    long data = sys::lseek(g.pages_fd, long(at), kSeekData);
+    if (data < 0 || uint64_t(data) >= to) return;  // ENXIO: no data after `at`
+    long hole = sys::lseek(g.pages_fd, data, kSeekHole);
+    uint64_t start = uint64_t(data) & ~(kPageSize - 1);
+    uint64_t end = hole < 0 || uint64_t(hole) > to ? to : round_up(uint64_t(hole));
+    for (uint64_t chunk = start; chunk < end; chunk += kChunk) {
+      uint64_t size = end - chunk < kChunk ? end - chunk : kChunk;
+      check(sys::mmap(kVerifyBuffer, size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, long(chunk)),
+            g_pages_path);
+      const uint64_t* words = reinterpret_cast<const uint64_t*>(kVerifyBuffer);
+      for (uint64_t w = 0; w < size / 8; ++w) {
+        if (words[w]) {
+          uint64_t offset = chunk + w * 8;
+          die(g_pages_path, "data outside every stored page run, unstored pages must be zero, at offset", &offset);
+        }
+      }
+      sys::munmap(kVerifyBuffer, size);
+    }
+    at = end;
+  }
+}
+
+}  // namespace
+
 void verify_contents() {
+  // Zero pages of stored mappings: what lies between their page runs.
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (m.base != kBasePages) continue;
+    uint64_t address = m.start;
+    for (uint32_t r = 0; r <= m.run_count; ++r) {
+      uint64_t next = r < m.run_count ? g.view.run(m.first_run + r).start : m.end;
+      if (next > address) check_zero_in_pages(m.pages_offset + (address - m.start), m.pages_offset + (next - m.start));
+      if (r < m.run_count) address = next + g.view.run(m.first_run + r).size;
+    }
+  }
   for (uint32_t i = 0; i < g.view.count(kPageRuns); ++i) {
     const PageRunRecord& r = g.view.run(i);
     long p = sys::mmap(kVerifyBuffer, r.size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, r.pages_offset);
