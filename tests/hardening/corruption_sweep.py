@@ -383,9 +383,7 @@ class Sweep:
         os.mkfifo(program, 0o600)
         try:
             case = Case("special", "backing file a FIFO", r"replaced \(device or inode differs\)$", culprit=program,
-                        # restore/checks.cc open_files(): no O_NONBLOCK.
-                        restore_known="hangs in open() on a backing file that became a FIFO",
-                        timeout=self.SPECIAL_TIMEOUT)
+                        restore_why=r"file changed since the snapshot was recorded$", timeout=self.SPECIAL_TIMEOUT)
             case.quiet = False  # verify reports its progress: the info and pages are fine
             problems += self.check(case, name, mnt, [0], snapfs=False)[0]
             case = Case("special", "backing file a FIFO", r"not a regular file$", culprit=program)
@@ -408,8 +406,8 @@ class Sweep:
             case = Case("special", "a byte " + where,
                         r"data outside every stored page run at offset 0x%x \(unstored pages must be zero\)$" % offset,
                         culprit="pages", timeout=self.SPECIAL_TIMEOUT,
-                        # restore/checks.cc verify_contents() hashes the runs only.
-                        restore_known="--verify runs a snapshot with a stray byte outside its page runs")
+                        restore_why=r"data outside every stored page run, unstored pages must be zero, at offset "
+                                    r"\(0x%x\)$" % offset)
             case.quiet = False  # verify reports its progress up to the mismatch
             # Nothing maps the trailer page: restore need not care about it.
             problems += self.check(case, name, mnt, [0], snapfs=False, restore=offset == 0, restore_args=["--verify"])[0]
