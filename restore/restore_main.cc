@@ -204,7 +204,10 @@ void reopen_file(const FdRecord& r) {
   constexpr int kStripFlags = 0100 | 01000 | 0200 | 0400;  // O_CREAT O_TRUNC O_EXCL O_NOCTTY
   const FileRecord& f = g.view.file(r.file_index);
   const char* path = g.view.string(f.path);
-  int fd = int(sys::open(path, int(r.open_flags) & ~kStripFlags));
+  // O_NONBLOCK until the identity is checked: a FIFO put in the file's
+  // place must not hang the open. The recorded status flags come back
+  // after.
+  int fd = int(sys::open(path, (int(r.open_flags) & ~kStripFlags) | sys::kO_NONBLOCK));
   if (fd < 0) die_errno(path, fd);
   sys::KernelStat st;
   check(sys::fstat(fd, &st), path);
@@ -214,6 +217,7 @@ void reopen_file(const FdRecord& r) {
   // an earlier instance of -n N).
   if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
   if ((r.open_flags & 3) == 0 && !is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
+  if (!(r.open_flags & sys::kO_NONBLOCK)) check(sys::fcntl(fd, sys::kFSetfl, long(r.open_flags)), path);
   place_fd(fd, r, path);
   if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
 }
