@@ -214,8 +214,13 @@ class Bench:
 
     def memory(self, block_cmd, cold_mem):
         """N concurrent restored numpy instances, all blocked after the marker."""
-        n = self.runs["mem"]
         snap = self.record("py-numpy-block", block_cmd)
+        self.memory_rows("py-numpy", snap, cold_mem, self.runs["mem"], anonymous=True)
+
+    def memory_rows(self, name, snap, cold_mem, n, anonymous=False):
+        """n restored instances of `snap` at once, each blocked reading stdin
+        right after its snapshot point; /proc/PID/smaps_rollup of each, then
+        EOF: every instance finishes its job and exits 0. Rows for `name`."""
         rfd, wfd = os.pipe()
         procs = [subprocess.Popen([self.tool["restore"], snap], env=self.env, stdin=rfd,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -228,22 +233,23 @@ class Bench:
             # spawned is the instance.
             mem = [self.smaps(p.pid) for p in procs]
         finally:
-            os.close(wfd)  # EOF: every instance finishes its job and exits
+            os.close(wfd)
             failures = sum(p.wait() != 0 for p in procs)
         mib = 1 << 20
 
         def row(metric, f, values, failures=0):
             v = [f(m) / mib for m in values]
-            return self.add("memory", "py-numpy", metric, "MiB", statistics.median(v), None,
+            return self.add("memory", name, metric, "MiB", statistics.median(v), None,
                             min(v), max(v), len(v), failures)
         pss = row(f"PSS restored ({n} running)", lambda m: m["Pss"], mem, failures)
         row("  Rss restored", lambda m: m["Rss"], mem)
         row("  shared (Shared_Clean+Dirty)", lambda m: m["Shared_Clean"] + m["Shared_Dirty"], mem)
         row("  private (Private_Clean+Dirty)",
             lambda m: m["Private_Clean"] + m["Private_Dirty"], mem)
-        row("  Anonymous (copied) restored", lambda m: m["Anonymous"], mem)
+        if anonymous:
+            row("  Anonymous (copied) restored", lambda m: m["Anonymous"], mem)
         cold = row("PSS cold (alone)", lambda m: m["Pss"], cold_mem)
-        self.add("ratio", "py-numpy", "PSS restored / cold", "x", pss / cold)
+        self.add("ratio", name, "PSS restored / cold", "x", pss / cold)
 
     def many(self, snap):
         """Throughput with 2 at a time; latency with 8 at a time."""

@@ -15,8 +15,6 @@ work.
 """
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -39,37 +37,6 @@ def command(build):
                                  os.path.join(REPO, "examples/jvm/data")]
 
 
-def memory(b, snap, cold_mem, n):
-    """n restored instances at once, each blocked reading stdin right after
-    the snapshot point (ReportWorker reads its queries there, on its main
-    Java thread), /proc/PID/smaps_rollup of each; then EOF, all exit 0."""
-    rfd, wfd = os.pipe()
-    procs = [subprocess.Popen([b.tool["restore"], snap], env=b.env, stdin=rfd,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for _ in range(n)]
-    os.close(rfd)
-    try:
-        for p in procs:
-            b.wait_blocked_on_stdin(p.pid)
-        mem = [b.smaps(p.pid) for p in procs]
-    finally:
-        os.close(wfd)
-        failures = sum(p.wait() != 0 for p in procs)
-    mib = 1 << 20
-
-    def row(metric, f, values, failures=0):
-        v = [f(m) / mib for m in values]
-        return b.add("memory", "jvm", metric, "MiB", statistics.median(v), None,
-                     min(v), max(v), len(v), failures)
-    pss = row(f"PSS restored ({n} running)", lambda m: m["Pss"], mem, failures)
-    row("  Rss restored", lambda m: m["Rss"], mem)
-    row("  shared (Shared_Clean+Dirty)", lambda m: m["Shared_Clean"] + m["Shared_Dirty"], mem)
-    row("  private (Private_Clean+Dirty)",
-        lambda m: m["Private_Clean"] + m["Private_Dirty"], mem)
-    cold = row("PSS cold (alone)", lambda m: m["Pss"], cold_mem)
-    b.add("ratio", "jvm", "PSS restored / cold", "x", pss / cold)
-
-
 def jvm_rows(b, floor_ms, quick=False):
     cmd = command(b.build)
     job = os.path.join(b.snaps, "jvm.in")
@@ -78,7 +45,7 @@ def jvm_rows(b, floor_ms, quick=False):
     # The program blocks reading stdin (a pipe) right after its snapshot
     # point on its own: the blocking variant is the program itself.
     snap, cold_mem = b.workload("jvm", cmd, cmd, job, None, floor_ms)
-    memory(b, snap, cold_mem, 2 if quick else MEM_INSTANCES)
+    b.memory_rows("jvm", snap, cold_mem, 2 if quick else MEM_INSTANCES)
 
 
 def targets(rows, find):

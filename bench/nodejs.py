@@ -52,37 +52,6 @@ def cpu_ms(b, cmd, runs):
     return out
 
 
-def memory(b, snap, cold_mem, n):
-    """n restored instances at once, each blocked reading stdin right after
-    the snapshot point (--block), /proc/PID/smaps_rollup of each; then EOF,
-    all finish their job and exit 0."""
-    rfd, wfd = os.pipe()
-    procs = [subprocess.Popen([b.tool["restore"], snap], env=b.env, stdin=rfd,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for _ in range(n)]
-    os.close(rfd)
-    try:
-        for p in procs:
-            b.wait_blocked_on_stdin(p.pid)
-        mem = [b.smaps(p.pid) for p in procs]
-    finally:
-        os.close(wfd)
-        failures = sum(p.wait() != 0 for p in procs)
-    mib = 1 << 20
-
-    def row(metric, f, values, failures=0):
-        v = [f(m) / mib for m in values]
-        return b.add("memory", "node", metric, "MiB", statistics.median(v), None,
-                     min(v), max(v), len(v), failures)
-    pss = row(f"PSS restored ({n} running)", lambda m: m["Pss"], mem, failures)
-    row("  Rss restored", lambda m: m["Rss"], mem)
-    row("  shared (Shared_Clean+Dirty)", lambda m: m["Shared_Clean"] + m["Shared_Dirty"], mem)
-    row("  private (Private_Clean+Dirty)",
-        lambda m: m["Private_Clean"] + m["Private_Dirty"], mem)
-    cold = row("PSS cold (alone)", lambda m: m["Pss"], cold_mem)
-    b.add("ratio", "node", "PSS restored / cold", "x", pss / cold)
-
-
 def node_rows(b, floor_ms, quick=False):
     if not os.access(NODE, os.X_OK):
         sys.exit(f"bench: {NODE} missing: run ./make.sh (it installs Debian's nodejs)")
@@ -100,7 +69,7 @@ def node_rows(b, floor_ms, quick=False):
                       statistics.median(v), None, min(v), max(v), runs)
             if name == "node":
                 block = b.record("node-block", cmd + ["--block"])
-                memory(b, block, cold_mem, 2 if quick else MEM_INSTANCES)
+                b.memory_rows("node", block, cold_mem, 2 if quick else MEM_INSTANCES)
     finally:
         b.runs = saved
 
