@@ -21,6 +21,33 @@ bool fail(InfoError* error, const char* what, uint64_t value) {
   return false;
 }
 
+char* append(char* out, const char* text) {
+  while (*text) *out++ = *text++;
+  return out;
+}
+
+char* append_decimal(char* out, uint64_t v) {
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = char('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (n) *out++ = digits[--n];
+  return out;
+}
+
+// Another format version is named as such, in the same words by every
+// tool: both numbers in decimal, no value in hex after them.
+bool fail_version(InfoError* error, uint32_t recorded) {
+  char* out = append(error->text, "recorded by format ");
+  out = append_decimal(out, recorded);
+  out = append(out, ", this build reads ");
+  out = append_decimal(out, kVersion);
+  *out = 0;
+  return fail(error, error->text);
+}
+
 // a + b <= limit, without overflow.
 bool fits(uint64_t a, uint64_t b, uint64_t limit) {
   return a <= limit && b <= limit - a;
@@ -50,7 +77,9 @@ bool InfoView::open(const void* data, uint64_t size, uint64_t pages_size,
   for (size_t i = 0; i < sizeof(kInfoMagic); ++i) {
     if (header_->magic[i] != kInfoMagic[i]) return fail(error, "not a snapshot (bad magic)");
   }
-  if (header_->version != kVersion) return fail(error, "unsupported format version", header_->version);
+  // Before the checksum: a snapshot of another format is named as such, not
+  // as corrupt (the header's layout may differ in that version).
+  if (header_->version != kVersion) return fail_version(error, header_->version);
   if (header_->header_checksum != checksum64(data_, offsetof(Header, header_checksum))) {
     return fail(error, "header checksum mismatch");
   }

@@ -20,6 +20,13 @@ struct InfoError {
   const char* what = nullptr;
   uint64_t value = 0;
   bool has_value = false;
+  // A message made up at run time, which `what` then points at: another
+  // format version reads "recorded by format N, this build reads M". Not
+  // copyable, so `what` cannot outlive the text it points into.
+  char text[64];
+  InfoError() = default;
+  InfoError(const InfoError&) = delete;
+  InfoError& operator=(const InfoError&) = delete;
 };
 
 class InfoView {

@@ -1,4 +1,4 @@
-// The snapshot format, version 1: every record of NAME.info, in one place.
+// The snapshot format, version 2: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -7,7 +7,7 @@
 //   Header                       at offset 0, sizeof(Header) bytes
 //   section[kSectionCount]       anywhere after the header, each an array of
 //                                `count` fixed-size records (record_size must
-//                                equal sizeof of the record type in v1)
+//                                equal sizeof of the record type)
 //   kBlob section                bytes (record_size 1): strings, argv/envp
 //                                (NUL-separated), auxv, xsave areas, output
 //                                replay data. Referenced by BlobRef.
@@ -32,7 +32,11 @@
 
 namespace snappy::format {
 
-constexpr uint32_t kVersion = 1;
+// Bumped on every change of layout or meaning; readers refuse any other
+// version ("recorded by format N, this build reads M"). History: 1, the
+// first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
+// gains ctime_ns.
+constexpr uint32_t kVersion = 2;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -242,16 +246,23 @@ enum FileFlags : uint32_t {
 };
 
 // A file the snapshot depends on (mapped or open), as it was recorded. For a
-// directory (S_ISDIR(mode): an open fd) only dev and ino identify it.
+// directory (S_ISDIR(mode): an open fd), a stateless device and a
+// kFileMayChange file only dev and ino identify it (size, mtime_ns,
+// ctime_ns are 0).
 struct FileRecord {
   BlobRef path;
   uint64_t dev, ino, size;
   uint64_t mtime_ns;
+  // The inode's change time. Unlike mtime it cannot be set back without
+  // privilege (only changing the system clock does), so a file rewritten in
+  // place and `touch -d`-ed back is still seen as changed. chmod, chown,
+  // link/unlink of another name, rename and xattr changes also set it.
+  uint64_t ctime_ns;
   uint64_t content_hash;  // xxh3-64 of the whole file
   uint32_t mode;          // st_mode
   uint32_t flags;         // FileFlags
 };
-static_assert(sizeof(FileRecord) == 64, "FileRecord layout");
+static_assert(sizeof(FileRecord) == 72, "FileRecord layout");
 
 enum FdKind : uint32_t {
   kFdFile = 0,        // files[file_index], reopened by path

@@ -64,7 +64,7 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
     return it->second;
   }
 
-  // Open first and fstat the descriptor: dev/ino/size/mtime and the hashed
+  // Open first and fstat the descriptor: dev/ino/size/mtime/ctime and the hashed
   // content then all describe the same inode, even if the path is replaced
   // meanwhile. O_NONBLOCK keeps a FIFO at that path from blocking the open;
   // it is refused below as not a regular file.
@@ -101,6 +101,10 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
   }
   rec.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
                  static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  // mtime can be set back (touch -d) after rewriting a file in place; ctime
+  // cannot, short of changing the clock.
+  rec.ctime_ns = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000ull +
+                 static_cast<uint64_t>(st.st_ctim.tv_nsec);
   uint64_t hashed = 0;
   rec.content_hash = hash_content(fd, path, &hashed);
   // A file that changed size while we hashed it cannot be vouched for.

@@ -1,6 +1,6 @@
 // The files a snapshot depends on (mapped or open), each once, with the
-// identity restore checks: device, inode, size, mtime, and an xxh3-64 of the
-// whole content.
+// identity restore checks: device, inode, size, mtime, ctime, and an xxh3-64
+// of the whole content.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,7 @@ bool on_kernel_filesystem(int fd);
 class FileTable {
  public:
   // `may_change`: paths (exact, or a directory prefix ending in '/') whose
-  // content, size and mtime restore will not check (ptracer --may-change).
+  // content, size, mtime and ctime restore will not check (ptracer --may-change).
   explicit FileTable(Snapshot& snapshot, std::vector<std::string> may_change = {})
       : snapshot_(snapshot), may_change_(std::move(may_change)) {}
   // The index in snapshot.files of `path`, adding it (stat + content hash)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/command_line.h"
+#include "common/snapshot_format.h"
 #include "ptracer/capture.h"
 #include "ptracer/memory_capture.h"
 #include "ptracer/program_path.h"
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Record a program's startup under ptrace and write a snapshot (NAME.info, NAME.pages)\n"
                "at its first system call outside the model, at --at, or at the checkpoint marker.",
                "ptracer"};
-  app.set_version_flag("--version", "ptracer (snappy-start) snapshot format v1");
+  app.set_version_flag("--version", "ptracer (snappy-start) snapshot format v" + std::to_string(snappy::format::kVersion));
   snappy::RecordOptions options;
   std::string at;
   bool no_replay = false;

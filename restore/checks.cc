@@ -113,16 +113,19 @@ void check_cpu() {
 }
 
 // Whether `st` (of an open fd) is still the file `f` records: the same
-// device and inode and, unless it is known by identity alone, the same size
-// and mtime. A directory's size and mtime change with its entries; a
-// stateless device (/dev/urandom) and a file recorded with --may-change are
-// known by their identity alone.
+// device and inode and, unless it is known by identity alone, the same size,
+// mtime and ctime. ctime because mtime can be set back after writing in
+// place (touch -d) and ctime cannot without privilege; chmod, chown, a link
+// or rename of the file set it too, and are refused alike. A directory's
+// size and times change with its entries; a stateless device (/dev/urandom)
+// and a file recorded with --may-change are known by their identity alone.
 bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
   uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
+  uint64_t ctime = st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec;
   uint32_t type = f.mode & 0170000;
   bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
   return st.st_dev == f.dev && st.st_ino == f.ino &&
-         (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns));
+         (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns && ctime == f.ctime_ns));
 }
 
 // Opens every backing file and checks it is the one that was recorded. Each
@@ -146,7 +149,8 @@ void open_files() {
 }
 
 // Once everything is mapped: a file written in place since open_files()
-// (same inode, new size or mtime) is refused now, before the program runs.
+// (same inode, new size, mtime or ctime) is refused now, before the program
+// runs.
 // What is written after this is seen as by any process sharing the file.
 void recheck_files() {
   for (uint32_t i = 0; i < g.view.count(kFiles); ++i) {

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "common/command_line.h"
+#include "common/snapshot_format.h"
 #include "snapfs/core_image.h"
 #include "snapfs/proc_view.h"
 #include "snapfs/snapshot_file.h"
@@ -377,7 +378,7 @@ int fail(const std::string& what, const std::string& why) {
 
 int run(int argc, char** argv) {
   CLI::App app{"Mount snapshots read-only as /proc-like directories, one per recorded process (FUSE).", "snapfs"};
-  app.set_version_flag("--version", "snapfs (snappy-start) snapshot format v1");
+  app.set_version_flag("--version", "snapfs (snappy-start) snapshot format v" + std::to_string(snappy::format::kVersion));
   std::string mountpoint;
   bool foreground = false, debug = false;
   std::vector<std::string> names;

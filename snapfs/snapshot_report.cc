@@ -100,8 +100,12 @@ std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
   bool identity_only = S_ISDIR(f.mode) || S_ISCHR(f.mode) || (f.flags & kFileMayChange);
   if (identity_only) return "";
   uint64_t mtime = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
+  uint64_t ctime = uint64_t(st.st_ctim.tv_sec) * 1000000000ull + uint64_t(st.st_ctim.tv_nsec);
   if (uint64_t(st.st_size) != f.size) return "size differs";
   if (mtime != f.mtime_ns) return "mtime differs";
+  // Written in place and its mtime set back, or chmod/chown/linked/renamed:
+  // restore refuses it as changed (restore/checks.cc is_recorded_file).
+  if (ctime != f.ctime_ns) return "ctime differs";
   if (hash && (f.flags & kFileContentHashed)) {
     FILE* in = std::fopen(path, "rb");
     if (!in) return std::strerror(errno);
@@ -243,6 +247,7 @@ int report_files(const SnapshotFile& s, bool hash, bool json, std::ostream& out)
     if (json) {
       out << (i ? ", " : "") << "{\"path\": " << json_string(v.string(f.path)) << ", \"dev\": " << f.dev
           << ", \"ino\": " << f.ino << ", \"size\": " << f.size << ", \"mtime_ns\": " << f.mtime_ns
+          << ", \"ctime_ns\": " << f.ctime_ns
           << ", \"hash\": " << json_string(hex(f.content_hash)) << ", \"matches\": " << (why.empty() ? "true" : "false")
           << ", \"why\": " << json_string(why) << "}";
     } else {

@@ -14,7 +14,8 @@ namespace snappy {
 void report_maps(const SnapshotFile& s, bool json, std::ostream& out);
 
 // `snapinfo files NAME`: every backing file's recorded identity and whether
-// it still matches (dev, ino, size, mtime; with `hash`, the content too).
+// it still matches (dev, ino, size, mtime, ctime; with `hash`, the content
+// too).
 // Returns the number of files that do not match.
 int report_files(const SnapshotFile& s, bool hash, bool json, std::ostream& out);
 

@@ -2,11 +2,14 @@
 # Backing files (issue 3): a restored instance reads, writes and lists the
 # files it had open exactly as a cold run would, and restore refuses, naming
 # the file, whatever changed since recording: a file touched, truncated,
-# replaced or vanished, a directory gone, content changed under the same
-# size and mtime (--verify). --may-change lets a log grow.
-# usage: backing_files_test.sh PTRACER RESTORE WORKDIR FILE_USER
+# replaced or vanished, a directory gone, a file rewritten in place under the
+# same size with its mtime put back (ctime), chmod-ed or given a second name
+# (ctime too), its content changed under the same size, mtime and ctime
+# (which takes privilege: a patched recorded hash stands for it, --verify).
+# snapinfo files says which of them changed. --may-change lets a log grow.
+# usage: backing_files_test.sh PTRACER RESTORE WORKDIR FILE_USER SNAPINFO INFO_PATCH
 set -uo pipefail
-ptracer=$1 restore=$2 workdir=$3 prog=$4
+ptracer=$1 restore=$2 workdir=$3 prog=$4 snapinfo=$5 info_patch=$6
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
@@ -38,6 +41,7 @@ refused() {
 fresh_files
 "$prog" "$workdir/data" "$workdir/log" "$workdir/dir" </dev/null >cold.out 2>cold.err
 cold_status=$?
+IFS= read -r -d '' cold_text <cold.out  # fresh_files removes cold.out
 [[ $cold_status == 0 ]] || fail "cold run exit $cold_status"
 : >log
 record good --may-change "$workdir/log"
@@ -86,15 +90,52 @@ record dirgone
 rm -r dir
 refused "directory gone" dirgone "/dir: No such file or directory"
 
-# 6. Content changed under the same size and mtime: only --verify sees it.
+# snapinfo_changed WHAT NAME WHY: `snapinfo files` exits 1 and reports DATA
+# (and only DATA) as changed, for the reason WHY.
+snapinfo_changed() {
+  local what=$1 name=$2 why=$3 status=0
+  "$snapinfo" files "$name" >"$name.files" 2>"$name.files.err" || status=$?
+  [[ $status == 1 ]] || fail "$what: snapinfo files exit $status, not 1"
+  grep -qxE "CHANGED  $workdir/data  \(dev [0-9]+:[0-9]+ ino [0-9]+ size 21\): $why" "$name.files" ||
+      fail "$what: snapinfo files does not say '$why' for data: $(grep data "$name.files")"
+  [[ $(grep -c '^CHANGED' "$name.files") == 1 ]] || fail "$what: snapinfo files reports other files changed"
+}
+
+# 6. Rewritten in place under the same size, then its mtime put back to the
+#    nanosecond: only ctime tells (it cannot be set back without privilege).
 fresh_files
-record same_stat --may-change "$workdir/log"
+record rewritten --may-change "$workdir/log"
 stamp=$(stat -c %y data)
 printf '0123456789ABCDEFGHIJ\n' >data
 touch -d "$stamp" data
+[[ $(stat -c '%s %y' data) == "21 $stamp" ]] || fail "rewritten: size or mtime not as recorded (the test's premise)"
+refused "rewritten in place, mtime put back" rewritten "/data: file changed since the snapshot was recorded"
+snapinfo_changed "rewritten in place, mtime put back" rewritten "ctime differs"
+
+# 7. Its mode changed (chmod), or a second name (a link): the same file and
+#    bytes, but restore cannot tell those from a rewrite (both only set
+#    ctime) and refuses them alike.
+fresh_files
+record chmodded --may-change "$workdir/log"
+chmod 600 data
+refused "data chmod-ed" chmodded "/data: file changed since the snapshot was recorded"
+snapinfo_changed "data chmod-ed" chmodded "ctime differs"
+fresh_files
+record linked --may-change "$workdir/log"
+ln data data.link
+refused "data given a second name" linked "/data: file changed since the snapshot was recorded"
+
+# 8. Content changed under the same size, mtime and ctime (a clock set
+#    back, as root): only --verify sees it. The recorded hash of DATA is
+#    patched instead.
+fresh_files
+record same_stat --may-change "$workdir/log"
+"$info_patch" same_stat.info content-hash || fail "info_patch content-hash"
 status=0
 "$restore" same_stat </dev/null >same.out 2>same.err || status=$?
-[[ $status == 0 ]] || fail "same size and mtime: the cheap check refused it ($(cat same.err))"
+IFS= read -r -d '' same_text <same.out
+[[ $status == 0 && $same_text == "$cold_text" ]] ||
+    fail "same size, mtime and ctime: the cheap check refused it, or the output differs ($(cat same.err))"
 refused "content changed, --verify" same_stat "/data: file content changed since the snapshot was recorded" --verify
 
 [[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }

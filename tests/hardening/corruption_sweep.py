@@ -23,8 +23,9 @@ The corruptions (--part flips, truncations, or all):
   * every byte of NAME.info xor 0xff, one at a time. Every byte is under a
     checksum (header_checksum covers the header before it and is itself
     compared; body_checksum covers the rest), so each must be refused: bytes
-    0-7 as bad magic, 8-11 as an unsupported format version (read before the
-    checksum so that a newer format is named as such), 12-263 as a header
+    0-7 as bad magic, 8-11 as another format version ("recorded by format
+    N, this build reads M", read before the checksum so that another format
+    is named as such), 12-263 as a header
     checksum mismatch, the rest as a body checksum mismatch. Nothing else
     is accepted: a flip that landed in a field "that does not matter" would
     show up here as a wrong message or an exit 0;
@@ -40,7 +41,8 @@ The corruptions (--part flips, truncations, or all):
     pointing outside NAME.pages, a file path and a replayed output outside
     the blob, a mapping of a file index past the files table, a section past
     the end of NAME.info, overlapping mappings, a mapping in restore's
-    reserved window, an unknown format version, another architecture;
+    reserved window, a newer format version and the previous one (1),
+    another architecture;
   * paths that are not snapshot files: NAME.info or NAME.pages missing, a
     directory, a FIFO (which must not hang open()), NAME.info /dev/null, a
     backing file (the program) that became a FIFO, and a non-zero byte in
@@ -62,6 +64,7 @@ import resource
 import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -130,11 +133,17 @@ class Case:
         return "%s %s" % (self.kind, self.param)
 
 
-def flip_case(offset):
+def version_why(recorded, version):
+    """The refusal of a snapshot of format `recorded` by a build of `version`."""
+    return r"recorded by format %d, this build reads %d$" % (recorded, version)
+
+
+def flip_case(offset, version):
+    """`version`: the format version of the good snapshot (its bytes 8-11)."""
     if offset < 8:
         why = r"not a snapshot \(bad magic\)$"
     elif offset < 12:
-        why = r"unsupported format version \(\w+\)$"
+        why = version_why(version ^ (0xff << (8 * (offset - 8))), version)
     elif offset < HEADER_SIZE:
         why = r"header checksum mismatch$"
     else:
@@ -170,7 +179,9 @@ class Sweep:
         ("section past the end of NAME.info", "section-outside", r"section runs past the end of the file"),
         ("overlapping mappings", "overlap", r"mappings overlap at"),
         ("mapping in restore's reserved window", "window", r"mapping inside restore's reserved window at"),
-        ("unknown format version", "version", r"unsupported format version"),
+        # @NEXT@ and @VERSION@: the good snapshot's format version + 1, and it.
+        ("a newer format version", "version", r"recorded by format @NEXT@, this build reads @VERSION@$"),
+        ("the previous format (1)", "version=1", r"recorded by format 1, this build reads @VERSION@$"),
         ("another architecture", "arch", r"snapshot for another architecture \(ELF machine\)"),
     ]
 
@@ -262,7 +273,7 @@ class Sweep:
         info_size, pages_size = len(self.info), len(self.pages)
         out = []
         if self.args.part in ("flips", "all"):
-            out += [flip_case(o) for o in range(info_size)]
+            out += [flip_case(o, self.version) for o in range(info_size)]
             out += [Case("trailer-flip", o, r"belongs to another snapshot than its \.info", culprit="pages")
                     for o in range(TRAILER_BYTES)]
         if self.args.part in ("truncations", "all"):
@@ -323,6 +334,7 @@ class Sweep:
         os.makedirs(mnt)
         print("named refusals (valid checksums) x restore, 5 snapinfo subcommands, snapfs; restore says:")
         for i, (what, change, why) in enumerate(self.NAMED):
+            why = why.replace("@NEXT@", str(self.version + 1)).replace("@VERSION@", str(self.version))
             name = os.path.join(d, "n%d" % i)
             self.write(name + ".info", self.info)
             if change:
@@ -430,6 +442,7 @@ class Sweep:
             sys.exit("FAIL: recording %s: exit %d: %s" % (self.args.target, r.returncode, r.stderr.decode()))
         with open(self.good + ".info", "rb") as f:
             self.info = f.read()
+        self.version = struct.unpack_from("<I", self.info, 8)[0]  # Header.version
         with open(self.good + ".pages", "rb") as f:
             self.pages = f.read()
 

@@ -6,10 +6,15 @@
 //   live            - marks the process as taken from a live process by snap
 //   cpu             - claims the recording CPU had every CPUID.(7,0):EBX feature
 //   version         - a format version this build does not know (kVersion + 1)
+//   version=N       - format version N (version=1: a snapshot as the previous
+//                     format's writer labelled it)
 //   arch            - recorded for another architecture (EM_AARCH64)
 //   run-outside     - the first page run starts at the end of NAME.pages
 //   mapping-outside - the first NAME.pages-backed mapping starts at its end
 //   path-outside    - the first file's path points past the blob section
+//   content-hash    - the first content-hashed file's recorded hash is off by
+//                     one bit (as if the file's bytes changed under the same
+//                     size, mtime and ctime, which takes privilege)
 //   output-outside  - the first replayed output's data points past the blob
 //   file-outside    - the first file-backed mapping names a file index past
 //                     the files section
@@ -34,8 +39,8 @@ using namespace snappy::format;
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
-                 "usage: info_patch NAME.info vdso|xcr0|live|cpu|version|arch|run-outside|mapping-outside|"
-                 "path-outside|output-outside|file-outside|section-outside|overlap|window\n");
+                 "usage: info_patch NAME.info vdso|xcr0|live|cpu|version|version=N|arch|run-outside|mapping-outside|"
+                 "path-outside|content-hash|output-outside|file-outside|section-outside|overlap|window\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -63,6 +68,8 @@ int main(int argc, char** argv) {
     reinterpret_cast<ProcessRecord*>(section(kProcesses))->flags |= kProcessLive;
   } else if (change == "version") {
     header->version = kVersion + 1;
+  } else if (change.rfind("version=", 0) == 0) {
+    header->version = uint32_t(std::strtoul(change.c_str() + 8, nullptr, 10));
   } else if (change == "arch") {
     header->arch = 183;  // EM_AARCH64
   } else if (change == "run-outside") {
@@ -76,6 +83,12 @@ int main(int argc, char** argv) {
   } else if (change == "path-outside") {
     need(header->sections[kFiles].count > 0, "backing file");
     reinterpret_cast<FileRecord*>(section(kFiles))[0].path.offset = header->sections[kBlob].count;
+  } else if (change == "content-hash") {
+    auto* files = reinterpret_cast<FileRecord*>(section(kFiles));
+    uint32_t i = 0;
+    while (i < header->sections[kFiles].count && !(files[i].flags & kFileContentHashed)) ++i;
+    need(i < header->sections[kFiles].count, "content-hashed file");
+    files[i].content_hash ^= 1;
   } else if (change == "output-outside") {
     need(header->sections[kOutputs].count > 0, "replayed output");
     reinterpret_cast<OutputRecord*>(section(kOutputs))[0].data.offset = header->sections[kBlob].count;

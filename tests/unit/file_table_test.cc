@@ -67,6 +67,8 @@ TEST_F(FileTableTest, InternTwiceGivesSameIndexAndRecordsIdentity) {
   EXPECT_EQ(r.mode, st.st_mode);
   EXPECT_EQ(r.mtime_ns, static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
                             static_cast<uint64_t>(st.st_mtim.tv_nsec));
+  EXPECT_EQ(r.ctime_ns, static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000ull +
+                            static_cast<uint64_t>(st.st_ctim.tv_nsec));
   EXPECT_EQ(r.flags, format::kFileContentHashed);
   EXPECT_EQ(r.content_hash, XXH3_64bits(content.data(), content.size()));
   EXPECT_EQ(snapshot_.files[ib].content_hash, XXH3_64bits("xy", 2));
