@@ -47,9 +47,6 @@ uint64_t now_ns() {
 }
 
 bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
-bool ends_with(const std::string& s, std::string_view x) {
-  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-}
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
@@ -454,7 +451,7 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
     if (src != plan.process && (!in_source.count(e.start) || info.flags.count("wf"))) src = plan.process;
     bool dontdump = !plan.ignore_filter && info.flags.count("dd");
     bool wanted = !dontdump && class_wanted(plan, shape, e.shared);
-    bool regular_file = e.is_file() && !ends_with(e.path, " (deleted)");
+    bool regular_file = e.is_file() && !e.deleted;
 
     MappingRecord rec{};
     rec.start = e.start;
@@ -533,6 +530,7 @@ struct FdInfo {
   std::string path;
   uint64_t pos;
   uint32_t flags;
+  bool deleted;  // path names an unlinked file (names_unlinked_file)
 };
 
 std::vector<FdInfo> read_fds(pid_t pid) {
@@ -541,7 +539,11 @@ std::vector<FdInfo> read_fds(pid_t pid) {
   if (!dir) return out;
   while (dirent* d = readdir(dir)) {
     if (d->d_name[0] == '.') continue;
-    FdInfo f{std::atoi(d->d_name), read_link(proc_path(pid, std::string("fd/") + d->d_name)), 0, 0};
+    std::string link = proc_path(pid, std::string("fd/") + d->d_name);
+    FdInfo f{std::atoi(d->d_name), read_link(link), 0, 0, false};
+    // stat() of the link is the open file itself, wherever its name went.
+    struct stat st;
+    if (::stat(link.c_str(), &st) == 0) f.deleted = names_unlinked_file(f.path, st.st_dev, st.st_ino);
     try {
       std::istringstream in(read_text(proc_path(pid, std::string("fdinfo/") + d->d_name)));
       std::string line;
@@ -565,7 +567,7 @@ std::vector<FdInfo> read_fds(pid_t pid) {
 void add_fds(const std::vector<FdInfo>& fds, ProcessRecord& p, Snapshot& s, FileTable& files) {
   p.first_fd = static_cast<uint32_t>(s.fds.size());
   for (const FdInfo& f : fds) {
-    if (f.path.empty() || f.path[0] != '/' || ends_with(f.path, " (deleted)")) continue;
+    if (f.path.empty() || f.path[0] != '/' || f.deleted) continue;
     FdRecord r{};
     r.fd = f.fd;
     r.fd_flags = (f.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;

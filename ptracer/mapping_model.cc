@@ -33,8 +33,13 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string_view without_deleted(std::string_view path) {
-  return ends_with(path, kDeleted) ? path.substr(0, path.size() - kDeleted.size()) : path;
+// Whether the kernel's name for a file is the model's, or the model's with
+// the " (deleted)" the kernel appends once the file is unlinked. Only the
+// kernel's name is stripped: a file may really be called "x (deleted)"
+// (and show as "x (deleted) (deleted)" when unlinked).
+bool same_file_name(std::string_view model, std::string_view kernel) {
+  return model == kernel ||
+         (ends_with(kernel, kDeleted) && kernel.substr(0, kernel.size() - kDeleted.size()) == model);
 }
 
 // Whether the kernel shows the entry as memory with no file behind it.
@@ -70,7 +75,7 @@ std::string region_mismatch(const Region& r, const ProcMapsEntry& e) {
     return std::string("model has ") + (r.anonymous ? "anonymous memory" : r.path) +
            ", kernel " + (e_anon ? "anonymous memory" : e.path);
   }
-  if (!r.anonymous && without_deleted(r.path) != without_deleted(e.path)) {
+  if (!r.anonymous && !same_file_name(r.path, e.path)) {
     return "file differs: model " + r.path + ", kernel " + e.path;
   }
   // The kernel shows offset 0 for private anonymous memory.

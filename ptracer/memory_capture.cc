@@ -47,9 +47,6 @@ std::string where(const ProcMapsEntry& e) {
 }
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool page_is_zero(const uint8_t* p) {
   uint64_t acc = 0;
@@ -94,6 +91,17 @@ void pread_exact(int fd, void* buf, size_t size, uint64_t offset, const char* wh
 
 enum class Kind { kAnon, kFile, kSharedFile, kVdso, kVvar };
 
+// A mapping of an unlinked file: restore reopens backing files by path, and
+// that path now names another file or none.
+std::string deleted_file_error(const ProcMapsEntry& e) {
+  std::string name = e.file_name();
+  struct stat st;
+  if (::stat(name.c_str(), &st) == 0) {
+    return name + ": mapped file was deleted and another file now has its name; it cannot be reopened at restore";
+  }
+  return name + ": mapped file was deleted; it cannot be reopened at restore";
+}
+
 // What a maps entry is, or CaptureError if the snapshot cannot hold it.
 Kind classify(const ProcMapsEntry& e) {
   const std::string& p = e.path;
@@ -107,8 +115,7 @@ Kind classify(const ProcMapsEntry& e) {
     throw CaptureError("shared anonymous mapping at " + where(e) + ": not supported");
   if (anon_name) return Kind::kAnon;
   if (e.is_special()) throw CaptureError("unknown special mapping at " + where(e));
-  if (ends_with(p, " (deleted)"))
-    throw CaptureError("mapping at " + where(e) + ": backing file was deleted or replaced");
+  if (e.deleted) throw CaptureError(deleted_file_error(e));
   if (!e.is_file()) throw CaptureError("mapping at " + where(e) + ": not backed by a regular file");
   if (e.shared) {
     if (e.writable) throw CaptureError("shared writable file mapping at " + hex(e.start) + ": " + p);

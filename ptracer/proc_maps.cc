@@ -7,13 +7,16 @@
 // column when present; anonymous lines end after the inode, sometimes with
 // a trailing space. The name runs to the end of the line and may contain
 // spaces; the kernel escapes only '\n' (as "\012", mangle_path), and
-// appends " (deleted)" to unlinked files. Names starting with '[' are the
+// appends " (deleted)" to unlinked files (which a file may also really be
+// called: read_proc_maps looks). Names starting with '[' are the
 // kernel's labels: [heap], [stack], [vdso], [vvar], [vvar_vclock] (6.13+),
 // [vsyscall], [anon:NAME] (PR_SET_VMA), [anon_shmem:NAME].
 #include "ptracer/proc_maps.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +26,12 @@
 
 namespace snappy {
 namespace {
+
+constexpr std::string_view kDeleted = " (deleted)";
+
+bool ends_with_deleted(std::string_view name) {
+  return name.size() >= kDeleted.size() && name.substr(name.size() - kDeleted.size()) == kDeleted;
+}
 
 class LineParser {
  public:
@@ -100,10 +109,22 @@ ProcMapsEntry parse_line(std::string_view line, size_t line_no) {
                              std::to_string(line_no) + ": '" + std::string(line) + "'");
   }
   e.path = unescape_name(p.rest());
+  e.deleted = e.is_file() && ends_with_deleted(e.path);
   return e;
 }
 
 }  // namespace
+
+std::string ProcMapsEntry::file_name() const {
+  return deleted ? path.substr(0, path.size() - kDeleted.size()) : path;
+}
+
+bool names_unlinked_file(const std::string& shown, uint64_t dev, uint64_t ino) {
+  if (!ends_with_deleted(shown)) return false;
+  struct stat st;
+  return ::stat(shown.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_dev) != dev ||
+         static_cast<uint64_t>(st.st_ino) != ino;
+}
 
 int ProcMapsEntry::prot() const {
   return (readable ? PROT_READ : 0) | (writable ? PROT_WRITE : 0) |
@@ -144,7 +165,12 @@ std::vector<ProcMapsEntry> read_proc_maps(pid_t pid) {
     text.append(buf, n);
   }
   close(fd);
-  return parse_proc_maps(text);
+  std::vector<ProcMapsEntry> entries = parse_proc_maps(text);
+  for (ProcMapsEntry& e : entries) {
+    // maps shows the device as major:minor of st_dev (proc(5)).
+    if (e.deleted) e.deleted = names_unlinked_file(e.path, makedev(e.dev_major, e.dev_minor), e.inode);
+  }
+  return entries;
 }
 
 }  // namespace snappy

@@ -351,8 +351,12 @@ TEST_F(MemoryCaptureTest, RefusesWhatCannotBeRestored) {
   refuse(entries_at({kFileShRw}), "shared writable file mapping");
 
   ProcMapsEntry fake = entries_at({kFileRo})[0];
+  std::string file = fake.path;
   fake.path += " (deleted)";
-  refuse({fake}, "deleted");
+  fake.deleted = true;  // as read_proc_maps finds it: no file of that name
+  refuse({fake}, (file + ": mapped file was deleted and another file now has its name").c_str());
+  fake.path = dir_ + "/gone (deleted)";
+  refuse({fake}, (dir_ + "/gone: mapped file was deleted; it cannot be reopened at restore").c_str());
   fake.path = "[uprobes]";
   fake.inode = 0;
   refuse({fake}, "unknown special");

@@ -1,9 +1,13 @@
 #include "ptracer/proc_maps.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -90,6 +94,58 @@ TEST(ProcMaps, RejectsGarbage) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
   }
+}
+
+TEST(ProcMaps, TakesTheDeletedSuffixAsTheKernelsMark) {
+  std::vector<ProcMapsEntry> e = parse_proc_maps(kMaps);
+  EXPECT_TRUE(e[6].deleted);
+  EXPECT_EQ(e[6].file_name(), "/tmp/gone");
+  EXPECT_FALSE(e[5].deleted);
+  EXPECT_EQ(e[5].file_name(), "/tmp/my dir/a file  with spaces");
+  EXPECT_FALSE(e[0].deleted);  // [heap]: not a file
+}
+
+// A file really named "data (deleted)" and a file unlinked while mapped read
+// alike in /proc/PID/maps; read_proc_maps looks each up.
+TEST(ProcMaps, ReadsARealDeletedSuffixAsPartOfTheName) {
+  char dir_template[] = "/tmp/proc_maps_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  std::string dir = dir_template, named = dir + "/data (deleted)", gone = dir + "/gone";
+  auto map_file = [](const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+    EXPECT_GE(fd, 0) << path;
+    EXPECT_EQ(::write(fd, "x", 1), 1);
+    void* p = mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    return reinterpret_cast<uint64_t>(p);
+  };
+  uint64_t named_at = map_file(named), gone_at = map_file(gone);
+  ASSERT_EQ(::unlink(gone.c_str()), 0);
+  int found = 0;
+  for (const ProcMapsEntry& e : read_proc_maps(getpid())) {
+    if (e.start == named_at) {
+      ++found;
+      EXPECT_EQ(e.path, named);
+      EXPECT_FALSE(e.deleted);
+      EXPECT_EQ(e.file_name(), named);
+    } else if (e.start == gone_at) {
+      ++found;
+      EXPECT_EQ(e.path, gone + " (deleted)");
+      EXPECT_TRUE(e.deleted);
+      EXPECT_EQ(e.file_name(), gone);
+    }
+  }
+  EXPECT_EQ(found, 2);
+  // The same name for another inode is still the kernel's mark.
+  struct stat st;
+  ASSERT_EQ(::stat(named.c_str(), &st), 0);
+  EXPECT_FALSE(names_unlinked_file(named, st.st_dev, st.st_ino));
+  EXPECT_TRUE(names_unlinked_file(named, st.st_dev, st.st_ino + 1));
+  EXPECT_FALSE(names_unlinked_file(dir, st.st_dev, st.st_ino + 1));  // no suffix
+  munmap(reinterpret_cast<void*>(named_at), 4096);
+  munmap(reinterpret_cast<void*>(gone_at), 4096);
+  ::unlink(named.c_str());
+  ::rmdir(dir.c_str());
 }
 
 TEST(ProcMaps, ReadsOwnMaps) {
