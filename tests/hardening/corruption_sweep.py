@@ -388,10 +388,15 @@ class Sweep:
         # A valid snapshot whose backing file (the program) became a FIFO:
         # the tools that open it must refuse, not hang (snapfs mounts, as it
         # opens backing files only when its mem or core is read).
-        name, program = os.path.join(d, "backing"), os.path.join(self.work, "tiny")
+        # Its directory is moved away and back, not the program itself: a
+        # rename of the file would set its ctime, and restore would then
+        # refuse the untouched snapshot as changed.
+        prog_dir = os.path.join(self.work, "prog")
+        name, program = os.path.join(d, "backing"), os.path.join(prog_dir, "tiny")
         good_info(name)
         good_pages(name)
-        os.rename(program, program + ".away")
+        os.rename(prog_dir, prog_dir + ".away")
+        os.mkdir(prog_dir)
         os.mkfifo(program, 0o600)
         try:
             case = Case("special", "backing file a FIFO", r"replaced \(device or inode differs\)$", culprit=program,
@@ -402,7 +407,8 @@ class Sweep:
             problems += self.check(case, name, mnt, [4], snapfs=False, restore=False)[0]
         finally:
             os.unlink(program)
-            os.rename(program + ".away", program)
+            os.rmdir(prog_dir)
+            os.rename(prog_dir + ".away", prog_dir)
         # A byte in NAME.pages that no run covers: a hole of the stack's
         # kBasePages region (restore maps it into the program) and the
         # trailer's padding. No checksum covers them; verify checks they are
@@ -434,7 +440,8 @@ class Sweep:
             resource.setrlimit(resource.RLIMIT_STACK, (STACK_LIMIT, STACK_LIMIT))
         # A copy of the program, which special() replaces by a FIFO; an empty
         # environment keeps NAME.info small.
-        program = os.path.join(self.work, "tiny")
+        os.makedirs(os.path.join(self.work, "prog"))
+        program = os.path.join(self.work, "prog", "tiny")
         shutil.copy(self.args.target, program)
         r = subprocess.run([self.args.ptracer, "-o", self.good, program], env={}, cwd=self.work,
                            stdin=subprocess.DEVNULL, capture_output=True, preexec_fn=small_stack, timeout=120)
