@@ -347,14 +347,18 @@ void apply_kernel_state() {
   static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
   sys::umask(int(p.umask));
-  // Resource limits as recorded, as far as an unprivileged caller may: a
-  // hard limit can only be lowered.
+  // Resource limits: a cold run inherits the caller's and changes only
+  // those it sets itself, so only the limits the program set are applied
+  // (ProcessRecord::rlimits_set), each at most the caller's hard limit:
+  // restore never raises a hard limit (root could), and a soft limit the
+  // caller lowered (ulimit -t, -f) stays lowered for the instance.
   for (uint32_t r = 0; r < kRlimitCount; ++r) {
+    if (!(p.rlimits_set & (1u << r))) continue;
     sys::Rlimit now;
-    if (sys::is_error(sys::prlimit(int(r), nullptr, &now))) continue;
+    check(sys::prlimit(int(r), nullptr, &now), "reading a resource limit");
     sys::Rlimit want{p.rlimits[r].cur, p.rlimits[r].max < now.max ? p.rlimits[r].max : now.max};
     if (want.cur > want.max) want.cur = want.max;
-    if (want.cur != now.cur || want.max != now.max) sys::prlimit(int(r), &want, nullptr);
+    if (want.cur != now.cur || want.max != now.max) check(sys::prlimit(int(r), &want, nullptr), "setting a resource limit");
   }
   char comm[sizeof(p.comm)];
   for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
