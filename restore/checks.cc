@@ -64,7 +64,8 @@ void read_info() {
   while (done < size) {
     long n = sys::pread(fd, reinterpret_cast<char*>(kInfoBuffer) + done, size - done, long(done));
     if (n == -4) continue;  // EINTR
-    if (n <= 0) die(g_info_path, n == 0 ? "file shrank while being read" : "read failed");
+    if (n == 0) die(g_info_path, "file shrank while being read");
+    if (n < 0) die_errno(g_info_path, n);
     done += uint64_t(n);
   }
   sys::close(fd);
@@ -279,6 +280,37 @@ void check_program_writes() {
     const ThreadRecord& t = g.view.thread(g.process->first_thread + i);
     if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
   }
+}
+
+// A cold run could not hold an fd at or above its RLIMIT_NOFILE, and
+// dup3 onto one fails (EBADF) only once restore is past undoing: refused
+// here, by number. A program that set the limit itself could have raised it
+// to the caller's hard limit.
+void check_fd_limit() {
+  sys::Rlimit nofile;
+  check(sys::prlimit(kRlimitNofile, nullptr, &nofile), "RLIMIT_NOFILE");
+  bool own = g.process->rlimits_set & (1u << kRlimitNofile);
+  uint64_t limit = own ? nofile.max : nofile.cur;
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (uint64_t(uint32_t(r.fd)) < limit) continue;
+    Text why;
+    die_fd(uint32_t(r.fd), why.add(own ? "above the caller's hard RLIMIT_NOFILE (" : "above the caller's RLIMIT_NOFILE (")
+                     .number(limit).add(")").c_str());
+  }
+}
+
+// The recorded cwd must still be a directory restore may enter (chdir
+// needs search permission): `restore: cwd PATH: <why>`.
+void check_cwd() {
+  constexpr int kO_Directory = 0200000, kO_Path = 010000000, kXOk = 1;
+  const char* cwd = g.view.string(g.process->cwd);
+  Text what;
+  what.add("cwd ").add(cwd);
+  long fd = sys::open(cwd, kO_Path | kO_Directory | sys::kO_CLOEXEC);
+  if (sys::is_error(fd)) die_errno(what.c_str(), fd);
+  sys::close(int(fd));
+  if (long e = sys::faccessat(sys::kAtFdcwd, cwd, kXOk); sys::is_error(e)) die_errno(what.c_str(), e);
 }
 
 }  // namespace snappy::restorer

@@ -188,11 +188,12 @@ void map_snapshot() {
 }
 
 // Places `fd` at `target` (closing what the caller had there) with the
-// recorded close-on-exec flag.
+// recorded close-on-exec flag; `what` it is, for an error.
 void place_fd(int fd, const FdRecord& r, const char* what) {
   int cloexec = (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0;
   if (fd != r.fd) {
-    check(sys::dup3(fd, r.fd, cloexec), what);
+    long placed = sys::dup3(fd, r.fd, cloexec);
+    if (sys::is_error(placed)) die_fd_errno(r.fd, what, placed);
     sys::close(fd);
   } else if (!cloexec) {
     sys::fcntl(fd, 2 /* F_SETFD */, 0);
@@ -233,11 +234,11 @@ void place_pipe(uint32_t index) {
     if ((e.kind == kFdPipeRead || e.kind == kFdPipeWrite) && e.offset == r.offset) return;  // placed
   }
   int ends[2];
-  check(sys::pipe2(ends, 0), "creating a pipe");
+  if (long e = sys::pipe2(ends, 0); sys::is_error(e)) die_fd_errno(r.fd, "creating a pipe", e);
   // What was in it (at most a pipe's capacity: the write cannot block).
   if (r.file_index) {
     const uint8_t* data = g.view.blob({r.offset + 8, r.file_index});
-    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die("pipe", "cannot refill it");
+    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die_fd(r.fd, "cannot refill its pipe");
   }
   uint32_t other_kind = r.kind == kFdPipeRead ? kFdPipeWrite : kFdPipeRead;
   int mine = ends[r.kind == kFdPipeRead ? 0 : 1], other = ends[r.kind == kFdPipeRead ? 1 : 0];
@@ -251,9 +252,10 @@ void place_pipe(uint32_t index) {
   // the way first.
   if (other_record) {
     if (mine == other_record->fd) {
-      int moved = int(check(sys::fcntl(mine, 0 /* F_DUPFD */, other_record->fd + 1), "creating a pipe"));
+      long moved = sys::fcntl(mine, 0 /* F_DUPFD */, other_record->fd + 1);
+      if (sys::is_error(moved)) die_fd_errno(r.fd, "creating a pipe", moved);
       sys::close(mine);
-      mine = moved;
+      mine = int(moved);
     }
     place_fd(other, *other_record, "pipe");
     if (other_record->open_flags & sys::kO_NONBLOCK) sys::fcntl(other_record->fd, sys::kFSetfl, sys::kO_NONBLOCK);
@@ -268,9 +270,10 @@ void place_pipe(uint32_t index) {
 void place_eventfd(const FdRecord& r) {
   constexpr int kEfdSemaphore = 1;
   int flags = (r.file_index ? kEfdSemaphore : 0) | int(r.open_flags & sys::kO_NONBLOCK);
-  int fd = int(check(sys::eventfd2(0, flags), "creating an eventfd"));
-  if (r.offset && sys::write(fd, &r.offset, 8) != 8) die("eventfd", "cannot set its counter");
-  place_fd(fd, r, "eventfd");
+  long fd = sys::eventfd2(0, flags);
+  if (sys::is_error(fd)) die_fd_errno(r.fd, "creating an eventfd", fd);
+  if (r.offset && sys::write(int(fd), &r.offset, 8) != 8) die_fd(r.fd, "cannot set its eventfd counter");
+  place_fd(int(fd), r, "eventfd");
 }
 
 // An epoll instance's interest list, once every fd is in place.
@@ -281,7 +284,11 @@ void register_epoll(const FdRecord& r) {
     auto* bytes = reinterpret_cast<uint8_t*>(&e);
     for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
     sys::EpollEvent event{e.events, e.data};
-    check(sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event), "restoring an epoll interest list");
+    long added = sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event);
+    if (sys::is_error(added)) {
+      Text doing;
+      die_fd_errno(r.fd, doing.add("registering fd ").number(e.fd).add(" with this epoll instance").c_str(), added);
+    }
   }
 }
 
@@ -295,16 +302,23 @@ void reopen_fds() {
       if (e.description == r.description) first = &e;
     }
     if (first) {
-      check(sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0), "duplicating an fd");
+      long dup = sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0);
+      if (sys::is_error(dup)) {
+        Text doing;
+        die_fd_errno(r.fd, doing.add("duplicating fd ").number(first->fd).c_str(), dup);
+      }
       continue;
     }
     switch (r.kind) {
       case kFdFile:
         reopen_file(r);
         break;
-      case kFdEpoll:  // its interest list comes once every fd is in place
-        place_fd(int(check(sys::epoll_create1(0), "creating an epoll instance")), r, "epoll instance");
+      case kFdEpoll: {  // its interest list comes once every fd is in place
+        long fd = sys::epoll_create1(0);
+        if (sys::is_error(fd)) die_fd_errno(r.fd, "creating an epoll instance", fd);
+        place_fd(int(fd), r, "epoll instance");
         break;
+      }
       case kFdPipeRead:
       case kFdPipeWrite:
         place_pipe(i);
@@ -312,10 +326,12 @@ void reopen_fds() {
       case kFdEventfd:
         place_eventfd(r);
         break;
-      case kFdUnixSocket:  // never bound nor connected
-        place_fd(int(check(sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset)), "creating a socket")), r,
-                 "socket");
+      case kFdUnixSocket: {  // never bound nor connected
+        long fd = sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset));
+        if (sys::is_error(fd)) die_fd_errno(r.fd, "creating a socket", fd);
+        place_fd(int(fd), r, "socket");
         break;
+      }
     }
   }
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
@@ -328,13 +344,34 @@ void reopen_fds() {
   }
 }
 
+constexpr const char* kRlimitNames[kRlimitCount] = {
+    "RLIMIT_CPU",     "RLIMIT_FSIZE",  "RLIMIT_DATA",       "RLIMIT_STACK",    "RLIMIT_CORE",  "RLIMIT_RSS",
+    "RLIMIT_NPROC",   "RLIMIT_NOFILE", "RLIMIT_MEMLOCK",    "RLIMIT_AS",       "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+    "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO",     "RLIMIT_RTTIME"};
+
+// A program that set RLIMIT_NOFILE itself may hold fds above the caller's
+// soft limit (check_fd_limit allows up to the hard one): the soft limit
+// goes up to the hard one while they are placed, and apply_kernel_state
+// then sets the program's own.
+void open_up_fd_limit() {
+  if (!(g.process->rlimits_set & (1u << kRlimitNofile))) return;
+  sys::Rlimit now;
+  check(sys::prlimit(kRlimitNofile, nullptr, &now), "RLIMIT_NOFILE");
+  if (now.cur == now.max) return;
+  now.cur = now.max;
+  check(sys::prlimit(kRlimitNofile, &now, nullptr), "RLIMIT_NOFILE");
+}
+
 void apply_kernel_state() {
   const ProcessRecord& p = *g.process;
   const ThreadRecord& t = *g.thread;
   for (uint32_t i = 0; i < p.sigaction_count; ++i) {
     const SigactionRecord& s = g.view.sigaction(p.first_sigaction + i);
     sys::KernelSigaction act{s.handler, s.flags, s.restorer, s.mask};
-    check(sys::rt_sigaction(int(s.signo), &act, nullptr), "restoring a signal handler");
+    if (long e = sys::rt_sigaction(int(s.signo), &act, nullptr); sys::is_error(e)) {
+      Text what;
+      die_errno(what.add("signal ").number(s.signo).add(": restoring its handler").c_str(), e);
+    }
   }
   // struct prctl_mm_map (linux/prctl.h): brk where the program left it,
   // argv/envp/auxv where /proc/PID/cmdline and friends should find them.
@@ -355,16 +392,21 @@ void apply_kernel_state() {
   for (uint32_t r = 0; r < kRlimitCount; ++r) {
     if (!(p.rlimits_set & (1u << r))) continue;
     sys::Rlimit now;
-    check(sys::prlimit(int(r), nullptr, &now), "reading a resource limit");
+    check(sys::prlimit(int(r), nullptr, &now), kRlimitNames[r]);
     sys::Rlimit want{p.rlimits[r].cur, p.rlimits[r].max < now.max ? p.rlimits[r].max : now.max};
     if (want.cur > want.max) want.cur = want.max;
-    if (want.cur != now.cur || want.max != now.max) check(sys::prlimit(int(r), &want, nullptr), "setting a resource limit");
+    if (want.cur != now.cur || want.max != now.max) check(sys::prlimit(int(r), &want, nullptr), kRlimitNames[r]);
   }
   char comm[sizeof(p.comm)];
   for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
   comm[sizeof(comm) - 1] = 0;  // the name ps shows; at most 15 bytes
   if (comm[0]) sys::prctl(15 /* PR_SET_NAME */, long(comm), 0, 0, 0);
-  check(sys::chdir(g.view.string(p.cwd)), g.view.string(p.cwd));
+  // Checked before the irreversible part (check_cwd); this fails only if
+  // it changed since.
+  if (long e = sys::chdir(g.view.string(p.cwd)); sys::is_error(e)) {
+    Text what;
+    die_errno(what.add("cwd ").add(g.view.string(p.cwd)).c_str(), e);
+  }
 
   long tid = sys::set_tid_address(t.tid_address);
   // glibc caches the tid in struct pthread, at the very address it gave
@@ -427,6 +469,7 @@ void replay_output() {
 // What each instance does for itself after the snapshot is mapped. The
 // other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
+  open_up_fd_limit();
   reopen_fds();
   apply_kernel_state();
   replay_output();
@@ -550,6 +593,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();
+  check_fd_limit();
+  check_cwd();
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
   // signal may run a program handler on our state before the jump; the
   // frame's mask replaces this one at rt_sigreturn.
