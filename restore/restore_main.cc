@@ -418,17 +418,49 @@ void apply_kernel_state() {
   if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting gs base");
 }
 
+// A replay write met a closed pipe (EPIPE). The program wrote this output
+// before its snapshot point and went on; started cold here, it would have
+// got SIGPIPE (blocked now, so pending) and died of it, unless it ignores
+// or handles SIGPIPE, when it would have seen EPIPE and reacted in its own
+// way, which nothing can replay: then restore fails with one line.
+[[noreturn]] void replay_met_closed_pipe(const char* what) {
+  constexpr int kSigpipe = 13;
+  sys::KernelSigaction now;
+  if (!sys::is_error(sys::rt_sigaction(kSigpipe, nullptr, &now)) && now.handler == 0 /* SIG_DFL */) {
+    uint64_t pipe_only = ~(uint64_t{1} << (kSigpipe - 1));
+    sys::kill(int(sys::getpid()), kSigpipe);  // pending already; to be sure
+    sys::rt_sigprocmask(sys::kSigSetmask, &pipe_only, nullptr);  // dies here, as a cold run would
+  }
+  die_errno(what, -32);
+}
+
+// The output the program wrote before its snapshot point, written again in
+// full: a non-blocking stdout that is full (EAGAIN) is waited for, a short
+// write goes on; an error that a cold run would have met fails restore
+// before the program runs (a cold run would have seen it too, instead of
+// carrying on with its output cut).
 void replay_output() {
   for (uint32_t i = 0; i < g.process->output_count; ++i) {
     const OutputRecord& o = g.view.output(g.process->first_output + i);
+    const char* what = o.fd == 1 ? "replaying output to stdout" : "replaying output to stderr";
     const uint8_t* data = g.view.blob(o.data);
     uint64_t left = o.data.size;
     while (left > 0) {
       long n = sys::write(int(o.fd), data, left);
-      if (n == -4) continue;  // EINTR
-      if (n <= 0) break;      // a closed stdout loses the replay, as it would the output
-      data += n;
-      left -= uint64_t(n);
+      if (n > 0) {
+        data += n;
+        left -= uint64_t(n);
+      } else if (n == -11) {  // EAGAIN: O_NONBLOCK and full; every signal is blocked, so no EINTR
+        sys::PollFd p{int(o.fd), sys::kPollOut, 0};
+        long ready = sys::poll(&p, 1, -1);
+        if (sys::is_error(ready) && ready != -4) die_errno(what, ready);
+      } else if (n == -32) {
+        replay_met_closed_pipe(what);
+      } else if (n == 0) {
+        die(what, "the output accepts no more bytes");
+      } else if (n != -4) {  // EINTR: again
+        die_errno(what, n);
+      }
     }
   }
 }

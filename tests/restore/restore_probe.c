@@ -54,6 +54,9 @@ int main(int argc, char **argv) {
     struct timespec t = {value / 1000, (value % 1000) * 1000000};
     nanosleep(&t, 0);
   }
+  /* A slow reader of a non-blocking stdout (replay_test.sh) must get this
+   * line too: stdio would drop it at EAGAIN. */
+  fcntl(1, F_SETFL, fcntl(1, F_GETFL) & ~O_NONBLOCK);
   if (code) printf("jit %d\n", code());
   printf("%s\n", restored ? "restored" : "cold");
   return 0;
