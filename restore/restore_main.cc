@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/errno_text.h"
 #include "common/exit_gadgets.h"
 #include "restore/restorer.h"
 #include "restore/sigframe.h"
@@ -513,25 +514,51 @@ void replay_output() {
 // address space become the instances (fork copies mappings, not pages: the
 // children share them copy-on-write like N separate restores would). Each
 // child reopens its own fds, so no two share a file offset. This process
-// stays behind to wait for them.
+// stays behind to wait for them. If a fork fails (RLIMIT_NPROC, memory),
+// no more are started, and those already running are waited for like the
+// others (their work is done in full, none is left behind unwaited):
+// restore then reports every instance that did not run or did not succeed.
+constexpr uint32_t kMaxInstances = 100000;  // parse_count's bound
+int32_t g_instance_pids[kMaxInstances];
+
 [[noreturn]] void launch_instances() {
-  for (uint32_t i = 0; i < g.instances; ++i) {
+  uint32_t started = 0;
+  long fork_error = 0;
+  for (; started < g.instances; ++started) {
     long pid = sys::fork();
     if (pid == 0) become_instance();
-    if (sys::is_error(pid)) die_errno("starting an instance", pid);
+    if (sys::is_error(pid)) {
+      fork_error = pid;
+      break;
+    }
+    g_instance_pids[started] = int32_t(pid);
   }
   uint32_t failed = 0;
-  for (uint32_t i = 0; i < g.instances; ++i) {
+  for (uint32_t i = 0; i < started; ++i) {
     int status = 0;
-    if (sys::is_error(sys::wait4(-1, &status, 0))) die("waiting for the instances", "wait4 failed");
+    long r;
+    do {
+      r = sys::wait4(g_instance_pids[i], &status, 0);
+    } while (r == -4);  // EINTR
+    if (sys::is_error(r)) die_errno("waiting for the instances", r);
     if (status != 0) ++failed;
   }
-  if (failed) {
+  uint32_t not_started = g.instances - started;
+  if (failed || not_started) {
     // restore: 3 of 20 instances failed (exit status or signal)
-    char count[12], total[12];
-    sys::IoVec iov[] = {{"restore: ", 9}, {count, decimal(failed, count)}, {" of ", 4},
-                        {total, decimal(g.instances, total)}, {" instances failed (exit status or signal)\n", 42}};
-    sys::writev(2, iov, 5);
+    // restore: 18 of 20 instances failed (17 not started: Resource
+    //   temporarily unavailable; 1 by exit status or signal)
+    Text line;
+    line.add("restore: ").number(failed + not_started).add(" of ").number(g.instances).add(" instances failed (");
+    if (not_started) {
+      const char* why = errno_text(-fork_error);
+      line.number(not_started).add(" not started: ").add(why ? why : "fork failed");
+      if (failed) line.add("; ").number(failed).add(" by exit status or signal");
+    } else {
+      line.add("exit status or signal");
+    }
+    line.add(")\n");
+    sys::write(2, line.c_str(), length(line.c_str()));
     sys::exit_group(1);
   }
   sys::exit_group(0);
