@@ -44,7 +44,10 @@ void check_pages_binding(uint64_t pages_size) {
 
 // ---- reading and validating -----------------------------------------------
 
-void read_info() {
+namespace {
+
+// NAME.info into the info buffer; returns its size.
+uint64_t read_info_file() {
   // O_NONBLOCK: a FIFO in NAME.info's place must not hang the open; it is
   // refused as not a regular file.
   int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
@@ -69,12 +72,52 @@ void read_info() {
     done += uint64_t(n);
   }
   sys::close(fd);
+  return size;
+}
 
-  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
-  if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
-  check(sys::fstat(g.pages_fd, &st), g_pages_path);
-  check_trusted(g_pages_path, st);
-  if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
+// Whether the NAME.info just read (its header intact) names another
+// recording's pages than the NAME.pages just opened: what a reader sees
+// when NAME is recorded again between its two opens (the writer renames
+// NAME.pages into place first, then NAME.info).
+bool pair_from_two_recordings(uint64_t info_size, uint64_t pages_size) {
+  if (info_size < sizeof(Header)) return false;
+  const Header& h = *reinterpret_cast<const Header*>(kInfoBuffer);
+  if (!equal_bytes(h.magic, kInfoMagic, sizeof(kInfoMagic)) ||
+      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
+    return false;
+  }
+  PagesTrailer trailer{};
+  return pages_size < kPageSize ||
+         sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
+         trailer.id != h.pages_id;
+}
+
+}  // namespace
+
+void read_info() {
+  // NAME.info, then NAME.pages: a pair from two recordings (NAME recorded
+  // again in between) is read again, a few times, before it is refused as
+  // today; the writer's two renames are microseconds apart unless it is
+  // preempted between them.
+  constexpr int kTries = 4;
+  constexpr int64_t kPauseNs[kTries] = {0, 1000000, 10000000, 0};
+  sys::KernelStat st;
+  uint64_t size = 0;
+  for (int attempt = 0;; ++attempt) {
+    size = read_info_file();
+    g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
+    if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
+    check(sys::fstat(g.pages_fd, &st), g_pages_path);
+    check_trusted(g_pages_path, st);
+    if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
+    if (attempt == kTries - 1 || !pair_from_two_recordings(size, uint64_t(st.st_size))) break;
+    sys::close(g.pages_fd);
+    sys::munmap(kInfoBuffer, round_up(size));
+    if (kPauseNs[attempt]) {
+      sys::Timespec pause{0, kPauseNs[attempt]};
+      sys::nanosleep(&pause);
+    }
+  }
 
   InfoError error;
   if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
