@@ -273,6 +273,42 @@ void verify_contents() {
   }
 }
 
+// /proc/PID/cmdline and environ read the argument area with FOLL_ANON
+// (fs/proc/base.c, get_mm_cmdline), which refuses file-backed memory: the
+// mapping that holds argv and envp (the stack) must be anonymous.
+bool holds_arguments(const MappingRecord& m) {
+  const MmLayout& mm = g.process->mm;
+  return (m.start < mm.arg_end && m.end > mm.arg_start) || (m.start < mm.env_end && m.end > mm.env_start);
+}
+
+namespace {
+
+bool on_noexec_mount(int fd) {
+  sys::KernelStatfs fs;
+  return !sys::is_error(sys::fstatfs(fd, &fs)) && (fs.f_flags & sys::kStNoexec);
+}
+
+}  // namespace
+
+// mmap refuses PROT_EXEC from a file on a noexec mount (EPERM, in
+// mm/mmap.c), and restore would meet that only when past undoing: every
+// file that executable memory is mapped from (a backing file, or NAME.pages
+// for the stored pages of an executable mapping) must be on a mount that
+// allows it.
+void check_exec_mounts() {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (!(m.prot & sys::kProtExec)) continue;
+    if (m.base == kBaseFile && on_noexec_mount(g_file_fds[m.file_index])) {
+      die(g.view.string(g.view.file(m.file_index).path), "on a noexec mount (its code cannot be mapped executable from there)");
+    }
+    bool from_pages = (m.base == kBasePages && !holds_arguments(m)) || (m.base == kBaseFile && m.run_count);
+    if (from_pages && on_noexec_mount(g.pages_fd)) {
+      die(g_pages_path, "on a noexec mount (the snapshot's executable pages cannot be mapped from there)");
+    }
+  }
+}
+
 const MappingRecord* find_mapping(uint32_t base) {
   for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);

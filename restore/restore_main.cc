@@ -109,14 +109,6 @@ void clear_address_space() {
   check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
 }
 
-// /proc/PID/cmdline and environ read the argument area with FOLL_ANON
-// (fs/proc/base.c, get_mm_cmdline), which refuses file-backed memory: the
-// mapping that holds argv and envp (the stack) must be anonymous.
-bool holds_arguments(const MappingRecord& m) {
-  const MmLayout& mm = g.process->mm;
-  return (m.start < mm.arg_end && m.end > mm.arg_start) || (m.start < mm.env_end && m.end > mm.env_start);
-}
-
 // Anonymous memory with the stored pages read into it (costs a copy of the
 // written pages: a stack holds a few).
 void map_by_copy(const MappingRecord& m) {
@@ -649,6 +641,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   read_info();
   check_cpu();
   open_files();
+  check_exec_mounts();
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();

@@ -91,6 +91,9 @@ void check_program_writes();
 // program set RLIMIT_NOFILE itself), and the cwd a directory restore can
 // enter: refused with the fd or path before anything irreversible.
 void check_fd_limit();
+void check_exec_mounts();
+// The mapping holds argv/envp: restore fills it by copy, anonymous.
+bool holds_arguments(const MappingRecord& m);
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
 
