@@ -77,6 +77,15 @@ Text& Text::number(uint64_t v) {
   return *this;
 }
 
+Text& Text::hex(uint64_t v) {
+  char digits[19] = {'0', 'x'};
+  int n = 1;
+  while (n < 16 && (v >> (4 * n))) ++n;
+  for (int i = 0; i < n; ++i) digits[2 + i] = "0123456789abcdef"[(v >> (4 * (n - 1 - i))) & 15];
+  digits[2 + n] = 0;
+  return add(digits);
+}
+
 [[noreturn]] void die_fd(uint32_t fd, const char* why) {
   Text what;
   die(what.add("fd ").number(fd).c_str(), why);

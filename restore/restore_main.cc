@@ -112,8 +112,10 @@ void clear_address_space() {
 // Anonymous memory with the stored pages read into it (costs a copy of the
 // written pages: a stack holds a few).
 void map_by_copy(const MappingRecord& m) {
+  Text what;
+  what.add("mapping the stack at ").hex(m.start);
   check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping the stack");
+                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     uint64_t done = 0;
@@ -124,7 +126,7 @@ void map_by_copy(const MappingRecord& m) {
       done += uint64_t(n);
     }
   }
-  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), "mapping the stack");
+  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), what.c_str());
 }
 
 // mmap flags for stored pages. With --populate, writable ones are faulted in
@@ -146,9 +148,14 @@ void map_snapshot() {
     uint64_t size = m.end - m.start;
     int prot = int(m.prot);
     switch (m.base) {
-      case kBaseZero:
-        check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping zero pages");
+      case kBaseZero: {
+        long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0);
+        if (sys::is_error(mapped)) {
+          Text what;
+          die_errno(what.add("mapping zero pages at ").hex(m.start).c_str(), mapped);
+        }
         break;
+      }
       case kBaseFile: {
         int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
         check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed, g_file_fds[m.file_index], m.file_offset),

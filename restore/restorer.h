@@ -58,6 +58,7 @@ class Text {
  public:
   Text& add(const char* s);
   Text& number(uint64_t v);
+  Text& hex(uint64_t v);  // 0x...
   const char* c_str() const { return buf_; }
 
  private:
