@@ -364,6 +364,16 @@ const ChildCheck kChecks[] = {
        struct rlimit old;
        return syscall(SYS_prlimit64, 0, RLIMIT_STACK, nullptr, &old) == 0;
      }},
+    {"prlimit64 setting its own limit traced (model)", [](int, pid_t) {
+       struct rlimit now;
+       getrlimit(RLIMIT_NOFILE, &now);
+       return fails_enosys(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &now, nullptr));
+     }},
+    {"setrlimit traced (model)", [](int, pid_t) {
+       struct rlimit now;
+       getrlimit(RLIMIT_NOFILE, &now);
+       return fails_enosys(syscall(SYS_setrlimit, RLIMIT_NOFILE, &now));
+     }},
     {"fcntl F_GETFD allowed", [](int fd, pid_t) { return syscall(SYS_fcntl, fd, F_GETFD) >= 0; }},
     {"openat O_RDONLY traced (model)", [](int, pid_t) {
        return fails_enosys(syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY));
