@@ -285,6 +285,30 @@ inline long geteuid() { return syscall0(107); }
 inline long getpid() { return syscall0(kGetpid); }
 // int chdir(const char *path);
 inline long chdir(const char* path) { return syscall1(80, (long)path); }
+// int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+struct PollFd {
+  int fd;
+  short events, revents;
+};
+constexpr short kPollOut = 4;
+constexpr long kPoll = 7, kFstatfs = 138, kNanosleep = 35, kKill = 62;
+inline long poll(PollFd* fds, unsigned long n, int timeout_ms) { return syscall3(kPoll, (long)fds, (long)n, timeout_ms); }
+// int fstatfs(int fd, struct statfs *buf): the kernel's struct statfs for
+// x86-64, f_flags (ST_*) at byte 80 of 120.
+struct KernelStatfs {
+  uint64_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_fsid, f_namelen, f_frsize, f_flags;
+  uint64_t f_spare[4];
+};
+static_assert(sizeof(KernelStatfs) == 120, "struct statfs layout");
+constexpr uint64_t kStValid = 0x20, kStNoexec = 8;
+inline long fstatfs(int fd, KernelStatfs* buf) { return syscall2(kFstatfs, fd, (long)buf); }
+// int nanosleep(const struct timespec *req, struct timespec *rem);
+struct Timespec {
+  int64_t sec, nsec;
+};
+inline long nanosleep(const Timespec* t) { return syscall2(kNanosleep, (long)t, 0); }
+// int kill(pid_t pid, int sig);
+inline long kill(int pid, int sig) { return syscall2(kKill, pid, sig); }
 // int sigaltstack(const stack_t *ss, stack_t *old_ss);
 inline long sigaltstack(const void* ss, void* old) { return syscall2(131, (long)ss, (long)old); }
 

@@ -167,13 +167,18 @@ struct ProcessRecord {
   BlobRef kernel_release;  // uname -r of the recording machine
   MmLayout mm;
   uint32_t umask;
-  uint32_t reserved0;
+  // Bit r: the program set resource r itself (setrlimit or prlimit64 on
+  // itself, successfully, whatever the value) before the snapshot point.
+  // restore applies only these, clamped to its caller's hard limit; every
+  // other limit stays the caller's, as in a cold run. 0 for snap's live
+  // snapshots (not restorable).
+  uint32_t rlimits_set;
   char comm[16];           // /proc/PID/comm (PR_SET_NAME), NUL-padded
   // Code restore borrows to unmap itself (common/exit_gadgets.h); 0 when
   // the program has none, and restore then stays mapped in its window.
   uint64_t syscall_gadget;
   uint64_t sigreturn_gadget;
-  RlimitRecord rlimits[kRlimitCount];  // restored where the caller may set them
+  RlimitRecord rlimits[kRlimitCount];  // as at the snapshot point (see rlimits_set)
   Trigger trigger;
 };
 static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64,

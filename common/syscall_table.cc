@@ -154,12 +154,10 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(allow(SYS_ioctl, {eq32(1, FIONCLEX)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFD)}));
   r.push_back(allow(SYS_fcntl, {eq32(1, F_GETFL)}));
-  // Reading limits is free; so is setting this process's own (the JVM
-  // raises its fd limit): capture reads every limit, and restore applies
-  // them as far as the caller may. Another process's triggers.
-  r.push_back(allow(SYS_prlimit64, {eq32(0, 0)}));
+  // Reading limits is free (any process's). Setting this process's own
+  // (the JVM raises its fd limit) is modelled below; another's triggers.
+  r.push_back(allow(SYS_prlimit64, {eq32(0, 0), eq64(2, 0)}));
   r.push_back(allow(SYS_prlimit64, {{0, Op::kGe, 1}, eq64(2, 0)}));
-  r.push_back(allow(SYS_setrlimit));
   // MEMBARRIER_CMD_QUERY only; the REGISTER_* commands change state.
   r.push_back(allow(SYS_membarrier, {eq32(0, MEMBARRIER_CMD_QUERY)}));
   // Queries of the current value.
@@ -224,6 +222,11 @@ std::vector<SyscallRule> make_rules() {
   // Waiting reports readiness; a one-shot registration that fires shows
   // disarmed in the interest list read at capture.
   for (int nr : {SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2}) r.push_back(allow(nr));
+  // Setting its own limits: capture reads every limit, and restore applies
+  // only those the program set (the rest are the caller's, as in a cold
+  // run), so the handler notes which.
+  r.push_back(model(SYS_prlimit64, H::kSetRlimit, true, {eq32(0, 0), ne64(2, 0)}));
+  r.push_back(model(SYS_setrlimit, H::kSetRlimit, true));
   r.push_back(model(SYS_connect, H::kConnect, false));
   r.push_back(model(SYS_access, H::kAccess, false));
   r.push_back(model(SYS_faccessat, H::kAccess, false));

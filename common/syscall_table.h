@@ -61,6 +61,8 @@ enum class ModelHandler : uint8_t {
   kPoll,          // poll/ppoll/select/pselect6: waiting changes nothing,
                   // but waiting on fds 0-2 is waiting for the caller's
                   // input, a trigger like reading them
+  kSetRlimit,     // setrlimit, prlimit64(0, r, new, ...): which limits the
+                  // program set itself (ProcessRecord::rlimits_set)
   kClone,         // clone/clone3 making a thread (CLONE_THREAD): a new
                   // traced thread with its own tid address; fork and vfork
                   // stay triggers

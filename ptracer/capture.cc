@@ -372,6 +372,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
     if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) != 0) throw CaptureError("cannot read rlimits");
     p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
   }
+  p.rlimits_set = model.rlimits_set;
   std::string comm = read_text(proc_path(pid, "comm"));
   if (!comm.empty() && comm.back() == '\n') comm.pop_back();
   std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);

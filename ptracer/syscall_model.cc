@@ -90,6 +90,8 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return Decision::kContinue;
     case ModelHandler::kClone:
       return clone_entry(tracee, call);
+    case ModelHandler::kSetRlimit:
+      return Decision::kContinue;  // noted at the exit, if it succeeded
     case ModelHandler::kPoll:
       return poll_entry(tracee, call);
     case ModelHandler::kPkeyAlloc: {
@@ -399,6 +401,13 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     case ModelHandler::kNewFd:
       new_fd_exit(tracee, c, rax);
       break;
+    case ModelHandler::kSetRlimit: {
+      // The resource is an unsigned int: setrlimit's first argument,
+      // prlimit64's second.
+      uint32_t resource = static_cast<uint32_t>(c.args[c.nr == SYS_setrlimit ? 0 : 1]);
+      if (resource < format::kRlimitCount) rlimits_set |= 1u << resource;
+      break;
+    }
     default:
       break;
   }

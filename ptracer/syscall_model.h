@@ -100,6 +100,10 @@ class SyscallModel {
     std::vector<uint8_t> bytes;
   };
   std::vector<Output> output;
+  // Bit r: the program set resource limit r itself (a successful
+  // setrlimit or prlimit64 on itself, whatever the value): restore applies
+  // only these (format::ProcessRecord::rlimits_set).
+  uint32_t rlimits_set = 0;
   // Most output kept for replay; it is stored in NAME.info (whose reader
   // limit is format::kMaxInfoSize).
   static constexpr uint64_t kMaxReplayBytes = 64ull << 20;

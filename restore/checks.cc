@@ -44,7 +44,10 @@ void check_pages_binding(uint64_t pages_size) {
 
 // ---- reading and validating -----------------------------------------------
 
-void read_info() {
+namespace {
+
+// NAME.info into the info buffer; returns its size.
+uint64_t read_info_file() {
   // O_NONBLOCK: a FIFO in NAME.info's place must not hang the open; it is
   // refused as not a regular file.
   int fd = int(sys::open(g_info_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
@@ -64,16 +67,57 @@ void read_info() {
   while (done < size) {
     long n = sys::pread(fd, reinterpret_cast<char*>(kInfoBuffer) + done, size - done, long(done));
     if (n == -4) continue;  // EINTR
-    if (n <= 0) die(g_info_path, n == 0 ? "file shrank while being read" : "read failed");
+    if (n == 0) die(g_info_path, "file shrank while being read");
+    if (n < 0) die_errno(g_info_path, n);
     done += uint64_t(n);
   }
   sys::close(fd);
+  return size;
+}
 
-  g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
-  if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
-  check(sys::fstat(g.pages_fd, &st), g_pages_path);
-  check_trusted(g_pages_path, st);
-  if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
+// Whether the NAME.info just read (its header intact) names another
+// recording's pages than the NAME.pages just opened: what a reader sees
+// when NAME is recorded again between its two opens (the writer renames
+// NAME.pages into place first, then NAME.info).
+bool pair_from_two_recordings(uint64_t info_size, uint64_t pages_size) {
+  if (info_size < sizeof(Header)) return false;
+  const Header& h = *reinterpret_cast<const Header*>(kInfoBuffer);
+  if (!equal_bytes(h.magic, kInfoMagic, sizeof(kInfoMagic)) ||
+      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
+    return false;
+  }
+  PagesTrailer trailer{};
+  return pages_size < kPageSize ||
+         sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
+         trailer.id != h.pages_id;
+}
+
+}  // namespace
+
+void read_info() {
+  // NAME.info, then NAME.pages: a pair from two recordings (NAME recorded
+  // again in between) is read again, a few times, before it is refused as
+  // today; the writer's two renames are microseconds apart unless it is
+  // preempted between them.
+  constexpr int kTries = 4;
+  constexpr int64_t kPauseNs[kTries] = {0, 1000000, 10000000, 0};
+  sys::KernelStat st;
+  uint64_t size = 0;
+  for (int attempt = 0;; ++attempt) {
+    size = read_info_file();
+    g.pages_fd = int(sys::open(g_pages_path, sys::kO_RDONLY | sys::kO_CLOEXEC | sys::kO_NONBLOCK));
+    if (g.pages_fd < 0) die_errno(g_pages_path, g.pages_fd);
+    check(sys::fstat(g.pages_fd, &st), g_pages_path);
+    check_trusted(g_pages_path, st);
+    if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
+    if (attempt == kTries - 1 || !pair_from_two_recordings(size, uint64_t(st.st_size))) break;
+    sys::close(g.pages_fd);
+    sys::munmap(kInfoBuffer, round_up(size));
+    if (kPauseNs[attempt]) {
+      sys::Timespec pause{0, kPauseNs[attempt]};
+      sys::nanosleep(&pause);
+    }
+  }
 
   InfoError error;
   if (!g.view.open(reinterpret_cast<const void*>(kInfoBuffer), size, uint64_t(st.st_size), &error)) {
@@ -233,6 +277,42 @@ void verify_contents() {
   }
 }
 
+// /proc/PID/cmdline and environ read the argument area with FOLL_ANON
+// (fs/proc/base.c, get_mm_cmdline), which refuses file-backed memory: the
+// mapping that holds argv and envp (the stack) must be anonymous.
+bool holds_arguments(const MappingRecord& m) {
+  const MmLayout& mm = g.process->mm;
+  return (m.start < mm.arg_end && m.end > mm.arg_start) || (m.start < mm.env_end && m.end > mm.env_start);
+}
+
+namespace {
+
+bool on_noexec_mount(int fd) {
+  sys::KernelStatfs fs;
+  return !sys::is_error(sys::fstatfs(fd, &fs)) && (fs.f_flags & sys::kStNoexec);
+}
+
+}  // namespace
+
+// mmap refuses PROT_EXEC from a file on a noexec mount (EPERM, in
+// mm/mmap.c), and restore would meet that only when past undoing: every
+// file that executable memory is mapped from (a backing file, or NAME.pages
+// for the stored pages of an executable mapping) must be on a mount that
+// allows it.
+void check_exec_mounts() {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (!(m.prot & sys::kProtExec)) continue;
+    if (m.base == kBaseFile && on_noexec_mount(g_file_fds[m.file_index])) {
+      die(g.view.string(g.view.file(m.file_index).path), "on a noexec mount (its code cannot be mapped executable from there)");
+    }
+    bool from_pages = (m.base == kBasePages && !holds_arguments(m)) || (m.base == kBaseFile && m.run_count);
+    if (from_pages && on_noexec_mount(g.pages_fd)) {
+      die(g_pages_path, "on a noexec mount (the snapshot's executable pages cannot be mapped from there)");
+    }
+  }
+}
+
 const MappingRecord* find_mapping(uint32_t base) {
   for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
@@ -283,6 +363,37 @@ void check_program_writes() {
     const ThreadRecord& t = g.view.thread(g.process->first_thread + i);
     if (t.tid_address && !writable_at(t.tid_address, 4)) die(g_info_path, "tid address outside writable memory", &t.tid_address);
   }
+}
+
+// A cold run could not hold an fd at or above its RLIMIT_NOFILE, and
+// dup3 onto one fails (EBADF) only once restore is past undoing: refused
+// here, by number. A program that set the limit itself could have raised it
+// to the caller's hard limit.
+void check_fd_limit() {
+  sys::Rlimit nofile;
+  check(sys::prlimit(kRlimitNofile, nullptr, &nofile), "RLIMIT_NOFILE");
+  bool own = g.process->rlimits_set & (1u << kRlimitNofile);
+  uint64_t limit = own ? nofile.max : nofile.cur;
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (uint64_t(uint32_t(r.fd)) < limit) continue;
+    Text why;
+    die_fd(uint32_t(r.fd), why.add(own ? "above the caller's hard RLIMIT_NOFILE (" : "above the caller's RLIMIT_NOFILE (")
+                     .number(limit).add(")").c_str());
+  }
+}
+
+// The recorded cwd must still be a directory restore may enter (chdir
+// needs search permission): `restore: cwd PATH: <why>`.
+void check_cwd() {
+  constexpr int kO_Directory = 0200000, kO_Path = 010000000, kXOk = 1;
+  const char* cwd = g.view.string(g.process->cwd);
+  Text what;
+  what.add("cwd ").add(cwd);
+  long fd = sys::open(cwd, kO_Path | kO_Directory | sys::kO_CLOEXEC);
+  if (sys::is_error(fd)) die_errno(what.c_str(), fd);
+  sys::close(int(fd));
+  if (long e = sys::faccessat(sys::kAtFdcwd, cwd, kXOk); sys::is_error(e)) die_errno(what.c_str(), e);
 }
 
 }  // namespace snappy::restorer

@@ -1,4 +1,5 @@
 // restore's errors and string helpers (freestanding).
+#include "common/errno_text.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
@@ -31,22 +32,9 @@ size_t length(const char* s) {
 }
 
 [[noreturn]] void die_errno(const char* what, long err) {
-  const char* why = "system call failed";
-  switch (-err) {
-    case 2: why = "No such file or directory"; break;
-    case 12: why = "Cannot allocate memory"; break;
-    case 13: why = "Permission denied"; break;
-    case 17: why = "File exists"; break;
-    case 21: why = "Is a directory"; break;
-    case 22: why = "Invalid argument"; break;
-    case 24: why = "Too many open files"; break;
-    case 1: why = "Operation not permitted"; break;
-  }
-  if (why[0] == 's') {  // no text for this errno: show its number
-    uint64_t code = uint64_t(-err);
-    die(what, why, &code);
-  }
-  die(what, why);
+  if (const char* why = errno_text(-err)) die(what, why);
+  Text why;  // one this table does not know: its number, as strerror does
+  die(what, why.add("error ").number(uint64_t(-err)).c_str());
 }
 
 // ---- small helpers ---------------------------------------------------------
@@ -74,6 +62,42 @@ void concat(char* out, const char* a, const char* b) {
   *out = 0;
 }
 
+
+Text& Text::add(const char* s) {
+  while (*s && n_ < sizeof(buf_) - 1) buf_[n_++] = *s++;
+  buf_[n_] = 0;
+  return *this;
+}
+
+Text& Text::number(uint64_t v) {
+  char digits[20];
+  size_t n = decimal(v, digits);
+  for (size_t i = 0; i < n && n_ < sizeof(buf_) - 1; ++i) buf_[n_++] = digits[i];
+  buf_[n_] = 0;
+  return *this;
+}
+
+Text& Text::hex(uint64_t v) {
+  char digits[19] = {'0', 'x'};
+  int n = 1;
+  while (n < 16 && (v >> (4 * n))) ++n;
+  for (int i = 0; i < n; ++i) digits[2 + i] = "0123456789abcdef"[(v >> (4 * (n - 1 - i))) & 15];
+  digits[2 + n] = 0;
+  return add(digits);
+}
+
+[[noreturn]] void die_fd(uint32_t fd, const char* why) {
+  Text what;
+  die(what.add("fd ").number(fd).c_str(), why);
+}
+
+// `restore: fd N: <doing>: <strerror's text>`.
+[[noreturn]] void die_fd_errno(uint32_t fd, const char* doing, long err) {
+  Text what;
+  what.add("fd ").number(fd);
+  if (*doing) what.add(": ").add(doing);
+  die_errno(what.c_str(), err);
+}
 
 long check(long ret, const char* what) {
   if (sys::is_error(ret)) die_errno(what, ret);

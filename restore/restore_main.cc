@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/errno_text.h"
 #include "common/exit_gadgets.h"
 #include "restore/restorer.h"
 #include "restore/sigframe.h"
@@ -108,19 +109,13 @@ void clear_address_space() {
   check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
 }
 
-// /proc/PID/cmdline and environ read the argument area with FOLL_ANON
-// (fs/proc/base.c, get_mm_cmdline), which refuses file-backed memory: the
-// mapping that holds argv and envp (the stack) must be anonymous.
-bool holds_arguments(const MappingRecord& m) {
-  const MmLayout& mm = g.process->mm;
-  return (m.start < mm.arg_end && m.end > mm.arg_start) || (m.start < mm.env_end && m.end > mm.env_start);
-}
-
 // Anonymous memory with the stored pages read into it (costs a copy of the
 // written pages: a stack holds a few).
 void map_by_copy(const MappingRecord& m) {
+  Text what;
+  what.add("mapping the stack at ").hex(m.start);
   check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping the stack");
+                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     uint64_t done = 0;
@@ -131,7 +126,7 @@ void map_by_copy(const MappingRecord& m) {
       done += uint64_t(n);
     }
   }
-  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), "mapping the stack");
+  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), what.c_str());
 }
 
 // mmap flags for stored pages. With --populate, writable ones are faulted in
@@ -153,9 +148,14 @@ void map_snapshot() {
     uint64_t size = m.end - m.start;
     int prot = int(m.prot);
     switch (m.base) {
-      case kBaseZero:
-        check(sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), "mapping zero pages");
+      case kBaseZero: {
+        long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0);
+        if (sys::is_error(mapped)) {
+          Text what;
+          die_errno(what.add("mapping zero pages at ").hex(m.start).c_str(), mapped);
+        }
         break;
+      }
       case kBaseFile: {
         int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
         check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed, g_file_fds[m.file_index], m.file_offset),
@@ -188,11 +188,12 @@ void map_snapshot() {
 }
 
 // Places `fd` at `target` (closing what the caller had there) with the
-// recorded close-on-exec flag.
+// recorded close-on-exec flag; `what` it is, for an error.
 void place_fd(int fd, const FdRecord& r, const char* what) {
   int cloexec = (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0;
   if (fd != r.fd) {
-    check(sys::dup3(fd, r.fd, cloexec), what);
+    long placed = sys::dup3(fd, r.fd, cloexec);
+    if (sys::is_error(placed)) die_fd_errno(r.fd, what, placed);
     sys::close(fd);
   } else if (!cloexec) {
     sys::fcntl(fd, 2 /* F_SETFD */, 0);
@@ -233,11 +234,11 @@ void place_pipe(uint32_t index) {
     if ((e.kind == kFdPipeRead || e.kind == kFdPipeWrite) && e.offset == r.offset) return;  // placed
   }
   int ends[2];
-  check(sys::pipe2(ends, 0), "creating a pipe");
+  if (long e = sys::pipe2(ends, 0); sys::is_error(e)) die_fd_errno(r.fd, "creating a pipe", e);
   // What was in it (at most a pipe's capacity: the write cannot block).
   if (r.file_index) {
     const uint8_t* data = g.view.blob({r.offset + 8, r.file_index});
-    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die("pipe", "cannot refill it");
+    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die_fd(r.fd, "cannot refill its pipe");
   }
   uint32_t other_kind = r.kind == kFdPipeRead ? kFdPipeWrite : kFdPipeRead;
   int mine = ends[r.kind == kFdPipeRead ? 0 : 1], other = ends[r.kind == kFdPipeRead ? 1 : 0];
@@ -251,9 +252,10 @@ void place_pipe(uint32_t index) {
   // the way first.
   if (other_record) {
     if (mine == other_record->fd) {
-      int moved = int(check(sys::fcntl(mine, 0 /* F_DUPFD */, other_record->fd + 1), "creating a pipe"));
+      long moved = sys::fcntl(mine, 0 /* F_DUPFD */, other_record->fd + 1);
+      if (sys::is_error(moved)) die_fd_errno(r.fd, "creating a pipe", moved);
       sys::close(mine);
-      mine = moved;
+      mine = int(moved);
     }
     place_fd(other, *other_record, "pipe");
     if (other_record->open_flags & sys::kO_NONBLOCK) sys::fcntl(other_record->fd, sys::kFSetfl, sys::kO_NONBLOCK);
@@ -268,9 +270,10 @@ void place_pipe(uint32_t index) {
 void place_eventfd(const FdRecord& r) {
   constexpr int kEfdSemaphore = 1;
   int flags = (r.file_index ? kEfdSemaphore : 0) | int(r.open_flags & sys::kO_NONBLOCK);
-  int fd = int(check(sys::eventfd2(0, flags), "creating an eventfd"));
-  if (r.offset && sys::write(fd, &r.offset, 8) != 8) die("eventfd", "cannot set its counter");
-  place_fd(fd, r, "eventfd");
+  long fd = sys::eventfd2(0, flags);
+  if (sys::is_error(fd)) die_fd_errno(r.fd, "creating an eventfd", fd);
+  if (r.offset && sys::write(int(fd), &r.offset, 8) != 8) die_fd(r.fd, "cannot set its eventfd counter");
+  place_fd(int(fd), r, "eventfd");
 }
 
 // An epoll instance's interest list, once every fd is in place.
@@ -281,7 +284,11 @@ void register_epoll(const FdRecord& r) {
     auto* bytes = reinterpret_cast<uint8_t*>(&e);
     for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
     sys::EpollEvent event{e.events, e.data};
-    check(sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event), "restoring an epoll interest list");
+    long added = sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event);
+    if (sys::is_error(added)) {
+      Text doing;
+      die_fd_errno(r.fd, doing.add("registering fd ").number(e.fd).add(" with this epoll instance").c_str(), added);
+    }
   }
 }
 
@@ -295,16 +302,23 @@ void reopen_fds() {
       if (e.description == r.description) first = &e;
     }
     if (first) {
-      check(sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0), "duplicating an fd");
+      long dup = sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0);
+      if (sys::is_error(dup)) {
+        Text doing;
+        die_fd_errno(r.fd, doing.add("duplicating fd ").number(first->fd).c_str(), dup);
+      }
       continue;
     }
     switch (r.kind) {
       case kFdFile:
         reopen_file(r);
         break;
-      case kFdEpoll:  // its interest list comes once every fd is in place
-        place_fd(int(check(sys::epoll_create1(0), "creating an epoll instance")), r, "epoll instance");
+      case kFdEpoll: {  // its interest list comes once every fd is in place
+        long fd = sys::epoll_create1(0);
+        if (sys::is_error(fd)) die_fd_errno(r.fd, "creating an epoll instance", fd);
+        place_fd(int(fd), r, "epoll instance");
         break;
+      }
       case kFdPipeRead:
       case kFdPipeWrite:
         place_pipe(i);
@@ -312,10 +326,12 @@ void reopen_fds() {
       case kFdEventfd:
         place_eventfd(r);
         break;
-      case kFdUnixSocket:  // never bound nor connected
-        place_fd(int(check(sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset)), "creating a socket")), r,
-                 "socket");
+      case kFdUnixSocket: {  // never bound nor connected
+        long fd = sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset));
+        if (sys::is_error(fd)) die_fd_errno(r.fd, "creating a socket", fd);
+        place_fd(int(fd), r, "socket");
         break;
+      }
     }
   }
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
@@ -328,13 +344,34 @@ void reopen_fds() {
   }
 }
 
+constexpr const char* kRlimitNames[kRlimitCount] = {
+    "RLIMIT_CPU",     "RLIMIT_FSIZE",  "RLIMIT_DATA",       "RLIMIT_STACK",    "RLIMIT_CORE",  "RLIMIT_RSS",
+    "RLIMIT_NPROC",   "RLIMIT_NOFILE", "RLIMIT_MEMLOCK",    "RLIMIT_AS",       "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+    "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO",     "RLIMIT_RTTIME"};
+
+// A program that set RLIMIT_NOFILE itself may hold fds above the caller's
+// soft limit (check_fd_limit allows up to the hard one): the soft limit
+// goes up to the hard one while they are placed, and apply_kernel_state
+// then sets the program's own.
+void open_up_fd_limit() {
+  if (!(g.process->rlimits_set & (1u << kRlimitNofile))) return;
+  sys::Rlimit now;
+  check(sys::prlimit(kRlimitNofile, nullptr, &now), "RLIMIT_NOFILE");
+  if (now.cur == now.max) return;
+  now.cur = now.max;
+  check(sys::prlimit(kRlimitNofile, &now, nullptr), "RLIMIT_NOFILE");
+}
+
 void apply_kernel_state() {
   const ProcessRecord& p = *g.process;
   const ThreadRecord& t = *g.thread;
   for (uint32_t i = 0; i < p.sigaction_count; ++i) {
     const SigactionRecord& s = g.view.sigaction(p.first_sigaction + i);
     sys::KernelSigaction act{s.handler, s.flags, s.restorer, s.mask};
-    check(sys::rt_sigaction(int(s.signo), &act, nullptr), "restoring a signal handler");
+    if (long e = sys::rt_sigaction(int(s.signo), &act, nullptr); sys::is_error(e)) {
+      Text what;
+      die_errno(what.add("signal ").number(s.signo).add(": restoring its handler").c_str(), e);
+    }
   }
   // struct prctl_mm_map (linux/prctl.h): brk where the program left it,
   // argv/envp/auxv where /proc/PID/cmdline and friends should find them.
@@ -347,20 +384,29 @@ void apply_kernel_state() {
   static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
   sys::umask(int(p.umask));
-  // Resource limits as recorded, as far as an unprivileged caller may: a
-  // hard limit can only be lowered.
+  // Resource limits: a cold run inherits the caller's and changes only
+  // those it sets itself, so only the limits the program set are applied
+  // (ProcessRecord::rlimits_set), each at most the caller's hard limit:
+  // restore never raises a hard limit (root could), and a soft limit the
+  // caller lowered (ulimit -t, -f) stays lowered for the instance.
   for (uint32_t r = 0; r < kRlimitCount; ++r) {
+    if (!(p.rlimits_set & (1u << r))) continue;
     sys::Rlimit now;
-    if (sys::is_error(sys::prlimit(int(r), nullptr, &now))) continue;
+    check(sys::prlimit(int(r), nullptr, &now), kRlimitNames[r]);
     sys::Rlimit want{p.rlimits[r].cur, p.rlimits[r].max < now.max ? p.rlimits[r].max : now.max};
     if (want.cur > want.max) want.cur = want.max;
-    if (want.cur != now.cur || want.max != now.max) sys::prlimit(int(r), &want, nullptr);
+    if (want.cur != now.cur || want.max != now.max) check(sys::prlimit(int(r), &want, nullptr), kRlimitNames[r]);
   }
   char comm[sizeof(p.comm)];
   for (size_t i = 0; i < sizeof(comm); ++i) comm[i] = p.comm[i];
   comm[sizeof(comm) - 1] = 0;  // the name ps shows; at most 15 bytes
   if (comm[0]) sys::prctl(15 /* PR_SET_NAME */, long(comm), 0, 0, 0);
-  check(sys::chdir(g.view.string(p.cwd)), g.view.string(p.cwd));
+  // Checked before the irreversible part (check_cwd); this fails only if
+  // it changed since.
+  if (long e = sys::chdir(g.view.string(p.cwd)); sys::is_error(e)) {
+    Text what;
+    die_errno(what.add("cwd ").add(g.view.string(p.cwd)).c_str(), e);
+  }
 
   long tid = sys::set_tid_address(t.tid_address);
   // glibc caches the tid in struct pthread, at the very address it gave
@@ -372,17 +418,49 @@ void apply_kernel_state() {
   if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting gs base");
 }
 
+// A replay write met a closed pipe (EPIPE). The program wrote this output
+// before its snapshot point and went on; started cold here, it would have
+// got SIGPIPE (blocked now, so pending) and died of it, unless it ignores
+// or handles SIGPIPE, when it would have seen EPIPE and reacted in its own
+// way, which nothing can replay: then restore fails with one line.
+[[noreturn]] void replay_met_closed_pipe(const char* what) {
+  constexpr int kSigpipe = 13;
+  sys::KernelSigaction now;
+  if (!sys::is_error(sys::rt_sigaction(kSigpipe, nullptr, &now)) && now.handler == 0 /* SIG_DFL */) {
+    uint64_t pipe_only = ~(uint64_t{1} << (kSigpipe - 1));
+    sys::kill(int(sys::getpid()), kSigpipe);  // pending already; to be sure
+    sys::rt_sigprocmask(sys::kSigSetmask, &pipe_only, nullptr);  // dies here, as a cold run would
+  }
+  die_errno(what, -32);
+}
+
+// The output the program wrote before its snapshot point, written again in
+// full: a non-blocking stdout that is full (EAGAIN) is waited for, a short
+// write goes on; an error that a cold run would have met fails restore
+// before the program runs (a cold run would have seen it too, instead of
+// carrying on with its output cut).
 void replay_output() {
   for (uint32_t i = 0; i < g.process->output_count; ++i) {
     const OutputRecord& o = g.view.output(g.process->first_output + i);
+    const char* what = o.fd == 1 ? "replaying output to stdout" : "replaying output to stderr";
     const uint8_t* data = g.view.blob(o.data);
     uint64_t left = o.data.size;
     while (left > 0) {
       long n = sys::write(int(o.fd), data, left);
-      if (n == -4) continue;  // EINTR
-      if (n <= 0) break;      // a closed stdout loses the replay, as it would the output
-      data += n;
-      left -= uint64_t(n);
+      if (n > 0) {
+        data += n;
+        left -= uint64_t(n);
+      } else if (n == -11) {  // EAGAIN: O_NONBLOCK and full; every signal is blocked, so no EINTR
+        sys::PollFd p{int(o.fd), sys::kPollOut, 0};
+        long ready = sys::poll(&p, 1, -1);
+        if (sys::is_error(ready) && ready != -4) die_errno(what, ready);
+      } else if (n == -32) {
+        replay_met_closed_pipe(what);
+      } else if (n == 0) {
+        die(what, "the output accepts no more bytes");
+      } else if (n != -4) {  // EINTR: again
+        die_errno(what, n);
+      }
     }
   }
 }
@@ -423,6 +501,7 @@ void replay_output() {
 // What each instance does for itself after the snapshot is mapped. The
 // other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
+  open_up_fd_limit();
   reopen_fds();
   apply_kernel_state();
   replay_output();
@@ -434,25 +513,51 @@ void replay_output() {
 // address space become the instances (fork copies mappings, not pages: the
 // children share them copy-on-write like N separate restores would). Each
 // child reopens its own fds, so no two share a file offset. This process
-// stays behind to wait for them.
+// stays behind to wait for them. If a fork fails (RLIMIT_NPROC, memory),
+// no more are started, and those already running are waited for like the
+// others (their work is done in full, none is left behind unwaited):
+// restore then reports every instance that did not run or did not succeed.
+constexpr uint32_t kMaxInstances = 100000;  // parse_count's bound
+int32_t g_instance_pids[kMaxInstances];
+
 [[noreturn]] void launch_instances() {
-  for (uint32_t i = 0; i < g.instances; ++i) {
+  uint32_t started = 0;
+  long fork_error = 0;
+  for (; started < g.instances; ++started) {
     long pid = sys::fork();
     if (pid == 0) become_instance();
-    if (sys::is_error(pid)) die_errno("starting an instance", pid);
+    if (sys::is_error(pid)) {
+      fork_error = pid;
+      break;
+    }
+    g_instance_pids[started] = int32_t(pid);
   }
   uint32_t failed = 0;
-  for (uint32_t i = 0; i < g.instances; ++i) {
+  for (uint32_t i = 0; i < started; ++i) {
     int status = 0;
-    if (sys::is_error(sys::wait4(-1, &status, 0))) die("waiting for the instances", "wait4 failed");
+    long r;
+    do {
+      r = sys::wait4(g_instance_pids[i], &status, 0);
+    } while (r == -4);  // EINTR
+    if (sys::is_error(r)) die_errno("waiting for the instances", r);
     if (status != 0) ++failed;
   }
-  if (failed) {
+  uint32_t not_started = g.instances - started;
+  if (failed || not_started) {
     // restore: 3 of 20 instances failed (exit status or signal)
-    char count[12], total[12];
-    sys::IoVec iov[] = {{"restore: ", 9}, {count, decimal(failed, count)}, {" of ", 4},
-                        {total, decimal(g.instances, total)}, {" instances failed (exit status or signal)\n", 42}};
-    sys::writev(2, iov, 5);
+    // restore: 18 of 20 instances failed (17 not started: Resource
+    //   temporarily unavailable; 1 by exit status or signal)
+    Text line;
+    line.add("restore: ").number(failed + not_started).add(" of ").number(g.instances).add(" instances failed (");
+    if (not_started) {
+      const char* why = errno_text(-fork_error);
+      line.number(not_started).add(" not started: ").add(why ? why : "fork failed");
+      if (failed) line.add("; ").number(failed).add(" by exit status or signal");
+    } else {
+      line.add("exit status or signal");
+    }
+    line.add(")\n");
+    sys::write(2, line.c_str(), length(line.c_str()));
     sys::exit_group(1);
   }
   sys::exit_group(0);
@@ -543,9 +648,12 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   read_info();
   check_cpu();
   open_files();
+  check_exec_mounts();
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();
+  check_fd_limit();
+  check_cwd();
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
   // signal may run a program handler on our state before the jump; the
   // frame's mask replaces this one at rt_sigreturn.

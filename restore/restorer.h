@@ -22,6 +22,7 @@ constexpr uint64_t kParkedSpecial = kWindowStart + 0x30000000; // vDSO and vvar
 constexpr uint64_t kThreadStacks = kWindowStart + 0x38000000;  // threads.cc
 constexpr uint32_t kMaxThreads = 1024;  // their stacks fill the window's end
 constexpr uint32_t kMaxFiles = 4096;
+constexpr int kRlimitNofile = 7;
 
 extern char g_info_path[4096 + 8];
 extern char g_pages_path[4096 + 8];
@@ -49,7 +50,24 @@ extern constinit State g;
 
 // `restore: <what>: <why>[ (0xvalue)]` on stderr, exit 1.
 [[noreturn]] void die(const char* what, const char* why, const uint64_t* value = nullptr);
+// `restore: <what>: <strerror's text>`, exit 1.
 [[noreturn]] void die_errno(const char* what, long err);
+// A message part built from pieces, as "fd " + 9 or "cwd " + a path (cut
+// at its capacity, which holds any path restore uses).
+class Text {
+ public:
+  Text& add(const char* s);
+  Text& number(uint64_t v);
+  Text& hex(uint64_t v);  // 0x...
+  const char* c_str() const { return buf_; }
+
+ private:
+  char buf_[4200] = {};
+  size_t n_ = 0;
+};
+// `restore: fd N: <why>` (die's format with "fd N" as what).
+[[noreturn]] void die_fd(uint32_t fd, const char* why);
+[[noreturn]] void die_fd_errno(uint32_t fd, const char* doing, long err);
 // ret, or die_errno(what) if it is an error.
 long check(long ret, const char* what);
 size_t length(const char* s);
@@ -70,6 +88,14 @@ bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st);
 void verify_contents();
 void check_vdso(uint64_t* auxv);
 void check_program_writes();
+// Every recorded fd below the caller's RLIMIT_NOFILE (its hard limit if the
+// program set RLIMIT_NOFILE itself), and the cwd a directory restore can
+// enter: refused with the fd or path before anything irreversible.
+void check_fd_limit();
+void check_exec_mounts();
+// The mapping holds argv/envp: restore fills it by copy, anonymous.
+bool holds_arguments(const MappingRecord& m);
+void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
 
 // restore_main.cc: where thread `t`'s signal frame goes so that it can

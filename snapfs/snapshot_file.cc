@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cinttypes>
+#include <cstddef>
 #include <cstdio>
 #include <utility>
 #include <cstring>
@@ -75,8 +77,29 @@ std::pair<const uint8_t*, uint64_t> own_vdso() {
 
 }  // namespace
 
-SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
-  std::string info_path = name + ".info", pages_path = name + ".pages";
+namespace {
+
+// Whether `info` (its header intact) names another recording's pages than
+// the open NAME.pages: what a reader sees when NAME is recorded again
+// between its two opens (the writer renames NAME.pages first, then
+// NAME.info). Other damage is left to the full checks.
+bool pair_from_two_recordings(const std::vector<uint8_t>& info, int pages_fd, uint64_t pages_size) {
+  Header h;
+  if (info.size() < sizeof(h)) return false;
+  std::memcpy(&h, info.data(), sizeof(h));
+  if (std::memcmp(h.magic, kInfoMagic, sizeof(kInfoMagic)) != 0 ||
+      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
+    return false;
+  }
+  PagesTrailer trailer{};
+  return pages_size < kPageSize ||
+         ::pread(pages_fd, &trailer, sizeof(trailer), static_cast<off_t>(pages_size - kPageSize)) != sizeof(trailer) ||
+         trailer.id != h.pages_id;
+}
+
+}  // namespace
+
+void SnapshotFile::read_info(const std::string& info_path) {
   struct stat st;
   int fd = open_regular(info_path, &st);
   if (static_cast<uint64_t>(st.st_size) > kMaxInfoSize) {
@@ -91,7 +114,24 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
     throw;
   }
   ::close(fd);
-  pages_fd_ = open_regular(pages_path, &st);
+}
+
+SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
+  std::string info_path = name + ".info", pages_path = name + ".pages";
+  struct stat st;
+  // NAME.info, then NAME.pages; a pair from two recordings is read again a
+  // few times (as restore does) before it is refused below.
+  constexpr int kTries = 4;
+  constexpr long kPauseNs[kTries] = {0, 1000000, 10000000, 0};
+  for (int attempt = 0;; ++attempt) {
+    read_info(info_path);
+    pages_fd_ = open_regular(pages_path, &st);
+    if (attempt == kTries - 1 || !pair_from_two_recordings(info_, pages_fd_, static_cast<uint64_t>(st.st_size))) break;
+    ::close(pages_fd_);
+    pages_fd_ = -1;
+    struct timespec pause = {0, kPauseNs[attempt]};
+    if (pause.tv_nsec) ::nanosleep(&pause, nullptr);
+  }
   // A constructor that throws runs no destructor: close the pages file on
   // the way out (fuzz/crashes/core_writer-fd-leak-on-refused-snapshot).
   try {

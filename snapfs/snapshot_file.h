@@ -46,6 +46,8 @@ class SnapshotFile {
   bool read_memory(uint32_t p, uint64_t address, void* out, uint64_t size) const;
 
  private:
+  // NAME.info into info_.
+  void read_info(const std::string& info_path);
   void read_from_mapping(const format::MappingRecord& m, uint64_t address, uint8_t* out, uint64_t size) const;
   int file_fd(uint32_t index) const;
 

@@ -196,7 +196,19 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
           << "\n  recorded: " << time_text(h.created_unix_ns)
           << " on kernel " << v.string(p.kernel_release) << ", snapshot format " << h.version << "\n"
           << "  threads: " << p.thread_count << ", fds: " << p.fd_count << ", signal handlers: " << p.sigaction_count
-          << "\n\n";
+          << "\n";
+      // Only these are applied by restore; the rest are its caller's.
+      static constexpr const char* kLimitNames[kRlimitCount] = {
+          "cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
+          "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime"};
+      if (p.rlimits_set) {
+        out << "  limits the program set:";
+        for (uint32_t r = 0; r < kRlimitCount; ++r) {
+          if (p.rlimits_set & (1u << r)) out << " " << kLimitNames[r];
+        }
+        out << "\n";
+      }
+      out << "\n";
     }
     for (uint32_t i = 0; i < p.mapping_count; ++i) {
       const MappingRecord& m = v.mapping(p.first_mapping + i);

@@ -8,7 +8,10 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <asm/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,6 +24,14 @@
 namespace snappy {
 namespace {
 
+static_assert(sys::kPoll == SYS_poll);
+static_assert(sys::kFstatfs == SYS_fstatfs);
+static_assert(sys::kNanosleep == SYS_nanosleep);
+static_assert(sys::kKill == SYS_kill);
+static_assert(sizeof(sys::KernelStatfs) == sizeof(struct statfs));
+static_assert(offsetof(sys::KernelStatfs, f_flags) == offsetof(struct statfs, f_flags));
+static_assert(sys::kStNoexec == ST_NOEXEC);  // ST_VALID (0x20) is the kernel's alone
+static_assert(sizeof(sys::PollFd) == sizeof(struct pollfd) && sys::kPollOut == POLLOUT);
 static_assert(sys::kRead == SYS_read);
 static_assert(sys::kWrite == SYS_write);
 static_assert(sys::kClose == SYS_close);

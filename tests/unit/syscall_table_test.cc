@@ -96,7 +96,9 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {3, 0x5451 /* FIOCLEX */, 0})));
   EXPECT_EQ(rule_for(SYS_ioctl, {1, 0x5414 /* TIOCSWINSZ */, 0}), nullptr);
   EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {0, RLIMIT_STACK, 0, 0x1000})));
-  EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {0, RLIMIT_NOFILE, 0x1000, 0})));  // its own
+  EXPECT_TRUE(is_model(rule_for(SYS_prlimit64, {0, RLIMIT_NOFILE, 0x1000, 0}), ModelHandler::kSetRlimit));  // its own
+  EXPECT_TRUE(rule_for(SYS_prlimit64, {0, RLIMIT_NOFILE, 0x1000, 0})->needs_exit);
+  EXPECT_TRUE(is_model(rule_for(SYS_setrlimit, {RLIMIT_NOFILE, 0x1000}), ModelHandler::kSetRlimit));
   EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0, 0x1000})));
   EXPECT_EQ(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0x1000, 0}), nullptr);  // another's
   EXPECT_TRUE(is_allow(rule_for(SYS_arch_prctl, {0x1002 /* ARCH_SET_FS */, 0x1000})));
@@ -361,6 +363,16 @@ const ChildCheck kChecks[] = {
     {"prlimit64 query allowed", [](int, pid_t) {
        struct rlimit old;
        return syscall(SYS_prlimit64, 0, RLIMIT_STACK, nullptr, &old) == 0;
+     }},
+    {"prlimit64 setting its own limit traced (model)", [](int, pid_t) {
+       struct rlimit now;
+       getrlimit(RLIMIT_NOFILE, &now);
+       return fails_enosys(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &now, nullptr));
+     }},
+    {"setrlimit traced (model)", [](int, pid_t) {
+       struct rlimit now;
+       getrlimit(RLIMIT_NOFILE, &now);
+       return fails_enosys(syscall(SYS_setrlimit, RLIMIT_NOFILE, &now));
      }},
     {"fcntl F_GETFD allowed", [](int fd, pid_t) { return syscall(SYS_fcntl, fd, F_GETFD) >= 0; }},
     {"openat O_RDONLY traced (model)", [](int, pid_t) {
