@@ -31,6 +31,19 @@ int descriptor_named(const std::string& path) {
 
 bool is_stream_mode(mode_t mode) { return S_ISCHR(mode) || S_ISFIFO(mode); }
 
+// descriptor_named() also for a symlink (the caller's or root's) to one of
+// those names, such as /dev/stdin -> /proc/self/fd/0.
+int descriptor_linked(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return -1;
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) return -1;
+  char target[64];
+  ssize_t n = ::readlink(path.c_str(), target, sizeof(target) - 1);
+  if (n <= 0) return -1;
+  target[n] = 0;
+  return target[0] == '/' ? descriptor_named(target) : -1;
+}
+
 }  // namespace
 
 std::string foreign_in_sticky_dir(const struct stat& dir, const struct stat& entry) {
@@ -52,7 +65,9 @@ std::string examine_output(const std::string& path, bool streams, StreamTarget* 
   *target = StreamTarget{};
   if (path.empty()) return "empty file name";
   if (streams) {
-    if (int fd = descriptor_named(path); fd >= 0) {
+    int fd = descriptor_named(path);
+    if (fd < 0) fd = descriptor_linked(path);
+    if (fd >= 0) {
       int flags = ::fcntl(fd, F_GETFL);
       if (flags < 0) return std::strerror(errno);
       if ((flags & O_ACCMODE) == O_RDONLY) return "not open for writing";
