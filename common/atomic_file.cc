@@ -2,36 +2,94 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "common/output_path.h"
+
 namespace snappy {
 
 namespace {
+
 [[noreturn]] void throw_write_error(int err, const std::string& what) {
   throw WriteError(err, std::generic_category(), what);
 }
+
+// A name nobody can guess: the final name (shortened, so that the whole
+// stays under NAME_MAX) + ".tmp." + 64 random bits.
+std::string random_temp_name(const std::string& base) {
+  uint64_t r = 0;
+  while (::getrandom(&r, sizeof(r), 0) != static_cast<ssize_t>(sizeof(r))) {
+    if (errno != EINTR) throw_write_error(errno, "getrandom");
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(r));
+  return base.substr(0, 200) + ".tmp." + hex;
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
-  temp_path_ = final_path_ + ".tmp." + std::to_string(getpid());
-  fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw_write_error(errno, "creating " + final_path_);
-  // O_CREAT's mode is masked by umask; make 0600 certain for an old file.
-  if (fchmod(fd_, 0600) != 0) {
-    int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    ::unlink(temp_path_.c_str());
-    throw_write_error(err, "creating " + final_path_);
+  size_t slash = final_path_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : final_path_.substr(0, slash);
+  base_ = slash == std::string::npos ? final_path_ : final_path_.substr(slash + 1);
+  if (base_.empty() || base_ == "." || base_ == "..") throw_write_error(EISDIR, "creating " + final_path_);
+  dir_fd_ = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) throw_write_error(errno, "creating " + final_path_);
+  try {
+    check_final_name("creating");
+    // Unnamed, so that nobody can open it; linkable (no O_EXCL) at commit,
+    // through /proc/self/fd (so /proc must be there to use it).
+    fd_ = ::openat(dir_fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0 && ::access(("/proc/self/fd/" + std::to_string(fd_)).c_str(), F_OK) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      errno = EOPNOTSUPP;
+    }
+    if (fd_ < 0) {
+      // EOPNOTSUPP: this filesystem has no O_TMPFILE; EISDIR: a kernel that
+      // does not know it (it reads as O_DIRECTORY); EINVAL likewise.
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_write_error(errno, "creating " + final_path_);
+      for (int attempt = 0; fd_ < 0; ++attempt) {
+        std::string name = random_temp_name(base_);
+        fd_ = ::openat(dir_fd_, name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd_ >= 0) {
+          temp_name_ = name;
+        } else if (errno != EEXIST || attempt == 100) {
+          throw_write_error(errno, "creating " + final_path_);
+        }
+      }
+    }
+    // O_CREAT's mode is masked by umask; the file is ours alone, so making
+    // it exactly 0600 opens nothing to anyone.
+    if (::fchmod(fd_, 0600) != 0) throw_write_error(errno, "creating " + final_path_);
+  } catch (...) {
+    if (fd_ >= 0) ::close(fd_);
+    if (!temp_name_.empty()) ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+    ::close(dir_fd_);
+    throw;
   }
 }
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(temp_path_.c_str());
+  if (!committed_ && !temp_name_.empty()) ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+void AtomicFile::check_final_name(const char* verb) const {
+  struct stat dir, st;
+  if (::fstat(dir_fd_, &dir) != 0) throw_write_error(errno, verb + (" " + final_path_));
+  if (::fstatat(dir_fd_, base_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return;
+    throw_write_error(errno, verb + (" " + final_path_));
+  }
+  std::string why = foreign_in_sticky_dir(dir, st);
+  if (why.empty() && !special_file_kind(st.st_mode).empty()) why = special_file_kind(st.st_mode) + ", not a regular file";
+  if (!why.empty()) throw WriteError(verb + (" " + final_path_) + ": " + why, EPERM);
 }
 
 void AtomicFile::pwrite_all(const void* data, size_t size, uint64_t offset) {
@@ -59,35 +117,62 @@ void AtomicFile::sync() {
   if (::fsync(fd_) != 0) throw_write_error(errno, "writing " + final_path_);
 }
 
-void AtomicFile::rename_into_place() {
-  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) throw_write_error(errno, "renaming to " + final_path_);
+void AtomicFile::link_in() {
+  if (!temp_name_.empty()) return;
+  std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+  for (int attempt = 0;; ++attempt) {
+    std::string name = random_temp_name(base_);
+    // linkat creates `name` or fails: an existing name (a symlink
+    // included) is neither followed nor replaced.
+    if (::linkat(AT_FDCWD, proc.c_str(), dir_fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      temp_name_ = name;
+      return;
+    }
+    if (errno != EEXIST || attempt == 100) throw_write_error(errno, "renaming to " + final_path_);
+  }
+}
+
+void AtomicFile::rename_linked_into_place() {
+  if (::renameat(dir_fd_, temp_name_.c_str(), dir_fd_, base_.c_str()) != 0) {
+    throw_write_error(errno, "renaming to " + final_path_);
+  }
   committed_ = true;
 }
 
+void AtomicFile::rename_into_place() {
+  check_final_name("renaming to");
+  link_in();
+  rename_linked_into_place();
+}
+
 void AtomicFile::rename_pair_into_place(AtomicFile& first, AtomicFile& second) {
+  first.check_final_name("renaming to");
+  second.check_final_name("renaming to");
+  first.link_in();
+  second.link_in();
   // Exchange instead of replace, so that the replaced file survives (under
   // first's temporary name) until the second rename has succeeded. ENOENT:
   // nothing to replace; EINVAL: the filesystem cannot exchange.
-  bool exchanged = ::renameat2(AT_FDCWD, first.temp_path_.c_str(), AT_FDCWD, first.final_path_.c_str(),
+  bool exchanged = ::renameat2(first.dir_fd_, first.temp_name_.c_str(), first.dir_fd_, first.base_.c_str(),
                                RENAME_EXCHANGE) == 0;
   if (!exchanged) {
     if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) throw_write_error(errno, "renaming to " + first.final_path_);
-    first.rename_into_place();
+    first.rename_linked_into_place();
   }
   try {
-    second.rename_into_place();
+    second.rename_linked_into_place();
   } catch (const WriteError&) {
     if (exchanged) {
       // The old file back under the final name; the new one, now under the
       // temporary name, goes with `first` (still uncommitted).
-      ::renameat2(AT_FDCWD, first.temp_path_.c_str(), AT_FDCWD, first.final_path_.c_str(), RENAME_EXCHANGE);
+      ::renameat2(first.dir_fd_, first.temp_name_.c_str(), first.dir_fd_, first.base_.c_str(), RENAME_EXCHANGE);
     } else {
-      ::unlink(first.final_path_.c_str());
+      ::unlinkat(first.dir_fd_, first.base_.c_str(), 0);
     }
     throw;
   }
   if (exchanged) {
-    ::unlink(first.temp_path_.c_str());  // the replaced file
+    ::unlinkat(first.dir_fd_, first.temp_name_.c_str(), 0);  // the replaced file
     first.committed_ = true;
   }
 }

@@ -1,8 +1,19 @@
-// A file that appears under its final name only when complete: written to a
-// temporary name in the same directory (mode 0600, since snapshots hold
-// process memory), fsync'd, then renamed. Destroyed uncommitted, it removes
-// the temporary file: a failed write (a full disk) leaves nothing behind and
-// whatever had the final name before untouched.
+// A file that appears under its final name only when complete, and that no
+// other user can predict, pre-create, open or redirect while it is written.
+// The output's directory is opened once and everything is done relative to
+// it. The file is created unnamed (O_TMPFILE, mode 0600: snapshots hold
+// process memory) and given a name only at commit: linked in under a random
+// name (linkat never follows or replaces what is there; a taken name is
+// retried) and renamed over the final name (rename replaces a symlink, never
+// follows it). Where the filesystem has no O_TMPFILE, it is created under a
+// random name with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 from the start.
+// Destroyed uncommitted, it leaves nothing: a failed write (a full disk)
+// leaves whatever had the final name before untouched.
+//
+// The final name is refused (WriteError, before anything is written and
+// again before the rename) when it belongs to another user in a sticky
+// directory such as /tmp (whoever planted it could plant it again), or when
+// it is a device, FIFO or socket: those are never replaced by a file.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +24,18 @@ namespace snappy {
 
 // Creating, writing, sizing, syncing or renaming an output file failed; the
 // message is "<verb> FINAL_PATH: <strerror>", e.g. "writing
-// /tmp/x.pages: No space left on device". Its own type, so that code which
-// tolerates failures to *read* (a mapping that cannot be read is left out)
-// lets it through.
+// /tmp/x.pages: No space left on device", or for a refusal its own line,
+// e.g. "creating /tmp/x.pages: owned by another user (uid 65534) in a
+// sticky directory". Its own type, so that code which tolerates failures to
+// *read* (a mapping that cannot be read is left out) lets it through.
 struct WriteError : std::system_error {
   using std::system_error::system_error;
+  // A refusal worded as a whole line; `err` is its nearest errno.
+  WriteError(std::string line, int err) : std::system_error(err, std::generic_category()), line_(std::move(line)) {}
+  const char* what() const noexcept override { return line_.empty() ? std::system_error::what() : line_.c_str(); }
+
+ private:
+  std::string line_;
 };
 
 class AtomicFile {
@@ -34,7 +52,7 @@ class AtomicFile {
   // Sets the file's size (extends with a hole). Throws WriteError.
   void truncate(uint64_t size);
   // fsync (where a delayed allocation reports a full disk); the file stays
-  // under its temporary name until rename_into_place(). Throws WriteError.
+  // without its final name until rename_into_place(). Throws WriteError.
   void sync();
   void rename_into_place();
 
@@ -46,8 +64,17 @@ class AtomicFile {
   static void rename_pair_into_place(AtomicFile& first, AtomicFile& second);
 
  private:
+  // Gives the file its random temporary name in the directory (a no-op
+  // for a file created named). Throws WriteError.
+  void link_in();
+  // Throws WriteError when the final name must not be replaced (above).
+  void check_final_name(const char* verb) const;
+  void rename_linked_into_place();
+
   std::string final_path_;
-  std::string temp_path_;
+  std::string base_;       // the final name inside dir_fd_
+  std::string temp_name_;  // the temporary name inside dir_fd_, "" while unnamed
+  int dir_fd_ = -1;
   int fd_ = -1;
   bool committed_ = false;
 };

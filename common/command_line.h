@@ -15,15 +15,14 @@
 // `TOOL: what; see TOOL --help`.
 #pragma once
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "common/output_path.h"
 
 namespace snappy {
 
@@ -93,20 +92,15 @@ inline int parse_command_line(CLI::App& app, const std::string& tool, int argc, 
 }
 
 // Why a file cannot be created (or replaced) at `path`, or "" if it can:
-// its directory missing or not writable, or `path` a directory. Checked
-// before any work, so that nothing is run or touched for an output that
-// cannot be written.
-inline std::string output_problem(const std::string& path) {
-  if (path.empty()) return "empty file name";
-  if (path.back() == '/') return "names a directory, not a file";
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return std::strerror(EISDIR);
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (::stat(dir.c_str(), &st) != 0) return "directory " + dir + ": " + std::strerror(errno);
-  if (!S_ISDIR(st.st_mode)) return dir + ": " + std::strerror(ENOTDIR);
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "directory " + dir + ": " + std::strerror(errno);
-  return "";
+// its directory missing or not writable, `path` a directory, a name another
+// user owns in a sticky directory, a device, FIFO or socket
+// (common/output_path.h has the rules). With `streams` (writers that write
+// front to back: snapinfo core and pack), "-", /dev/stdout, a character
+// device or a FIFO are accepted as streams. Checked before any work, so that
+// nothing is run or touched for an output that cannot be written.
+inline std::string output_problem(const std::string& path, bool streams = false) {
+  StreamTarget target;
+  return examine_output(path, streams, &target);
 }
 
 // The same for the files a snapshot NAME stands for (NAME + each suffix):

@@ -108,7 +108,26 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
   s.xsave_size = snappy::read_xsave_size();
   snappy::read_cpu_features(s.cpu_features);
   snappy::FileTable files(s);
-  std::string pair = pack ? name + ".snap-tmp" + std::to_string(getpid()) : name;
+  // With -z the pair is only a step towards NAME.snap.zst: it is written in
+  // a directory of its own (mkdtemp: a fresh unguessable name, mode 0700,
+  // next to NAME so on the same disk) where nobody else can plant or open
+  // anything, and goes with it.
+  struct PrivateDir {
+    std::string path;
+    ~PrivateDir() {
+      if (path.empty()) return;
+      unlink((path + "/pair.info").c_str());
+      unlink((path + "/pair.pages").c_str());
+      rmdir(path.c_str());
+    }
+  } private_dir;
+  std::string pair = name;
+  if (pack) {
+    std::string templ = name + ".snap-tmp.XXXXXX";
+    if (!mkdtemp(templ.data())) throw Failure{3, "writing " + name + ".snap.zst: " + std::strerror(errno)};
+    private_dir.path = templ;
+    pair = templ + "/pair";
+  }
   Summary sum;
   try {
     snappy::AtomicFile pages(pair + ".pages");
@@ -160,16 +179,9 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
     throw Failure{3, name + ": " + e.what()};
   }
   if (pack) {
-    struct Cleanup {
-      std::string pair;
-      ~Cleanup() {
-        unlink((pair + ".info").c_str());
-        unlink((pair + ".pages").c_str());
-      }
-    } cleanup{pair};
     try {
       snappy::throw_if_stopped(options);
-      snappy::pack_snapshot(pair, name + ".snap.zst", isatty(2));
+      snappy::pack_snapshot(pair, name + ".snap.zst", isatty(2), /*streams=*/false);
     } catch (const snappy::LiveStopped& e) {
       throw Failure{128 + e.signal, name + ".snap.zst: stopped by SIG" + std::string(sigabbrev_np(e.signal)) +
                                         " before the pack was complete; nothing written"};

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/output_path.h"
+#include "common/output_sink.h"
 #include "common/info_reader.h"
 #include "snapfs/snapshot_file.h"
 
@@ -49,10 +51,10 @@ std::vector<Extent> data_extents(int fd, uint64_t size) {
   return out;
 }
 
-// Streams bytes through one zstd compression context into a file.
+// Streams bytes through one zstd compression context into an output.
 class Compressor {
  public:
-  Compressor(FILE* out, const std::string& path) : out_(out), path_(path), ctx_(ZSTD_createCCtx()) {
+  Compressor(OutputSink& out, const std::string& path) : out_(out), path_(path), ctx_(ZSTD_createCCtx()) {
     ZSTD_CCtx_setParameter(ctx_, ZSTD_c_compressionLevel, 3);
     ZSTD_CCtx_setParameter(ctx_, ZSTD_c_nbWorkers, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     buffer_.resize(ZSTD_CStreamOutSize());
@@ -68,13 +70,11 @@ class Compressor {
       ZSTD_outBuffer out{buffer_.data(), buffer_.size(), 0};
       size_t left = ZSTD_compressStream2(ctx_, &out, &in, mode);
       if (ZSTD_isError(left)) fail(path_, ZSTD_getErrorName(left));
-      if (out.pos && std::fwrite(buffer_.data(), 1, out.pos, out_) != out.pos) {
-        throw WriteError(errno, std::generic_category(), "writing " + path_);
-      }
+      if (out.pos) out_.write(buffer_.data(), out.pos);
       if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) return;
     }
   }
-  FILE* out_;
+  OutputSink& out_;
   std::string path_;
   ZSTD_CCtx* ctx_;
   std::vector<char> buffer_;
@@ -112,7 +112,7 @@ class Decompressor {
 
 }  // namespace
 
-void pack_snapshot(const std::string& name, const std::string& out_path, bool progress) {
+void pack_snapshot(const std::string& name, const std::string& out_path, bool progress, bool streams) {
   SnapshotFile snapshot(name);  // validates before anything is written
   struct stat st;
   if (::fstat(snapshot.pages_fd(), &st) != 0) fail(name + ".pages", std::strerror(errno));
@@ -120,26 +120,18 @@ void pack_snapshot(const std::string& name, const std::string& out_path, bool pr
   uint64_t total = 0;
   for (const Extent& e : extents) total += e.length;
 
-  AtomicFile out_file(out_path);
-  // Buffered through stdio; closed on every way out, and a failed write (a
-  // full disk) is a WriteError naming out_path.
-  struct Stream {
-    FILE* f;
-    ~Stream() {
-      if (f) std::fclose(f);
-    }
-  } stream{::fdopen(::dup(out_file.fd()), "wb")};
-  FILE* out = stream.f;
-  if (!out) throw WriteError(errno, std::generic_category(), "writing " + out_path);
+  // A failed write (a full disk, a closed pipe) is a WriteError naming
+  // out_path; the compressor hands over whole blocks, so no buffering here.
+  OutputSink out(out_path, streams);
   PackHeader h{};
   std::memcpy(h.magic, kPackMagic, sizeof(h.magic));
   h.version = 1;
   h.info_size = snapshot.info_bytes().size();
   h.pages_size = static_cast<uint64_t>(st.st_size);
   h.extent_count = extents.size();
-  if (std::fwrite(&h, sizeof(h), 1, out) != 1) throw WriteError(errno, std::generic_category(), "writing " + out_path);
+  out.write(&h, sizeof(h));
   {
-    Compressor z(out, out_path);
+    Compressor z(out, output_display_name(out_path));
     z.write(snapshot.info_bytes().data(), snapshot.info_bytes().size());
     std::vector<uint8_t> buf(4 << 20);
     uint64_t done = 0;
@@ -159,26 +151,27 @@ void pack_snapshot(const std::string& name, const std::string& out_path, bool pr
     }
     z.finish();
   }
-  stream.f = nullptr;
-  if (std::fclose(out) != 0) throw WriteError(errno, std::generic_category(), "writing " + out_path);
-  out_file.sync();
-  out_file.rename_into_place();
+  out.commit();
 }
 
 void unpack_snapshot(const std::string& in_path, const std::string& name, bool progress) {
-  FILE* in = std::fopen(in_path.c_str(), "rb");
-  if (!in) fail(in_path, std::strerror(errno));
+  // "-": standard input (`snapinfo pack NAME -o - | snapinfo unpack - -o NAME2`).
+  FILE* in = in_path == "-" ? stdin : std::fopen(in_path.c_str(), "rb");
+  const std::string in_name = in_path == "-" ? "standard input" : in_path;
+  if (!in) fail(in_name, std::strerror(errno));
   struct Closer {
     FILE* f;
-    ~Closer() { std::fclose(f); }
+    ~Closer() {
+      if (f != stdin) std::fclose(f);
+    }
   } closer{in};
   PackHeader h{};
   if (std::fread(&h, sizeof(h), 1, in) != 1 || std::memcmp(h.magic, kPackMagic, sizeof(h.magic)) != 0) {
-    fail(in_path, "not a snappy-start pack file");
+    fail(in_name, "not a snappy-start pack file");
   }
-  if (h.version != 1) fail(in_path, "unsupported pack version " + std::to_string(h.version));
-  if (h.info_size > (256ull << 20)) fail(in_path, "info part too large");
-  Decompressor z(in, in_path);
+  if (h.version != 1) fail(in_name, "unsupported pack version " + std::to_string(h.version));
+  if (h.info_size > (256ull << 20)) fail(in_name, "info part too large");
+  Decompressor z(in, in_name);
   std::vector<uint8_t> info(h.info_size);
   z.read(info.data(), info.size());
 
@@ -189,7 +182,7 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
     uint64_t offset, length;
     z.read(&offset, 8);
     z.read(&length, 8);
-    if (offset > h.pages_size || length > h.pages_size - offset) fail(in_path, "extent outside the pages file");
+    if (offset > h.pages_size || length > h.pages_size - offset) fail(in_name, "extent outside the pages file");
     for (uint64_t at = 0; at < length;) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), length - at));
       z.read(buf.data(), n);
@@ -202,7 +195,7 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
   InfoView view;
   InfoError error;
   if (!view.open(info.data(), info.size(), h.pages_size, &error)) {
-    fail(in_path, std::string("the packed snapshot is not valid: ") + error.what);
+    fail(in_name, std::string("the packed snapshot is not valid: ") + error.what);
   }
   if (uint64_t id = view.header().pages_id) {
     format::PagesTrailer trailer{};
@@ -210,7 +203,7 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
         ::pread(pages.fd(), &trailer, sizeof(trailer), static_cast<off_t>(h.pages_size - format::kPageSize)) !=
             static_cast<ssize_t>(sizeof(trailer)) ||
         std::memcmp(trailer.magic, format::kPagesMagic, sizeof(format::kPagesMagic)) != 0 || trailer.id != id) {
-      fail(in_path, "the packed NAME.info and NAME.pages do not match");
+      fail(in_name, "the packed NAME.info and NAME.pages do not match");
     }
   }
   AtomicFile info_file(name + ".info");

@@ -21,9 +21,13 @@ struct PackHeader {
 };
 static_assert(sizeof(PackHeader) == 40, "PackHeader layout");
 
-// `progress`: print a progress bar on stderr (a terminal).
-void pack_snapshot(const std::string& name, const std::string& out_path, bool progress);
-// Writes NAME.info and NAME.pages atomically (temporary names, rename).
+// `progress`: print a progress bar on stderr (a terminal). `streams`:
+// out_path may be a stream ("-", /dev/stdout, a character device, a FIFO),
+// written through (common/output_sink.h); else only a regular file, which
+// appears only when whole.
+void pack_snapshot(const std::string& name, const std::string& out_path, bool progress, bool streams);
+// Writes NAME.info and NAME.pages atomically (unnamed until whole, then
+// renamed; common/atomic_file.h). in_path "-" is standard input.
 void unpack_snapshot(const std::string& in_path, const std::string& name, bool progress);
 
 }  // namespace snappy

@@ -6,6 +6,10 @@
 //   snapinfo core NAME [-o FILE] [--pid PID]  an ELF core file gdb reads
 //   snapinfo pack NAME [-o FILE]        one zstd-compressed file
 //   snapinfo unpack FILE [-o NAME]      back to NAME.info + NAME.pages
+// core and pack write FILE front to back: `-o -` (standard output),
+// /dev/stdout, a character device or a FIFO is written through, never
+// replaced; a regular FILE appears only when whole (common/output_sink.h).
+// unpack reads FILE `-` from standard input.
 // Exit codes (common/command_line.h): 0 ok; 1 a snapshot or file that
 // cannot be read, a mismatch, an output that cannot be written; 2 bad usage.
 #include <fcntl.h>
@@ -19,8 +23,8 @@
 #include <iostream>
 #include <vector>
 
-#include "common/atomic_file.h"
 #include "common/command_line.h"
+#include "common/output_sink.h"
 #include "snapfs/core_image.h"
 #include "snapfs/pack.h"
 #include "snapfs/snapshot_file.h"
@@ -40,26 +44,29 @@ void write_core(const SnapshotFile& s, const std::string& out_path, uint32_t pid
     if (index == s.view().count(format::kProcesses)) throw SnapshotError(s.name() + ": no process " + std::to_string(pid));
   }
   CoreImage core(s, index);
-  AtomicFile out(out_path);
+  OutputSink out(out_path, /*streams=*/true);
   std::vector<uint8_t> buf(1 << 20);
   for (uint64_t at = 0; at < core.size();) {
     uint64_t n = std::min<uint64_t>(buf.size(), core.size() - at);
-    // Zero memory stays a hole, as in the kernel's cores.
-    if (!core.is_hole(at, n)) {
+    // Zero memory stays a hole, as in the kernel's cores (zeros in a
+    // stream).
+    if (core.is_hole(at, n)) {
+      out.skip(n);
+    } else {
       n = core.read(at, buf.data(), n);
-      out.pwrite_all(buf.data(), n, at);
+      out.write(buf.data(), n);
     }
     at += n;
   }
-  out.truncate(core.size());
-  out.sync();
-  out.rename_into_place();
+  out.commit();
 }
 
 // Throws unless a file can be written at `path` (before any work is done).
-void check_output(const std::string& path) {
-  std::string why = output_problem(path);
-  if (!why.empty()) throw SnapshotError(path + ": cannot write there: " + why);
+// `streams`: core and pack write front to back, so "-" (standard output),
+// /dev/stdout, a character device or a FIFO is written through.
+void check_output(const std::string& path, bool streams = false) {
+  std::string why = output_problem(path, streams);
+  if (!why.empty()) throw SnapshotError(output_display_name(path) + ": cannot write there: " + why);
 }
 
 // Throws unless `path` is a file that can be opened for reading.
@@ -95,13 +102,13 @@ int main(int argc, char** argv) {
   check->add_option("NAME", name, "snapshot NAME")->required();
   auto* core = app.add_subcommand("core", "write an ELF core file that gdb reads");
   core->add_option("NAME", name, "snapshot NAME")->required();
-  core->add_option("-o,--output", out_path, "the core file (default NAME.core)");
+  core->add_option("-o,--output", out_path, "the core file (default NAME.core; - for standard output)");
   core->add_option("--pid", pid, "the process, by recorded pid (default: the first)");
   auto* pack = app.add_subcommand("pack", "one zstd-compressed file for storage and transfer");
   pack->add_option("NAME", name, "snapshot NAME")->required();
-  pack->add_option("-o,--output", out_path, "the pack file (default NAME.snap.zst)");
+  pack->add_option("-o,--output", out_path, "the pack file (default NAME.snap.zst; - for standard output)");
   auto* unpack = app.add_subcommand("unpack", "a pack file back to NAME.info and NAME.pages");
-  unpack->add_option("FILE", file, "the pack file")->required();
+  unpack->add_option("FILE", file, "the pack file (- for standard input, with -o)")->required();
   unpack->add_option("-o,--output", out_path, "snapshot NAME to write (default: FILE without .snap.zst)");
 
   int parsed = parse_command_line(app, "snapinfo", argc, argv);
@@ -119,6 +126,7 @@ int main(int argc, char** argv) {
   bool terminal = ::isatty(2);
   try {
     if (*unpack) {
+      if (file == "-" && out_path.empty()) return usage_error(command, "FILE - (standard input) needs -o NAME");
       if (out_path.empty()) {
         out_path = file;
         const std::string suffix = ".snap.zst";
@@ -128,7 +136,7 @@ int main(int argc, char** argv) {
           out_path += ".unpacked";
         }
       }
-      check_input(file);
+      if (file != "-") check_input(file);
       check_output(out_path + ".info");
       check_output(out_path + ".pages");
       unpack_snapshot(file, out_path, terminal);
@@ -137,7 +145,7 @@ int main(int argc, char** argv) {
     SnapshotFile s(name);
     if (*core || *pack) {
       if (out_path.empty()) out_path = name + (*core ? ".core" : ".snap.zst");
-      check_output(out_path);
+      check_output(out_path, /*streams=*/true);
     }
     if (*files) return report_files(s, verify, json, std::cout) == 0 ? 0 : 1;
     if (*check) {
@@ -154,7 +162,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*pack) {
-      pack_snapshot(name, out_path, terminal);
+      pack_snapshot(name, out_path, terminal, /*streams=*/true);
       return 0;
     }
     report_maps(s, json, std::cout);

@@ -1,6 +1,8 @@
 // AtomicFile: nothing under the final name until renamed, no temporary file
 // left by a failure, and a pair renamed so that a failing second rename puts
-// the first file's previous content back.
+// the first file's previous content back; no name in the directory while
+// written, mode 0600, a symlink at the final name replaced (not followed),
+// a FIFO there refused.
 #include "common/atomic_file.h"
 
 #include <gtest/gtest.h>
@@ -105,6 +107,62 @@ TEST_F(AtomicFileTest, FailedSecondRenameWithoutPreviousRemovesTheFirst) {
     EXPECT_THROW(AtomicFile::rename_pair_into_place(a, b), WriteError);
   }
   EXPECT_FALSE(exists(path("a")));
+  EXPECT_EQ(entries(), 1);
+}
+
+TEST_F(AtomicFileTest, NoNameInTheDirectoryUntilRenamed) {
+  AtomicFile f(path("x"));
+  f.pwrite_all("new", 3, 0);
+  f.sync();
+  EXPECT_EQ(entries(), 0);  // unnamed (O_TMPFILE): nothing to plant at or open
+  f.rename_into_place();
+  EXPECT_EQ(read(path("x")), "new");
+  EXPECT_EQ(entries(), 1);
+}
+
+TEST_F(AtomicFileTest, Mode0600WhateverTheUmask) {
+  mode_t old = ::umask(0);
+  {
+    AtomicFile f(path("x"));
+    f.rename_into_place();
+  }
+  ::umask(0277);
+  {
+    AtomicFile f(path("y"));
+    f.rename_into_place();
+  }
+  ::umask(old);
+  struct stat st;
+  ASSERT_EQ(::stat(path("x").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ASSERT_EQ(::stat(path("y").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST_F(AtomicFileTest, SymlinkAtTheFinalNameIsReplacedNotFollowed) {
+  write(path("victim"), "victim");
+  ASSERT_EQ(::symlink(path("victim").c_str(), path("x").c_str()), 0);
+  AtomicFile f(path("x"));
+  f.pwrite_all("new", 3, 0);
+  f.rename_into_place();
+  struct stat st;
+  ASSERT_EQ(::lstat(path("x").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(read(path("x")), "new");
+  EXPECT_EQ(read(path("victim")), "victim");
+}
+
+TEST_F(AtomicFileTest, FifoAtTheFinalNameIsRefused) {
+  ASSERT_EQ(::mkfifo(path("x").c_str(), 0600), 0);
+  try {
+    AtomicFile f(path("x"));
+    FAIL() << "no WriteError";
+  } catch (const WriteError& e) {
+    EXPECT_EQ(std::string(e.what()), "creating " + path("x") + ": a FIFO, not a regular file");
+  }
+  struct stat st;
+  ASSERT_EQ(::lstat(path("x").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
   EXPECT_EQ(entries(), 1);
 }
 
