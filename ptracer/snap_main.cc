@@ -248,6 +248,7 @@ int main(int argc, char** argv) {
   // that survives this process being killed (ptracer/snap_guard.h).
   snappy::run_as_guarded_worker();
   options.stop = snappy::stop_request();
+  if (!options.hold.empty()) options.release = snappy::test_release_request();
   for (long n = 0; every == 0 ? n < 1 : (count == 0 || n < count); ++n) {
     auto start = std::chrono::steady_clock::now();
     std::string name = every ? output + "." + std::to_string(std::time(nullptr)) : output;
