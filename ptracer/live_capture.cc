@@ -66,6 +66,8 @@ std::vector<pid_t> list_tasks(pid_t pid) {
   return tids;
 }
 
+std::string read_or_empty(const std::string& path);
+
 std::string status_field(const std::string& status, const std::string& key) {
   std::istringstream in(status);
   std::string line;
@@ -103,7 +105,10 @@ class Attachment {
   // Seizes and interrupts until no new thread appears; throws LiveError.
   void stop_all();
   void detach_all() {
-    for (auto& [tid, st] : threads_) ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal)));
+    for (auto& [tid, st] : threads_) {
+      // Fails for a thread an exec (in a thread just detached) killed.
+      if (ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal))) != 0) reap_or_detach(tid);
+    }
     threads_.clear();
   }
   std::map<pid_t, Stopped>& threads() { return threads_; }
@@ -116,14 +121,29 @@ class Attachment {
 };
 
 void Attachment::stop_all() {
+  DeadThreadReaper reaper(pid_);
   for (int round = 0; round < 1000; ++round) {
     std::vector<pid_t> fresh;
     for (pid_t tid : list_tasks(pid_)) {
       if (threads_.count(tid)) continue;
-      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) != 0) {
-        int err = errno;
+      // EPERM for a moment: a task in exit, as the leader is while another
+      // thread execs (which then takes the pid; the image check sees it).
+      auto seize = [](pid_t t) {
+        return ptrace(PTRACE_SEIZE, t, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) == 0 ? 0 : errno;
+      };
+      int err = seize(tid);
+      for (int tries = 0; err == EPERM && tries < 5; ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        err = seize(tid);
+      }
+      if (err != 0) {
         if (err == ESRCH) continue;  // the thread exited
-        if (err == EPERM && tid == pid_ && !seize_obstacle(tid).empty()) throw LiveError(pid_, seize_obstacle(tid));
+        if (err == EPERM) {
+          bool exited = false;
+          std::string why = seize_obstacle(tid, &exited);
+          if (tid != pid_ && exited) continue;  // a thread exiting (an exec kills them)
+          if (!why.empty()) throw LiveError(pid_, why);
+        }
         if (err == EPERM) {
           throw LiveError(pid_, std::string("ptrace denied (EPERM): not your process, a non-dumpable or "
                                             "setuid process, or kernel.yama.ptrace_scope forbids it"));
@@ -608,27 +628,17 @@ std::string read_or_empty(const std::string& path) {
   }
 }
 
-// Kills the frozen copy `child` of `pid` and reaps it. The zombie belongs to
-// the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
-// an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
-// second pause of one thread for one system call. Returns false if the
-// zombie had to be left to the target. Called with the target detached.
-// If the target is no longer `image` (it exec'd while detached), sets
-// `exec_seen` and reaps with a `syscall` of the new program's, never the
-// old image's `gadget`.
-bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
-                     bool& exec_seen) {
-  ::kill(child, SIGKILL);
-  while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
-  }
-  bool reaped = false;
+// One attempt of end_frozen_copy's reaping, `child` already killed.
+bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
+                      bool& exec_seen) {
   pid_t tid = process_exists(inject_tid) &&
                       status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
                   ? inject_tid
                   : pid;
+  DeadThreadReaper reaper(pid);
   Attachment again(pid);
   if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) != 0) {
-    if (process_exists(pid) && !same_image(image, exec_image(pid))) exec_seen = true;
+    if (exec_since(pid, image)) exec_seen = true;
     return false;
   }
   again.threads()[tid] = {};
@@ -636,13 +646,21 @@ bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, 
   int st = 0;
   while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
   }
+  if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_EXEC) {
+    // Seized inside execve: on to the interrupt's stop in the new program
+    // (registers borrowed at the exec stop would be resumed inside execve).
+    exec_seen = true;
+    ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+    while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    if (WIFSTOPPED(st) && (st >> 16) != PTRACE_EVENT_STOP) return false;  // detached with nothing given back
+  }
   if (!WIFSTOPPED(st)) {
     again.threads().erase(tid);
     return false;
   }
-  int event = st >> 16;
-  if (event == PTRACE_EVENT_EXEC) exec_seen = true;
-  else if (event != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
+  if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
   int options = __WALL;
   if (exec_seen || !same_image(image, exec_image(pid))) {
     exec_seen = true;
@@ -657,13 +675,37 @@ bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, 
     user_regs_struct r = resume_registers(Tracee(tid).registers());
     std::vector<int> sigs;
     long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(options), 0}, sigs, nullptr);
-    reaped = rv == child;
     if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
+    return rv == child;
   } catch (const ExecDuringSnapshot&) {
     exec_seen = true;
   } catch (const std::exception&) {
   }
-  return reaped;
+  return false;
+}
+
+// Kills the frozen copy `child` of `pid` and reaps it. The zombie belongs to
+// the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
+// an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
+// second pause of one thread for one system call. Returns false if the
+// zombie had to be left to the target. Called with the target detached.
+// If the target is no longer `image` (it exec'd while detached), sets
+// `exec_seen` and reaps with a `syscall` of the new program's, never the
+// old image's `gadget`, retrying for a while (an exec in progress refuses
+// the seize, or kills the seized thread).
+bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
+                     bool& exec_seen) {
+  ::kill(child, SIGKILL);
+  while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
+  }
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (reap_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen)) return true;
+    if (!exec_seen && exec_since(pid, image)) exec_seen = true;  // the seized thread died in an exec
+    if (!exec_seen) return false;
+    if (!process_exists(child)) return true;  // the new program reaped it
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 }  // namespace

@@ -14,8 +14,9 @@
 // every SECONDS, --count times (forever without --count).
 //
 // Exit codes (common/command_line.h): 0 every snapshot written; 1 a target
-// could not be snapshotted (no such process, ptrace denied, exited
-// mid-snapshot, no process of that name) -- one line "snap: PID: why",
+// could not be snapshotted (no such process, ptrace denied, already traced
+// by another process, a zombie, exited or exec'd mid-snapshot, no process
+// of that name; ptracer/stop_events.h) -- one line "snap: PID: why",
 // nothing written, every target detached -- or NAME cannot be written there
 // (checked before any process is touched); 2 bad usage; 3 the processes were
 // captured but the snapshot could not be written (a full disk: "snap: writing

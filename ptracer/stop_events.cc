@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,7 +54,79 @@ std::vector<pid_t> tasks_of(pid_t pid) {
   return tids;
 }
 
+volatile pid_t g_reap_pid = 0;
+
+// Only system calls: it runs as a signal handler.
+void reap_dead_threads(int) {
+  int saved = errno;
+  char path[32] = "/proc/";
+  size_t n = 6;
+  char digits[12];
+  size_t d = 0;
+  for (pid_t v = g_reap_pid; v > 0 && d < sizeof digits; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+  while (d) path[n++] = digits[--d];
+  std::memcpy(path + n, "/task", 6);
+  int fd = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    alignas(8) char buf[4096];
+    long got;
+    while ((got = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+      for (long at = 0; at < got;) {
+        auto* e = reinterpret_cast<struct dirent64*>(buf + at);
+        at += e->d_reclen;
+        pid_t tid = 0;
+        for (const char* c = e->d_name; *c >= '0' && *c <= '9'; ++c) tid = tid * 10 + (*c - '0');
+        if (tid <= 0) continue;
+        // Peek (WNOWAIT): a stop must stay to be waited for by the caller.
+        siginfo_t si{};
+        if (waitid(P_PID, static_cast<id_t>(tid), &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+            si.si_pid == tid && (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)) {
+          waitpid(tid, nullptr, WNOHANG | __WALL);
+        }
+      }
+    }
+    ::close(fd);
+  }
+  errno = saved;
+}
+
 }  // namespace
+
+DeadThreadReaper::DeadThreadReaper(pid_t pid) {
+  static bool installed = false;
+  if (!installed) {
+    struct sigaction sa {};
+    sa.sa_handler = reap_dead_threads;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, nullptr);
+    installed = true;
+  }
+  g_reap_pid = pid;
+  itimerval every{{0, 2000}, {0, 2000}};
+  setitimer(ITIMER_REAL, &every, nullptr);
+}
+
+DeadThreadReaper::~DeadThreadReaper() {
+  itimerval off{};
+  setitimer(ITIMER_REAL, &off, nullptr);
+}
+
+void reap_or_detach(pid_t tid) {
+  for (int i = 0; i < 1000; ++i) {
+    siginfo_t si{};
+    if (waitid(P_PID, static_cast<id_t>(tid), &si, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) return;  // not ours
+    if (si.si_pid == tid) {
+      if (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
+        waitpid(tid, nullptr, WNOHANG | __WALL);
+      } else {
+        ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
+      }
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
 
 ExecImage exec_image(pid_t pid) {
   ExecImage image;
@@ -95,7 +169,15 @@ std::string seize_obstacle(pid_t tid, bool* exited) {
   std::string state = field(status, "State");
   if (exited) *exited = status.empty();
   if (!state.empty() && (state[0] == 'Z' || state[0] == 'X')) {
-    // A leader that called pthread_exit is a zombie while its threads run.
+    // A leader that called pthread_exit is a zombie while its threads run;
+    // so is one for a moment while another thread execs (it then takes
+    // the leader's pid).
+    for (int i = 0; i < 50 && std::atoi(field(status, "Threads").c_str()) > 1; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      status = read_or_empty(proc_path(tid, "status"));
+      state = field(status, "State");
+      if (state.empty() || (state[0] != 'Z' && state[0] != 'X')) return seize_obstacle(tid, exited);
+    }
     if (std::atoi(field(status, "Threads").c_str()) > 1) {
       return "its main thread has exited (the other threads run on); snap needs the main thread";
     }

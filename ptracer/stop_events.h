@@ -44,7 +44,9 @@ bool exec_since(pid_t pid, const ExecImage& image);
 
 // Why PTRACE_SEIZE of `tid` would fail, from /proc/TID/status: "a zombie
 // (exited, not yet reaped by its parent)", "already traced by process N
-// (COMM)"; "" if neither. `exited`, if given, is set for a zombie.
+// (COMM)", "its main thread has exited ..." (a zombie leader for 100 ms:
+// not one an exec in another thread makes for a moment); "" if none.
+// `exited`, if given, is set for a zombie or a task gone.
 std::string seize_obstacle(pid_t tid, bool* exited = nullptr);
 
 // At most this many signal-delivery-stops during one injected system call.
@@ -56,6 +58,25 @@ constexpr size_t kMaxInjectionSignals = 16;
 // fault of the injected instruction itself (the gadget is gone: never to
 // be resumed, it would fault forever) or the kMaxInjectionSignals-th.
 void note_injection_signal(pid_t tid, int sig, uint64_t gadget, std::vector<int>& signals);
+
+// An exec kills every other thread, and then waits, holding the lock
+// PTRACE_SEIZE takes (cred_guard_mutex), until each dead thread's tracer
+// has reaped it. A tracer that meanwhile seizes another thread, or waits
+// for one, waits for the exec: a deadlock no signal ends. While a
+// DeadThreadReaper lives, a timer (SIGALRM every 2 ms) reaps the dead
+// threads of `pid` this process traces, so the exec and the seize go on.
+class DeadThreadReaper {
+ public:
+  explicit DeadThreadReaper(pid_t pid);
+  ~DeadThreadReaper();
+  DeadThreadReaper(const DeadThreadReaper&) = delete;
+  DeadThreadReaper& operator=(const DeadThreadReaper&) = delete;
+};
+
+// After PTRACE_DETACH of `tid` failed: a thread an exec killed under us
+// (woken from its ptrace-stop) is reaped as soon as it is dead (within
+// 100 ms), one in a ptrace-stop after all is detached.
+void reap_or_detach(pid_t tid);
 
 // After an exec: detaches every thread of `pid` still traced by this
 // process (the exec'ing thread may have been seized under another tid and
