@@ -29,6 +29,7 @@
 #include "ptracer/memory_capture.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/stop_events.h"
 #include "ptracer/syscall_restart.h"
 #include "ptracer/tracee.h"
 
@@ -61,6 +62,8 @@ std::vector<pid_t> list_tasks(pid_t pid) {
   std::sort(tids.begin(), tids.end());
   return tids;
 }
+
+std::string read_or_empty(const std::string& path);
 
 std::string status_field(const std::string& status, const std::string& key) {
   std::istringstream in(status);
@@ -99,7 +102,10 @@ class Attachment {
   // Seizes and interrupts until no new thread appears; throws LiveError.
   void stop_all();
   void detach_all() {
-    for (auto& [tid, st] : threads_) ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal)));
+    for (auto& [tid, st] : threads_) {
+      // Fails for a thread an exec (in a thread just detached) killed.
+      if (ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal))) != 0) reap_or_detach(tid);
+    }
     threads_.clear();
   }
   std::map<pid_t, Stopped>& threads() { return threads_; }
@@ -112,13 +118,29 @@ class Attachment {
 };
 
 void Attachment::stop_all() {
+  DeadThreadReaper reaper(pid_);
   for (int round = 0; round < 1000; ++round) {
     std::vector<pid_t> fresh;
     for (pid_t tid : list_tasks(pid_)) {
       if (threads_.count(tid)) continue;
-      if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) {
-        int err = errno;
+      // EPERM for a moment: a task in exit, as the leader is while another
+      // thread execs (which then takes the pid; the image check sees it).
+      auto seize = [](pid_t t) {
+        return ptrace(PTRACE_SEIZE, t, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) == 0 ? 0 : errno;
+      };
+      int err = seize(tid);
+      for (int tries = 0; err == EPERM && tries < 5; ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        err = seize(tid);
+      }
+      if (err != 0) {
         if (err == ESRCH) continue;  // the thread exited
+        if (err == EPERM) {
+          bool exited = false;
+          std::string why = seize_obstacle(tid, &exited);
+          if (tid != pid_ && exited) continue;  // a thread exiting (an exec kills them)
+          if (!why.empty()) throw LiveError(pid_, why);
+        }
         if (err == EPERM) {
           throw LiveError(pid_, std::string("ptrace denied (EPERM): not your process, a non-dumpable or "
                                             "setuid process, or kernel.yama.ptrace_scope forbids it"));
@@ -143,6 +165,10 @@ void Attachment::stop_all() {
       pid_t r;
       do r = waitpid(tid, &status, __WALL);
       while (r < 0 && errno == EINTR);
+      // The leader's tid now names an exec'ing thread not seized yet (it
+      // took over the pid), or a seized thread reports its exec.
+      if (r < 0 && tid == pid_ && process_exists(pid_) && seize_obstacle(pid_).empty()) throw ExecDuringSnapshot();
+      if (r > 0 && (status >> 16) == PTRACE_EVENT_EXEC) throw ExecDuringSnapshot();
       if (r < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
         threads_.erase(tid);
         if (tid == pid_ || !process_exists(pid_)) {
@@ -170,18 +196,21 @@ user_regs_struct resume_registers(const user_regs_struct& r) {
   return rewind_interrupted_syscall(r, RestartBlock::kRestartSyscall);
 }
 
-// Waits for the next stop of `tid`; signal-delivery-stops are suppressed
-// and their signals added to `signals` (given back at detach). Returns the
-// status of the first other stop; throws std::runtime_error if it died.
-int wait_stop(pid_t tid, std::vector<int>& signals) {
+// Waits for the next stop of `tid`, which runs an injected system call at
+// `gadget`; signal-delivery-stops are suppressed and their signals added to
+// `signals` (given back at detach; note_injection_signal bounds them).
+// Returns the status of the first other stop; throws std::runtime_error if
+// it died, ExecDuringSnapshot at an exec.
+int wait_stop(pid_t tid, uint64_t gadget, std::vector<int>& signals) {
   for (;;) {
     int status = 0;
     pid_t r = waitpid(tid, &status, __WALL);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0 || !WIFSTOPPED(status)) throw std::runtime_error("the thread exited during system call injection");
     int sig = WSTOPSIG(status);
+    if ((status >> 16) == PTRACE_EVENT_EXEC) throw ExecDuringSnapshot();
     if ((status >> 16) == 0 && sig != (SIGTRAP | 0x80) && sig != SIGTRAP) {
-      signals.push_back(sig);
+      note_injection_signal(tid, sig, gadget, signals);
       if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) throw std::runtime_error("PTRACE_SYSCALL failed");
       continue;
     }
@@ -199,8 +228,8 @@ long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, l
                     std::initializer_list<uint64_t> args, std::vector<int>& signals, unsigned long* event_msg,
                     bool exitkill = false, const std::function<void()>& midway = nullptr) {
   Tracee t(tid);
-  long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
-  long after = 0;
+  long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+  long after = PTRACE_O_TRACEEXEC;
   if (exitkill) opts = after = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;  // the frozen copy: never a fork of its own
   if (ptrace(PTRACE_SETOPTIONS, tid, nullptr, reinterpret_cast<void*>(opts)) != 0) {
     throw std::runtime_error(std::string("PTRACE_SETOPTIONS: ") + std::strerror(errno));
@@ -217,8 +246,16 @@ long inject_syscall(pid_t tid, uint64_t gadget, const user_regs_struct& saved, l
   long result = -ENOSYS;
   bool entered = false;
   for (int steps = 0; steps < 8; ++steps) {
-    if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) throw std::runtime_error("PTRACE_SYSCALL failed");
-    int status = wait_stop(tid, signals);
+    int status = 0;
+    try {
+      if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) throw std::runtime_error("PTRACE_SYSCALL failed");
+      status = wait_stop(tid, gadget, signals);
+    } catch (...) {
+      // Its own registers back if it is still there (a fault at the
+      // gadget: it resumes where it was, the fault not delivered).
+      ptrace(PTRACE_SETREGS, tid, nullptr, &saved);
+      throw;
+    }
     int event = status >> 16;
     if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
       if (event_msg) *event_msg = t.event_message();
@@ -593,42 +630,84 @@ std::string read_or_empty(const std::string& path) {
   }
 }
 
+// One attempt of end_frozen_copy's reaping, `child` already killed.
+bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
+                      bool& exec_seen) {
+  pid_t tid = process_exists(inject_tid) &&
+                      status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
+                  ? inject_tid
+                  : pid;
+  DeadThreadReaper reaper(pid);
+  Attachment again(pid);
+  if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) != 0) {
+    if (exec_since(pid, image)) exec_seen = true;
+    return false;
+  }
+  again.threads()[tid] = {};
+  ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+  int st = 0;
+  while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
+  }
+  if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_EXEC) {
+    // Seized inside execve: on to the interrupt's stop in the new program
+    // (registers borrowed at the exec stop would be resumed inside execve).
+    exec_seen = true;
+    ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+    while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    if (WIFSTOPPED(st) && (st >> 16) != PTRACE_EVENT_STOP) return false;  // detached with nothing given back
+  }
+  if (!WIFSTOPPED(st)) {
+    again.threads().erase(tid);
+    return false;
+  }
+  if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
+  int options = __WALL;
+  if (exec_seen || !same_image(image, exec_image(pid))) {
+    exec_seen = true;
+    // The zombie got SIGCHLD as exit signal (the parent's exec changed its
+    // self_exec_id): the new program may reap it itself, hence WNOHANG.
+    options |= WNOHANG;
+    std::string seccomp = status_field(read_or_empty(proc_path(pid, "status")), "Seccomp");
+    gadget = seccomp == "0" ? find_syscall_instruction(tid, read_proc_maps(pid)) : 0;
+    if (!gadget) return false;
+  }
+  try {
+    user_regs_struct r = resume_registers(Tracee(tid).registers());
+    std::vector<int> sigs;
+    long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(options), 0}, sigs, nullptr);
+    if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
+    return rv == child;
+  } catch (const ExecDuringSnapshot&) {
+    exec_seen = true;
+  } catch (const std::exception&) {
+  }
+  return false;
+}
+
 // Kills the frozen copy `child` of `pid` and reaps it. The zombie belongs to
 // the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
 // an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
 // second pause of one thread for one system call. Returns false if the
 // zombie had to be left to the target. Called with the target detached.
-bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget) {
+// If the target is no longer `image` (it exec'd while detached), sets
+// `exec_seen` and reaps with a `syscall` of the new program's, never the
+// old image's `gadget`, retrying for a while (an exec in progress refuses
+// the seize, or kills the seized thread).
+bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
+                     bool& exec_seen) {
   ::kill(child, SIGKILL);
   while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
   }
-  bool reaped = false;
-  pid_t tid = process_exists(inject_tid) &&
-                      status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
-                  ? inject_tid
-                  : pid;
-  Attachment again(pid);
-  if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) == 0) {
-    again.threads()[tid] = {};
-    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-    int st = 0;
-    while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
-    }
-    if (WIFSTOPPED(st)) {
-      if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
-      try {
-        user_regs_struct r = resume_registers(Tracee(tid).registers());
-        std::vector<int> sigs;
-        long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(__WALL), 0}, sigs, nullptr);
-        reaped = rv == child;
-        if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
-      } catch (const std::exception&) {
-      }
-    } else {
-      again.threads().erase(tid);
-    }
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (reap_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen)) return true;
+    if (!exec_seen && exec_since(pid, image)) exec_seen = true;  // the seized thread died in an exec
+    if (!exec_seen) return false;
+    if (!process_exists(child)) return true;  // the new program reaped it
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return reaped;
+  return false;
 }
 
 }  // namespace
@@ -641,7 +720,7 @@ void hold_for_test(const LiveOptions& options, const char* stage) {
   if (options.hold != stage) return;
   std::fprintf(stderr, "snap: holding at %s (pid %d)\n", stage, static_cast<int>(getpid()));
   std::fflush(stderr);
-  for (int i = 0; i < 6000 && !(options.stop && *options.stop); ++i) {
+  for (int i = 0; i < 6000 && !(options.stop && *options.stop) && !(options.release && *options.release); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
@@ -699,6 +778,13 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   if (status_field(status_text, "Tgid") != std::to_string(pid)) {
     throw LiveError(pid, "is a thread, not a process (its process is " + status_field(status_text, "Tgid") + ")");
   }
+  bool exited = false;
+  std::string obstacle = seize_obstacle(pid, &exited);
+  if (!obstacle.empty()) {
+    LiveError e(pid, obstacle);
+    e.vanished = exited;  // a zombie found by name is no longer one
+    throw e;
+  }
 
   size_t first_thread = s.threads.size(), first_mapping = s.mappings.size(), first_run = s.runs.size();
   size_t first_fd = s.fds.size(), first_sig = s.sigactions.size();
@@ -724,18 +810,25 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   uint64_t sig_ignored = 0, sig_caught = 0;
   pid_t inject_tid = 0;
   uint64_t gadget = 0;
+  // The program the capture is of; an exec meanwhile voids it
+  // (ptracer/stop_events.h).
+  ExecImage image = exec_image(pid);
+  bool exec_seen = false;
   // On every way out the target runs on: the Attachment detaches it as it
   // goes out of scope, and then the frozen copy, if made, is killed and
-  // reaped.
+  // reaped; after an exec the thread that exec'd is detached too.
   auto abandon = [&] {
-    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget);
+    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
     child = 0;
     rollback();
+    if (exec_seen) detach_after_exec(pid);
   };
+  auto exec_error = [&] { return LiveError(pid, "exec'd during the snapshot"); };
   throw_if_stopped(options);
   try {
     Attachment att(pid);
     att.stop_all();
+    if (!same_image(image, exec_image(pid))) throw ExecDuringSnapshot();
     hold_for_test(options, "seized");
     throw_if_stopped(options);
 
@@ -813,6 +906,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
         try {
           rv = inject_syscall(inject_tid, gadget, resume, kSysClone, {0, 0, 0, 0, 0}, extra_signals, &msg, false,
                               [&] { hold_for_test(options, "injecting"); });
+        } catch (const ExecDuringSnapshot&) {
+          throw;
         } catch (const std::exception& e) {
           result.fallback_reason = std::string("fork injection failed: ") + e.what();
         }
@@ -845,8 +940,13 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       att.detach_all();
       result.pause_ns = now_ns() - att.first_interrupt_ns();
     }
+  } catch (const ExecDuringSnapshot&) {
+    exec_seen = true;
+    abandon();
+    throw exec_error();
   } catch (const LiveError&) {
     abandon();
+    if (exec_seen) throw exec_error();
     throw;
   } catch (const LiveStopped&) {
     abandon();
@@ -860,6 +960,10 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       LiveError le(pid, "the process exited during the snapshot");
       le.vanished = true;
       throw le;
+    }
+    if (exec_seen || exec_since(pid, image)) {
+      detach_after_exec(pid);
+      throw exec_error();
     }
     throw LiveError(pid, e.what());
   }
@@ -925,10 +1029,24 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     throw;
   } catch (const std::exception& e) {
     abandon();
+    if (exec_seen || exec_since(pid, image)) {
+      detach_after_exec(pid);
+      throw exec_error();
+    }
     throw LiveError(pid, e.what());
   }
 
-  if (child > 0) result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget);
+  // Memory, exe, argv and the rest must all be of one program.
+  if (child > 0) {
+    result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
+  } else {
+    exec_seen = exec_since(pid, image);
+  }
+  if (exec_seen) {
+    rollback();
+    detach_after_exec(pid);
+    throw exec_error();
+  }
 
   s.processes.push_back(p);
   result.pages_size = 0;

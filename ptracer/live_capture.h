@@ -72,8 +72,9 @@ struct LiveOptions {
   // frozen copy killed and reaped (ptracer/snap_guard.h).
   const volatile std::sig_atomic_t* stop = nullptr;
   // Testing: the stage at which to wait, saying so on stderr, until a stop
-  // is requested (see hold_for_test).
+  // is requested or `release` is nonzero (see hold_for_test).
   std::string hold;
+  const volatile std::sig_atomic_t* release = nullptr;
 };
 
 // The capture was abandoned on a stop request (signal `signal`).
@@ -87,7 +88,9 @@ void throw_if_stopped(const LiveOptions& options);
 
 // Testing (snap --test-hold STAGE): if `stage` is options.hold, prints
 // "snap: holding at STAGE (pid PID)" on stderr and waits until a stop is
-// requested (at most 60 s), so that a test can kill snap at that moment.
+// requested or the hold released (SIGUSR1 to that pid, see
+// test_release_request in ptracer/snap_guard.h), at most 60 s, so that a
+// test can kill snap, or change the target, at that moment.
 // Stages: "seized" (every thread stopped), "injecting" (a thread's
 // registers set for the injected clone, not yet run), "forked" (the frozen
 // copy made, the target still stopped), "copying" (memory being copied;

@@ -16,6 +16,7 @@ namespace {
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_release = 0;
 volatile pid_t g_worker = 0;
 pid_t g_guard = 0;
 
@@ -81,5 +82,14 @@ void run_as_guarded_worker() {
 const volatile std::sig_atomic_t* stop_request() { return &g_stop; }
 
 pid_t guard_pid() { return g_guard; }
+
+const volatile std::sig_atomic_t* test_release_request() {
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { g_release = 1; };
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, nullptr);
+  return &g_release;
+}
 
 }  // namespace snappy

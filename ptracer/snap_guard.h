@@ -34,4 +34,8 @@ const volatile std::sig_atomic_t* stop_request();
 // The guard's pid in the worker (processes snap must not snapshot), else 0.
 pid_t guard_pid();
 
+// Testing (snap --test-hold): from now on SIGUSR1 to the worker sets the
+// flag returned, which ends a hold without stopping snap.
+const volatile std::sig_atomic_t* test_release_request();
+
 }  // namespace snappy

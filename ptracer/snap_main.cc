@@ -14,8 +14,9 @@
 // every SECONDS, --count times (forever without --count).
 //
 // Exit codes (common/command_line.h): 0 every snapshot written; 1 a target
-// could not be snapshotted (no such process, ptrace denied, exited
-// mid-snapshot, no process of that name) -- one line "snap: PID: why",
+// could not be snapshotted (no such process, ptrace denied, already traced
+// by another process, a zombie, exited or exec'd mid-snapshot, no process
+// of that name; ptracer/stop_events.h) -- one line "snap: PID: why",
 // nothing written, every target detached -- or NAME cannot be written there
 // (checked before any process is touched); 2 bad usage; 3 the processes were
 // captured but the snapshot could not be written (a full disk: "snap: writing
@@ -260,6 +261,7 @@ int main(int argc, char** argv) {
   // that survives this process being killed (ptracer/snap_guard.h).
   snappy::run_as_guarded_worker();
   options.stop = snappy::stop_request();
+  if (!options.hold.empty()) options.release = snappy::test_release_request();
   for (long n = 0; every == 0 ? n < 1 : (count == 0 || n < count); ++n) {
     auto start = std::chrono::steady_clock::now();
     std::string name = every ? output + "." + std::to_string(std::time(nullptr)) : output;
