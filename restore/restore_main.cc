@@ -8,15 +8,16 @@
 // an error still exits before anything of the program runs.
 //
 // Order (DESIGN.md "Restoring"): read and validate NAME.info, check every
-// backing file and the vDSO, switch to our own stack inside the window, park
-// the vDSO/vvar in the window and unmap everything else outside it, map the
-// snapshot, reopen fds, re-apply signal handlers, mm layout (brk, argv,
-// auxv), cwd, umask, tid address, robust list, rseq and fs base, replay the
-// recorded output, and rt_sigreturn into the program.
+// backing file and the vDSO, stage an invocation's strings in the window,
+// switch to our own stack inside the window, park the vDSO/vvar in the
+// window and unmap everything else outside it, map the snapshot, place the
+// invocation's strings, reopen fds, re-apply signal handlers, mm layout (brk,
+// argv, auxv), cwd, umask, tid address, robust list, rseq and fs base,
+// replay the recorded output, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
-// the validation, threads.cc the other threads, errors.cc the error and
-// string helpers.
+// the validation, invocation.cc the caller's argv and environment,
+// threads.cc the other threads, errors.cc the error and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
 // restore --help`); 1 anything refused or failed; after the jump, the

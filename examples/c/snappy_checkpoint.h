@@ -53,7 +53,11 @@ static inline int snappy_checkpoint(void) {
 static inline char *snappy_read_self_(const char *path, size_t *size) {
   size_t capacity = 4096, used = 0;
   char *buf = (char *)malloc(capacity);
+#ifdef O_CLOEXEC /* hidden by strict -std=c99 */
   int fd = open(path, O_RDONLY | O_CLOEXEC);
+#else
+  int fd = open(path, O_RDONLY);
+#endif
   if (!buf || fd < 0) goto fail;
   for (;;) {
     ssize_t n;
