@@ -102,7 +102,10 @@ check 1   "adir/: cannot write the snapshot there"        "$P" -o adir/ /bin/cat
 # ---- restore -----------------------------------------------------------------
 check 2   "restore: no snapshot NAME given; see restore --help" "$R"
 check 2   "unknown option --bogus"                        "$R" --bogus good
-check 2   "unexpected argument extra"                     "$R" good extra
+check 2   "restore: --env needs a value; see restore --help" "$R" --env
+check 2   "restore: --env needs K=V, not FOO; see restore --help" "$R" --env FOO good
+check 2   "restore: --env needs K=V, not =x; see restore --help" "$R" --env =x good
+check 2   "restore: no snapshot NAME given; see restore --help" "$R" --clear-env
 check 2   "-n needs a value"                              "$R" -n
 check 2   "-n needs a count from 1 to 100000, not 0"      "$R" -n 0 good
 check 2   "-n needs a count from 1 to 100000, not x"      "$R" -n x good
