@@ -83,6 +83,7 @@ import decimal  # noqa: E402,F401
 import enum  # noqa: E402,F401
 import fractions  # noqa: E402,F401
 import functools  # noqa: E402,F401
+import gc  # noqa: E402
 import glob  # noqa: E402,F401
 import hashlib  # noqa: E402,F401
 import importlib.machinery  # noqa: E402
@@ -136,6 +137,14 @@ _coerced = (os.environ.get("LC_CTYPE")
             if b"LC_CTYPE" not in _startup_environ else None)
 _old_stdio = (sys.stdin, sys.stdout, sys.stderr)
 _buffered_stdio = not (sys.stdout or sys.stderr).write_through  # -u, PYTHONUNBUFFERED
+
+# Everything allocated so far into the collector's permanent generation:
+# collections (the script's, and the one at shutdown) then never traverse
+# it. A traversal writes to every object's header, and in a restored
+# instance each first write to a snapshot page is a copy-on-write fault:
+# measured, this halves the restored run of a trivial script.
+gc.collect()
+gc.freeze()
 
 # --- the snapshot point ------------------------------------------------------
 _restored = snappy_checkpoint.checkpoint(reseed=True, adopt=True)
