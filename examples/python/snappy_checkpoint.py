@@ -25,6 +25,36 @@ reseed=True to reseed `random` and numpy's legacy global generator from
 os.urandom when restored; reseed your own generators yourself. The hash
 seed cannot be changed in a running interpreter.
 
+Adopting the invocation (issue 13). `restore NAME ARGS...` (or with
+--env/--clear-env) hands the instance the caller's arguments, environment
+and working directory: /proc/self/cmdline is [recorded argv[0], ARGS...],
+/proc/self/environ the caller's environment, and the cwd the caller's. The
+interpreter's own copies (sys.argv, os.environ, libc's environ) still hold
+the recorded values. checkpoint(adopt=True) makes them the caller's:
+
+  * sys.argv becomes cmdline[1:] (decoded with os.fsdecode, as CPython
+    decodes its argv; [''] when ARGS is empty) and sys.orig_argv the whole
+    cmdline, as `python3 ARGS...` would have them, but only when cmdline
+    differs from the recorded one: `restore NAME` alone keeps both;
+  * os.environ (and with it libc's environ, through putenv/unsetenv, so
+    child processes inherit it) becomes /proc/self/environ, in its order,
+    byte for byte (os.environb: non-UTF-8 values survive), but only when it
+    differs from the environment the program was recorded with: variables
+    the program set itself before the checkpoint survive a plain
+    `restore NAME`, and are gone when the caller's environment is adopted;
+  * time.tzset() is called when TZ changed, so time.localtime() follows
+    the caller's TZ;
+  * the cwd needs nothing: it is the process's real one (os.getcwd()).
+
+What adopting cannot change, because the interpreter computed it from the
+recorded command line and environment during its startup: sys.flags and -X options (sys._xoptions), sys.executable, sys.path (the
+entries from PYTHONPATH, the user site directory, .pth files; sys.path[0]
+is the recorded script's directory), the stdio encodings and the C locale
+(LANG, LC_ALL, LC_CTYPE, PYTHONIOENCODING, PYTHONUTF8), the str hash seed
+(PYTHONHASHSEED), and what modules already read from the environment when
+they were imported. invocation() returns what was handed over without
+adopting it. A program that does not ask behaves as before.
+
 Pure Python, standard library only; numpy is never imported here.
 """
 
@@ -33,20 +63,137 @@ import sys
 
 CHECKPOINT_PATH = "/proc/snappy-start/checkpoint"
 
-__all__ = ["CHECKPOINT_PATH", "checkpoint"]
+__all__ = ["CHECKPOINT_PATH", "Invocation", "adopt", "checkpoint", "invocation"]
+
+# /proc/self/cmdline and /proc/self/environ as they were at the checkpoint
+# (read just before it by checkpoint(adopt=True)): what "unchanged" means.
+_recorded = None
+
+# The Invocation checkpoint(adopt=True) adopted in a restored instance, or None.
+adopted = None
 
 
-def checkpoint(reseed=False):
+def checkpoint(reseed=False, adopt=False):
     """Marks the snapshot point. Returns True when running restored.
 
     With reseed=True, a restored instance reseeds `random` and, if numpy was
     already imported, numpy.random's legacy global generator, from
-    os.urandom.
+    os.urandom. With adopt=True, a restored instance adopts the invocation
+    restore handed it (sys.argv, os.environ; see the module's docstring)
+    and keeps it in snappy_checkpoint.adopted.
     """
+    global _recorded, adopted
+    if adopt:
+        # Before the marker, so these are the recorded values. Reading a
+        # file is allowed before the snapshot point.
+        _recorded = (_read_proc("cmdline"), _read_proc("environ"))
     restored = os.access(CHECKPOINT_PATH, os.F_OK)
     if restored and reseed:
         _reseed()
+    if restored and adopt:
+        adopted = _adopt(None)
     return restored
+
+
+class Invocation:
+    """What this process was started with, read from /proc/self.
+
+    argv: what sys.argv should be (cmdline[1:], or [''] when empty).
+    args_given: cmdline differs from the recorded command line.
+    environ: dict of bytes to bytes, /proc/self/environ in order (the
+        first of duplicate names wins and entries without '=' are skipped,
+        as CPython builds os.environ).
+    environ_given: the environment differs from the recorded one (always
+        True when checkpoint(adopt=True) did not record it).
+    cwd: os.getcwd().
+    cmdline: /proc/self/cmdline, split (a list of bytes).
+    """
+
+    __slots__ = ("argv", "args_given", "environ", "environ_given", "cwd", "cmdline")
+
+    def __init__(self, argv, args_given, environ, environ_given, cwd, cmdline):
+        self.argv, self.args_given = argv, args_given
+        self.environ, self.environ_given = environ, environ_given
+        self.cwd, self.cmdline = cwd, cmdline
+
+    def __repr__(self):
+        return (f"Invocation(argv={self.argv!r}, args_given={self.args_given}, "
+                f"environ=<{len(self.environ)} variables>, "
+                f"environ_given={self.environ_given}, cwd={self.cwd!r})")
+
+
+def invocation():
+    """Reads the invocation restore handed this process (see the module's
+    docstring); in a cold run, the process's own."""
+    cmdline, environ = _read_proc("cmdline"), _read_proc("environ")
+    if _recorded is not None:
+        recorded_cmdline, recorded_environ = _recorded
+    else:
+        recorded_cmdline = b"".join(os.fsencode(a) + b"\0" for a in sys.orig_argv)
+        recorded_environ = None
+    parts = _split_nul(cmdline)
+    args = [os.fsdecode(a) for a in parts[1:]]
+    env = {}
+    for entry in _split_nul(environ):
+        key, sep, value = entry.partition(b"=")
+        if sep:
+            env.setdefault(key, value)
+    args_given = cmdline != recorded_cmdline
+    return Invocation(argv=(args or [""]) if args_given else list(sys.argv),
+                      args_given=args_given, environ=env,
+                      environ_given=environ != recorded_environ, cwd=os.getcwd(),
+                      cmdline=parts)
+
+
+def adopt(inv=None):
+    """Makes the invocation (default: invocation()) this interpreter's:
+    sys.argv when the arguments were given, os.environ when the environment
+    differs from the recorded one. Returns the Invocation."""
+    return _adopt(inv)
+
+
+def _adopt(inv):  # checkpoint()'s parameter `adopt` hides the function there
+    if inv is None:
+        inv = invocation()
+    if inv.args_given:
+        sys.argv[:] = inv.argv  # in place: modules holding sys.argv see it too
+        sys.orig_argv = [os.fsdecode(a) for a in inv.cmdline]
+    if inv.environ_given:
+        old_tz = os.environb.get(b"TZ")
+        _replace_environ(inv.environ)
+        if os.environb.get(b"TZ") != old_tz and "time" in sys.modules:
+            sys.modules["time"].tzset()
+    return inv
+
+
+def _replace_environ(new):
+    # All out, then all in, in the caller's order: os.environ iterates in
+    # insertion order and setenv appends to libc's environ, so both end up
+    # in the order a cold start would have. Names putenv refuses (b"", say)
+    # go into the mapping only, as CPython's own startup would put them.
+    envb = os.environb
+    data = os.environ._data  # bytes -> bytes on POSIX, shared by environ and environb
+    for key in list(data):
+        try:
+            del envb[key]
+        except (ValueError, OSError):
+            data.pop(key, None)
+    for key, value in new.items():
+        try:
+            envb[key] = value
+        except (ValueError, OSError):
+            data[key] = value
+
+
+def _read_proc(name):
+    with open(f"/proc/self/{name}", "rb") as f:
+        return f.read()
+
+
+def _split_nul(blob):
+    if blob.endswith(b"\0"):
+        blob = blob[:-1]
+    return blob.split(b"\0") if blob else []
 
 
 def _reseed():

@@ -1,0 +1,4 @@
+"""Does not compile: python3 reports it."""
+print("never")
+def broken(:
+    pass
