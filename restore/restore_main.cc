@@ -1,5 +1,7 @@
-// restore [--verify] [--populate] [--stop] [-n N] NAME: bring up a new
-// instance of a snapshot.
+// restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...
+// [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
+// with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
+// the caller's (invocation.cc).
 //
 // Freestanding: no libc, no heap, no C++ runtime. Everything is validated
 // before the first irreversible step (leaving the kernel's stack); after it
@@ -382,6 +384,7 @@ void apply_kernel_state() {
     uint32_t exe_fd;
   } mm_map = {p.mm, reinterpret_cast<uint64_t>(g.view.blob(p.auxv)), uint32_t(p.auxv.size), uint32_t(-1)};
   static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
+  apply_invocation(mm_map.mm);
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
   sys::umask(int(p.umask));
   // Resource limits: a cold run inherits the caller's and changes only
@@ -402,8 +405,9 @@ void apply_kernel_state() {
   comm[sizeof(comm) - 1] = 0;  // the name ps shows; at most 15 bytes
   if (comm[0]) sys::prctl(15 /* PR_SET_NAME */, long(comm), 0, 0, 0);
   // Checked before the irreversible part (check_cwd); this fails only if
-  // it changed since.
-  if (long e = sys::chdir(g.view.string(p.cwd)); sys::is_error(e)) {
+  // it changed since. An invocation runs in the caller's cwd, as a cold
+  // run would, even a deleted one.
+  if (long e = g.invocation.given ? 0 : sys::chdir(g.view.string(p.cwd)); sys::is_error(e)) {
     Text what;
     die_errno(what.add("cwd ").add(g.view.string(p.cwd)).c_str(), e);
   }
@@ -567,6 +571,7 @@ void continue_on_own_stack(void*) {
   park_special_mappings();
   clear_address_space();
   map_snapshot();
+  place_invocation();  // before the forks: every instance gets the same one
   if (g.instances > 1) launch_instances();
   become_instance();
 }
@@ -581,14 +586,24 @@ void continue_on_own_stack(void*) {
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] NAME\n"
+      "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...\n"
+      "               [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
       "  content, --populate copies written pages up front, --stop waits for a\n"
       "  debugger at the snapshot point, --trust accepts files of other owners or\n"
       "  writable by others, -n N starts N instances\n"
+      "  with nothing after NAME: the recorded argv, environment and cwd; with\n"
+      "  ARGS (or `--` alone, --env, --clear-env): argv is the recorded argv[0]\n"
+      "  and ARGS, the environment this one (--clear-env empties it, --env K=V\n"
+      "  sets K), the cwd this one; options after NAME are the program's\n"
       "exit: 2 usage; 1 refused or failed (one line on stderr); else the program's\n";
   sys::write(1, text, sizeof(text) - 1);
   sys::exit_group(0);
+}
+
+bool has_equals(const char* s) {
+  while (*s && *s != '=') ++s;
+  return *s == '=';
 }
 
 // A decimal count for -n, 1..100000.
@@ -616,8 +631,14 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   while (*p) ++p;
   uint64_t* auxv = reinterpret_cast<uint64_t*>(p + 1);
 
+  // Options, up to NAME. The --env values are gathered at the front of
+  // argv's own array (each --env takes two slots and leaves one), so that
+  // any number of them needs no room of ours.
+  Invocation& inv = g.invocation;
+  inv.sets = argv + 1;
   const char* name = nullptr;
-  for (int i = 1; i < argc; ++i) {
+  int i = 1;
+  for (; i < argc && !name; ++i) {
     if (equal(argv[i], "--verify")) {
       g.verify = true;
     } else if (equal(argv[i], "--trust")) {
@@ -629,16 +650,31 @@ extern "C" void restore_main(uint64_t* initial_sp) {
     } else if (equal(argv[i], "-n")) {
       if (i + 1 == argc) usage("-n needs a value");
       g.instances = parse_count(argv[++i]);
+    } else if (equal(argv[i], "--env")) {
+      if (i + 1 == argc) usage("--env needs a value");
+      const char* set = argv[++i];
+      if (set[0] == '=' || !has_equals(set)) usage("--env needs K=V, not ", set);
+      inv.sets[inv.set_count++] = argv[i];
+      inv.given = true;
+    } else if (equal(argv[i], "--clear-env")) {
+      inv.clear_env = inv.given = true;
     } else if (equal(argv[i], "--help") || equal(argv[i], "-h")) {
       help();
     } else if (argv[i][0] == '-' && argv[i][1]) {
       usage("unknown option ", argv[i]);
-    } else if (name) {
-      usage("unexpected argument ", argv[i]);
     } else {
       name = argv[i];
     }
   }
+  // Everything after NAME is the program's; a `--` right after it is
+  // dropped.
+  if (i < argc) {
+    inv.given = true;
+    if (equal(argv[i], "--")) ++i;
+  }
+  inv.args = argv + i;
+  inv.arg_count = argc - i;
+  inv.caller_env = envp;
   if (!name) usage("no snapshot NAME given");
   if (!*name) usage("empty snapshot NAME");
   if (length(name) > 4000) die(name, "snapshot name too long");
@@ -653,7 +689,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_vdso(auxv);
   check_program_writes();
   check_fd_limit();
-  check_cwd();
+  if (!inv.given) check_cwd();  // an invocation keeps the caller's
+  stage_invocation();
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
   // signal may run a program handler on our state before the jump; the
   // frame's mask replaces this one at rt_sigreturn.

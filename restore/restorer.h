@@ -28,6 +28,23 @@ extern char g_info_path[4096 + 8];
 extern char g_pages_path[4096 + 8];
 extern int g_file_fds[kMaxFiles];
 
+// restore NAME [--] ARGS... (invocation.cc): what the caller hands the
+// instance. `given` with anything after NAME (`--` alone too), --env or
+// --clear-env; without it restore keeps the recorded argv, environment and
+// cwd, bit for bit.
+struct Invocation {
+  bool given = false;
+  bool clear_env = false;         // --clear-env
+  char** args = nullptr;          // ARGS (after NAME and its `--`)
+  int arg_count = 0;
+  char** sets = nullptr;          // the --env K=V values, in order
+  int set_count = 0;
+  char** caller_env = nullptr;    // restore's own envp
+  uint64_t arg_bytes = 0;         // argv strings, NUL-terminated, back to back
+  uint64_t env_bytes = 0;         // environment strings, right after them
+  uint64_t arg_start = 0;         // where place_invocation() put them
+};
+
 struct State {
   InfoView view;
   const ProcessRecord* process = nullptr;
@@ -40,6 +57,7 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
+  Invocation invocation;
   // Some thread has no room below its stack for the frames that leave by
   // the exit gadgets: every thread resumes straight from the window, which
   // stays mapped (threads.cc).
@@ -97,6 +115,14 @@ void check_exec_mounts();
 bool holds_arguments(const MappingRecord& m);
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
+
+// invocation.cc. Before the irreversible part: the invocation's strings
+// built in the window, sizes checked. Once the snapshot is mapped: copied
+// to a fresh anonymous mapping outside the window (it stays after the
+// jump). Then the mm layout's arg/env fields pointed at them.
+void stage_invocation();
+void place_invocation();
+void apply_invocation(MmLayout& mm);
 
 // restore_main.cc: where thread `t`'s signal frame goes so that it can
 // leave the window by the exit gadgets, or 0 if it cannot.
