@@ -129,8 +129,11 @@ function sameList(a, b) {
 function nodeArgv(args) {
   if (args[0] === '--') args = args.slice(1);
   if (args.length > 0 && args[0].startsWith('-') && args[0] !== '-') {
-    throw new Error(`snappy_checkpoint: node option ${args[0]} cannot take effect in a ` +
-                    'restored instance (give the script first)');
+    const e = new Error(`snappy_checkpoint: node option ${args[0]} cannot take effect in a ` +
+                        'restored instance (give the script first)');
+    e.code = 'ERR_SNAPPY_NODE_OPTION';
+    e.option = args[0];
+    throw e;
   }
   if (args.length === 0) return [process.execPath];
   return [process.execPath, require('path').resolve(args[0]), ...args.slice(1)];
@@ -158,15 +161,15 @@ function replaceEnv(entries) {
 
 // Makes process.argv, process.env and process.cwd() the invocation's.
 function adoptInvocation(recorded) {
+  if (replaceEnv(readNulList('/proc/self/environ'))) require('module')._initPaths();
+  process.chdir('.');  // forgets the cached cwd; the next cwd() asks getcwd
   const cmdline = readNulList('/proc/self/cmdline');
   const argsChanged = !sameList(cmdline, recorded);
   if (argsChanged) {
-    const argv = nodeArgv(cmdline.slice(1));
+    const argv = nodeArgv(cmdline.slice(1));  // after the cwd: resolves against it
     process.argv.length = 0;
     process.argv.push(...argv);
   }
-  if (replaceEnv(readNulList('/proc/self/environ'))) require('module')._initPaths();
-  process.chdir('.');  // forgets the cached cwd; the next cwd() asks getcwd
   return { restored: true, argsChanged, argv: process.argv, env: process.env,
            cwd: process.cwd() };
 }
