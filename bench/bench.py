@@ -28,6 +28,7 @@ import sys
 import time
 
 import jvm
+import launchers
 import live
 import nodejs
 import pylauncher
@@ -346,6 +347,7 @@ def targets(rows):
     out += jvm.targets(rows, find)
     out += nodejs.targets(rows, find)
     out += pylauncher.targets(rows, find)
+    out += launchers.targets(rows, find)
     for w in workloads_in(rows):
         r = num(w, "pages on disk / written")
         out.append((f"{w}: pages on disk <= 1.1x written", f"{r:.2f}x", r <= 1.1))
@@ -481,6 +483,7 @@ def main():
     jvm.jvm_rows(b, floor_ms, a.quick)
     nodejs.node_rows(b, floor_ms, a.quick)  # prints its own progress
     pylauncher.launcher_rows(b, floor_ms)  # prints its own progress
+    launchers.launcher_rows(b, a.quick)     # so does this
     print("bench: memory, throughput, syscalls ...", file=sys.stderr, flush=True)
     b.memory(numpy + ["--block"], numpy_cold_mem)
     b.many(numpy_snap)

@@ -49,6 +49,27 @@
 // it while every page it writes costs a copy-on-write fault (see README.md).
 // It uses global.gc when node runs with --expose-gc, else enables that flag at
 // run time (v8.setFlagsFromString).
+//
+// With { adopt: true }, a restored instance takes on the invocation `restore`
+// was given (`restore NAME ARGS...`, --env, --clear-env: restore writes it to
+// /proc/self/cmdline and /proc/self/environ and leaves the caller's cwd), and
+// checkpoint() returns an object instead of a boolean:
+//   { restored, argsChanged, argv, env, cwd }
+// The rule (the same in every helper): when /proc/self/cmdline equals the
+// recorded command line (read just before the marker) the arguments stay;
+// otherwise they become cmdline[1:] as node would parse `node ARGS...`:
+// process.argv = [process.execPath, path.resolve(cmdline[1]),
+// ...cmdline.slice(2)]. Node options cannot take effect in a running node:
+// an argument starting with '-' before the script throws (a leading `--` is
+// dropped, as node does). process.env is replaced by /proc/self/environ, in
+// its order (every key unset, then set again: libc's environ, and so child
+// processes, get it too; assigning TZ refreshes V8's time zone);
+// Module._initPaths() then rereads NODE_PATH and HOME. process.chdir('.')
+// drops Node's cached process.cwd() (cached since startup, the recorded cwd).
+// What cannot follow: process.argv0 (read-only: the recorded argv[0]),
+// process.execArgv (the options in effect), and whatever node read from the
+// environment while starting (NODE_OPTIONS, the locale ICU chose).
+// A cold run adopts nothing: it is its own invocation.
 'use strict';
 const fs = require('fs');
 
@@ -63,9 +84,12 @@ function fullGc() {
   require('vm').runInNewContext('gc')();
 }
 
-// Marks the snapshot point. Returns true when running restored.
-function checkpoint({ reseed = false, gc = false } = {}) {
+// Marks the snapshot point. Returns true when running restored, or with
+// { adopt: true } the invocation (see above).
+function checkpoint({ reseed = false, gc = false, adopt = false } = {}) {
   if (gc) fullGc();
+  // Read before the marker: the recorded command line, as restore compares it.
+  const recorded = adopt ? readNulList('/proc/self/cmdline') : null;
   let restored;
   try {
     fs.accessSync(CHECKPOINT_PATH, fs.constants.F_OK);
@@ -74,7 +98,80 @@ function checkpoint({ reseed = false, gc = false } = {}) {
     restored = false;  // ENOENT: a cold run, or the run being recorded
   }
   if (restored && reseed) reseedMathRandom();
-  return restored;
+  if (!adopt) return restored;
+  if (!restored) {
+    return { restored, argsChanged: false, argv: process.argv, env: process.env,
+             cwd: process.cwd() };
+  }
+  return adoptInvocation(recorded);
+}
+
+// The NUL-separated strings of a /proc file, decoded as node decodes argv.
+function readNulList(path) {
+  const data = fs.readFileSync(path);
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === 0) {
+      out.push(data.toString('utf8', start, i));
+      start = i + 1;
+    }
+  }
+  if (start < data.length) out.push(data.toString('utf8', start));
+  return out;
+}
+
+function sameList(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+// process.argv for `node ARGS...` (ARGS = cmdline[1:]).
+function nodeArgv(args) {
+  if (args[0] === '--') args = args.slice(1);
+  if (args.length > 0 && args[0].startsWith('-') && args[0] !== '-') {
+    const e = new Error(`snappy_checkpoint: node option ${args[0]} cannot take effect in a ` +
+                        'restored instance (give the script first)');
+    e.code = 'ERR_SNAPPY_NODE_OPTION';
+    e.option = args[0];
+    throw e;
+  }
+  if (args.length === 0) return [process.execPath];
+  return [process.execPath, require('path').resolve(args[0]), ...args.slice(1)];
+}
+
+// Replaces process.env by ENTRIES (KEY=VALUE strings), in their order: the
+// first of two equal keys wins (as getenv finds it), strings without '='
+// are skipped.
+function replaceEnv(entries) {
+  const next = new Map();
+  for (const e of entries) {
+    const eq = e.indexOf('=');
+    if (eq > 0 && !next.has(e.slice(0, eq))) next.set(e.slice(0, eq), e.slice(eq + 1));
+  }
+  const now = Object.entries(process.env);
+  const wanted = [...next];
+  if (now.length === wanted.length &&
+      now.every(([k, v], i) => wanted[i][0] === k && wanted[i][1] === v)) {
+    return false;
+  }
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  for (const [k, v] of next) process.env[k] = v;
+  return true;
+}
+
+// Makes process.argv, process.env and process.cwd() the invocation's.
+function adoptInvocation(recorded) {
+  if (replaceEnv(readNulList('/proc/self/environ'))) require('module')._initPaths();
+  process.chdir('.');  // forgets the cached cwd; the next cwd() asks getcwd
+  const cmdline = readNulList('/proc/self/cmdline');
+  const argsChanged = !sameList(cmdline, recorded);
+  if (argsChanged) {
+    const argv = nodeArgv(cmdline.slice(1));  // after the cwd: resolves against it
+    process.argv.length = 0;
+    process.argv.push(...argv);
+  }
+  return { restored: true, argsChanged, argv: process.argv, env: process.env,
+           cwd: process.cwd() };
 }
 
 // Replaces Math.random with a generator of uniform doubles in [0, 1) drawn
@@ -94,4 +191,4 @@ function reseedMathRandom() {
   };
 }
 
-module.exports = { CHECKPOINT_PATH, checkpoint, reseedMathRandom };
+module.exports = { CHECKPOINT_PATH, checkpoint, reseedMathRandom, nodeArgv };
