@@ -7,6 +7,9 @@
 #
 # usage: socket_activation_test.sh PTRACER RESTORE WORKDIR
 #
+# The commands come from the example units (handler.socket's ExecStartPre
+# records, handler@.service's ExecStart serves), installed paths pointed at
+# this build; systemd-analyze verify checks the units.
 # Restored (each curl run bounded by a timeout, every answer checked):
 #   150 GET /sum one after another and 150 with 8 at a time: status 200,
 #   X-Restored: 1, every body byte for byte the expected JSON; 6 POST /echo
@@ -30,11 +33,12 @@ ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 workdir=$3
 here=$(cd "$(dirname "$0")" && pwd)
-handler=$(realpath "$here/../../examples/socket-activation/handler.py")
+examples=$(realpath "$here/../../examples/socket-activation")
+handler=$examples/handler.py
 python=/usr/bin/python3
 activate=/usr/bin/systemd-socket-activate
 
-for tool in "$activate" /usr/bin/curl "$python"; do
+for tool in "$activate" /usr/bin/systemd-analyze /usr/bin/curl "$python"; do
   [[ -x $tool ]] || { echo "FAIL: $tool is missing: run ./make.sh (it installs systemd, curl)"; exit 1; }
 done
 rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
@@ -50,9 +54,35 @@ stop_server() {
 }
 trap stop_server EXIT
 
-# 1. Record. The handler sets what recording needs itself (no .pyc writes,
+# 1. The units' commands. The test installs the handler as README.md says
+# (handler.py and snappy_checkpoint.py in one directory), then takes the
+# recording command from handler.socket's ExecStartPre and the per-connection
+# command from handler@.service's ExecStart, with the installed paths
+# pointed at this build and this directory; systemd-analyze verify checks
+# both units.
+share=$workdir/share
+mkdir -p "$share" units
+cp "$handler" "$examples/../python/snappy_checkpoint.py" "$share/"
+to_here() {
+  sed -e "s#/usr/local/bin/ptracer#$ptracer#g" -e "s#/usr/local/bin/restore#$restore#g" \
+      -e "s#/usr/local/share/snappy-http/#$share/#g" -e "s#/var/lib/snappy-http/#$workdir/#g" "$@"
+}
+to_here "$examples/handler.socket" >units/handler.socket
+to_here "$examples/handler@.service" >units/handler@.service
+(cd units && timeout 30 systemd-analyze verify ./handler.socket ./handler@.service) >verify.out 2>&1 ||
+  fail "systemd-analyze verify of the units: $(head -c 400 verify.out)"
+[[ $(grep -c '^ListenStream=127\.0\.0\.1:' units/handler.socket) == 1 ]] ||
+  fail "handler.socket does not listen on loopback alone"
+read -ra record_cmd <<<"$(sed -n 's#^ExecStartPre=\(/[^+]*/ptracer .*\)#\1#p' units/handler.socket)"
+read -ra serve_cmd <<<"$(sed -n 's#^ExecStart=##p' units/handler@.service)"
+echo "recording: ${record_cmd[*]}"
+echo "per connection: ${serve_cmd[*]}"
+[[ ${record_cmd[0]} == "$ptracer" && ${serve_cmd[0]} == "$restore" && ${serve_cmd[1]} == "$workdir/handler" ]] ||
+  { fail "the units' commands are not ptracer -o ... and restore $workdir/handler"; exit 1; }
+
+# 2. Record. The handler sets what recording needs itself (no .pyc writes,
 # one OpenBLAS thread): systemd hands a service almost no environment.
-"$ptracer" -o "$workdir/handler" "$python" "$handler" </dev/null >record.out 2>record.err
+"${record_cmd[@]}" </dev/null >record.out 2>record.err
 status=$?
 if [[ $status != 0 ]] && grep -q 'Operation not permitted' record.err; then
   echo "SKIP: the kernel does not let ptracer trace here: $(tail -n 1 record.err)"
@@ -63,6 +93,7 @@ echo "record: exit $status: ${summary:-$(tail -n 1 record.err)}"
 [[ $status == 0 && $summary == *"at access (the checkpoint marker)"* ]] ||
   { fail "the recording did not stop at the checkpoint marker"; exit 1; }
 [[ ! -s record.out ]] || fail "the handler wrote to stdout while recorded: $(head -c 200 record.out)"
+[[ ! -e $share/__pycache__ ]] || fail "the recording wrote $share/__pycache__"
 
 # start_server LOG CMD...: systemd-socket-activate --inetd -a on a free
 # loopback port (random, another one on EADDRINUSE); sets port, server_pid.
@@ -189,13 +220,13 @@ stats() {
     }'
 }
 
-# 2. Restored: one `restore NAME` per connection.
+# 3. Restored: one `restore NAME` per connection (the unit's ExecStart).
 big=$workdir/big.bin small=$workdir/small.txt empty=$workdir/empty
 head -c 3000000 /dev/urandom >"$big"
 for i in $(seq 32); do printf 'line %02d of a small body with\ttabs and \\backslashes\n' "$i"; done |
   head -c 1024 >"$small"
 : >"$empty"
-start_server restored.log "$restore" "$workdir/handler" || exit 1
+start_server restored.log "${serve_cmd[@]}" || exit 1
 echo "restored: systemd-socket-activate on 127.0.0.1:$port, pid $server_pid"
 get r_seq 1 1 '[1000-150000:1000]' 150
 get r_par 1 8 '[3-450:3]' 150
@@ -214,8 +245,8 @@ connections=$(( $(cat r_*.count | paste -sd+) + 1 ))
 served restored.log "$connections"
 stop_server
 
-# 3. Cold: python3 handler.py per connection.
-start_server cold.log "$python" "$handler" || exit 1
+# 4. Cold: python3 handler.py per connection.
+start_server cold.log "$python" "$share/handler.py" || exit 1
 echo "cold: systemd-socket-activate on 127.0.0.1:$port, pid $server_pid"
 get c_seq 0 1 '[2-40:2]' 20
 get c_par 0 8 '[5-100:5]' 20
@@ -223,7 +254,7 @@ post c_post_small 0 "$small" 1
 served cold.log "$(( $(cat c_*.count | paste -sd+) ))"
 stop_server
 
-# 4. Figures.
+# 5. Figures.
 restored_line="restored, 1 at a time: $(stats r_seq)"
 cold_line="cold, 1 at a time:     $(stats c_seq)"
 echo "$restored_line"
