@@ -30,6 +30,7 @@ import time
 import jvm
 import live
 import nodejs
+import socketact
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -344,6 +345,7 @@ def targets(rows):
     out.append(("numpy PSS restored <= 30% of cold", f"{100 * p:.1f}%", p <= 0.30))
     out += jvm.targets(rows, find)
     out += nodejs.targets(rows, find)
+    out += socketact.targets(rows, find)
     for w in workloads_in(rows):
         r = num(w, "pages on disk / written")
         out.append((f"{w}: pages on disk <= 1.1x written", f"{r:.2f}x", r <= 1.1))
@@ -478,6 +480,8 @@ def main():
     print("bench: jvm ...", file=sys.stderr, flush=True)
     jvm.jvm_rows(b, floor_ms, a.quick)
     nodejs.node_rows(b, floor_ms, a.quick)  # prints its own progress
+    print("bench: socket-activated HTTP handler ...", file=sys.stderr, flush=True)
+    socketact.socket_rows(b, a.quick)
     print("bench: memory, throughput, syscalls ...", file=sys.stderr, flush=True)
     b.memory(numpy + ["--block"], numpy_cold_mem)
     b.many(numpy_snap)
@@ -486,7 +490,8 @@ def main():
     print("bench: snap against gdb gcore ...", file=sys.stderr, flush=True)
     live.live_rows(b, 256 if a.quick else 2048, 1 if a.quick else 3, 1)
     # Sections together, in a fixed order.
-    order = ["latency", "ratio", "concurrency", "throughput", "memory", "size", "restore", "snap"]
+    order = ["latency", "ratio", "concurrency", "throughput", "socket", "memory", "size", "restore",
+             "snap"]
     b.rows.sort(key=lambda r: order.index(r["section"]))
 
     elapsed = time.monotonic() - t0
