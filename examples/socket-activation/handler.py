@@ -84,6 +84,16 @@ class HttpError(Exception):
         self.status = status
 
 
+def decimal(text, most):
+    """int(text) if text is ASCII digits for a value <= most, else None
+    (str.isdigit alone takes other scripts' digits, and int() refuses
+    over 4300 digits)."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(most)):
+        return None
+    value = int(text)
+    return value if value <= most else None
+
+
 def read_line(stream):
     line = stream.readline(MAX_LINE + 1)
     if len(line) > MAX_LINE:
@@ -93,13 +103,15 @@ def read_line(stream):
     return line.rstrip(b"\r\n").decode("latin-1")
 
 
-def read_request(stream):
-    """(method, target, version, headers with lower-case names, body)."""
+def read_request(stream, request):
+    """Fills request (a dict): method, target, version (as soon as the
+    request line is read: an error past it is answered in that version),
+    headers (lower-case names), body."""
     parts = read_line(stream).split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
         raise HttpError(400, "bad request line")
-    method, target, version = parts
-    headers = {}
+    request["method"], request["target"], request["version"] = parts
+    headers = request["headers"] = {}
     while True:
         line = read_line(stream)
         if not line:
@@ -113,31 +125,33 @@ def read_request(stream):
     if "transfer-encoding" in headers:
         raise HttpError(411, "only Content-Length bodies are accepted")
     length = headers.get("content-length", "0")
-    if not length.isdigit():
+    if not length.isascii() or not length.isdigit():
         raise HttpError(400, "bad Content-Length")
-    length = int(length)
-    if length > MAX_BODY:
+    length = decimal(length, MAX_BODY)
+    if length is None:
         raise HttpError(413, f"body over {MAX_BODY} bytes")
-    if length and version == "HTTP/1.1" and headers.get("expect", "").lower() == "100-continue":
+    if length and request["version"] == "HTTP/1.1" and \
+            headers.get("expect", "").lower() == "100-continue":
         # curl asks before sending a large body; answer at once rather than
         # making it wait out its expect timeout (1 s).
         write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-    body = stream.read(length)
-    if len(body) != length:
+    request["body"] = stream.read(length)
+    if len(request["body"]) != length:
         raise HttpError(400, "connection closed inside the body")
-    return method, target, version, headers, body
 
 
 def answer(method, target, body):
     """(status, extra headers, body) for one request."""
-    url = urllib.parse.urlsplit(target)
+    try:
+        url = urllib.parse.urlsplit(target)
+    except ValueError:  # e.g. "http://[x/": an unclosed IPv6 literal
+        raise HttpError(400, "bad request target") from None
     if url.path == "/sum":
         if method != "GET":
             raise HttpError(405, "/sum takes GET")
-        n = urllib.parse.parse_qs(url.query).get("n", [""])[0]
-        if not n.isdigit() or not 1 <= int(n) <= MAX_N:
+        n = decimal(urllib.parse.parse_qs(url.query).get("n", [""])[0], MAX_N)
+        if not n:
             raise HttpError(400, f"n must be an integer in 1..{MAX_N}")
-        n = int(n)
         doc = dict(n=n, **sums(n), restored=RESTORED)
         return 200, [("Content-Type", "application/json")], (json.dumps(doc) + "\n").encode()
     if url.path == "/echo":
@@ -169,14 +183,14 @@ def main():
     # forever: SIGALRM's default action ends it.
     signal.alarm(REQUEST_TIMEOUT_S)
     stdin = os.fdopen(0, "rb", buffering=65536, closefd=False)
-    version = "HTTP/1.0"
+    request = {"version": "HTTP/1.0"}
     try:
-        method, target, version, _, body = read_request(stdin)
-        status, headers, out = answer(method, target, body)
+        read_request(stdin, request)
+        status, headers, out = answer(request["method"], request["target"], request["body"])
     except HttpError as e:
         status, headers, out = e.status, [("Content-Type", "text/plain")], f"{e}\n".encode()
     try:
-        respond(version, status, headers, out)
+        respond(request["version"], status, headers, out)
     except OSError as e:  # the client went away: nothing to answer to
         print(f"handler: writing the response: {e.strerror}", file=sys.stderr, flush=True)
         os._exit(1)
