@@ -53,6 +53,7 @@ stop_server() {
   server_pid=
 }
 trap stop_server EXIT
+trap 'exit 143' TERM INT HUP   # so that EXIT runs: no server left listening
 
 # 1. The units' commands. The test installs the handler as README.md says
 # (handler.py and snappy_checkpoint.py in one directory), then takes the
