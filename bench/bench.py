@@ -32,6 +32,7 @@ import launchers
 import live
 import nodejs
 import pylauncher
+import socketact
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -348,6 +349,7 @@ def targets(rows):
     out += nodejs.targets(rows, find)
     out += pylauncher.targets(rows, find)
     out += launchers.targets(rows, find)
+    out += socketact.targets(rows, find)
     for w in workloads_in(rows):
         r = num(w, "pages on disk / written")
         out.append((f"{w}: pages on disk <= 1.1x written", f"{r:.2f}x", r <= 1.1))
@@ -484,6 +486,8 @@ def main():
     nodejs.node_rows(b, floor_ms, a.quick)  # prints its own progress
     pylauncher.launcher_rows(b, floor_ms)  # prints its own progress
     launchers.launcher_rows(b, a.quick)     # so does this
+    print("bench: socket-activated HTTP handler ...", file=sys.stderr, flush=True)
+    socketact.socket_rows(b, a.quick)
     print("bench: memory, throughput, syscalls ...", file=sys.stderr, flush=True)
     b.memory(numpy + ["--block"], numpy_cold_mem)
     b.many(numpy_snap)
@@ -492,7 +496,8 @@ def main():
     print("bench: snap against gdb gcore ...", file=sys.stderr, flush=True)
     live.live_rows(b, 256 if a.quick else 2048, 1 if a.quick else 3, 1)
     # Sections together, in a fixed order.
-    order = ["latency", "ratio", "concurrency", "throughput", "memory", "size", "restore", "snap"]
+    order = ["latency", "ratio", "concurrency", "throughput", "socket", "memory", "size", "restore",
+             "snap"]
     b.rows.sort(key=lambda r: order.index(r["section"]))
 
     elapsed = time.monotonic() - t0
