@@ -21,7 +21,7 @@
 # Cold: 20 GET in a row, 20 with 8 at a time, one POST: the same checks,
 #   X-Restored: 0.
 # Then requests/s and median/p99 latency (curl's time_total: connect to last
-# byte) for both, and the restored median must be below the cold one.
+# byte) for both, printed, not asserted (bench/socketact.py measures).
 # Missing systemd-socket-activate or curl is a failure (make.sh installs
 # both); exit 77 only when the kernel refuses to let ptracer trace.
 set -uo pipefail
@@ -262,10 +262,8 @@ echo "$restored_line"
 echo "restored, 8 at a time: $(stats r_par)"
 echo "$cold_line"
 echo "cold, 8 at a time:     $(stats c_par)"
-r_med=$(stats r_seq | sed 's/.*median \([0-9.]*\) ms.*/\1/')
-c_med=$(stats c_seq | sed 's/.*median \([0-9.]*\) ms.*/\1/')
-awk -v r="$r_med" -v c="$c_med" 'BEGIN {exit !(r < c)}' ||
-  fail "restored median $r_med ms is not below the cold median $c_med ms"
+# Printed for people only: speed is the benchmark's job (bench/socketact.py),
+# never an assertion here.
 
 if [[ $failed != 0 ]]; then
   echo "RESULT: FAIL"
