@@ -14,6 +14,7 @@
 // elf_loader --help`); 127 PROG or its interpreter cannot be loaded
 // (die.h, like a shell); otherwise the program's own.
 #include "common/raw_syscall.h"
+#include "common/snapshot_format.h"
 #include "elf_loader/die.h"
 #include "elf_loader/elf.h"
 #include "elf_loader/elf_image.h"
@@ -83,6 +84,22 @@ void set_mm_map(const ElfImage& exe, const InitialStack& st) {
              sizeof(map), 0);
 }
 
+// The rest of the fixed window, reserved PROT_NONE for the program's whole
+// life, so that the kernel never places one of the program's own mappings
+// there (a runtime that mmaps at random hints, like V8, would otherwise
+// land in the window now and then, and the snapshot is refused). A
+// MAP_FIXED mapping there still replaces it and is refused by the
+// recorder's model. NORESERVE and PROT_NONE: it costs no memory.
+extern "C" char _end[];
+void reserve_rest_of_window() {
+  uint64_t image_end = (reinterpret_cast<uint64_t>(_end) + 4095) & ~uint64_t{4095};
+  uint64_t window_end = format::kWindowStart + format::kWindowSize;
+  if (image_end >= window_end) return;
+  // Failure changes nothing for the program: it is only less protected.
+  sys::mmap(image_end, window_end - image_end, sys::kProtNone,
+            sys::kMapPrivate | sys::kMapAnonymous | sys::kMapNoreserve | sys::kMapFixedNoreplace, -1, 0);
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void enter_program(uint64_t entry, uint64_t sp);
@@ -131,6 +148,7 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
   request.hide_vdso = hide_vdso;
   InitialStack stack = build_initial_stack(request);
 
+  reserve_rest_of_window();
   set_mm_map(exe, stack);
   // The name the kernel gives a process at exec (comm, shown by ps and
   // matched by pgrep): the basename, which prctl truncates to 15 bytes.

@@ -364,7 +364,12 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       r.anonymous = c.args[3] & MAP_ANONYMOUS;
       r.path = p.path;
       r.offset = r.anonymous ? 0 : c.args[5];
-      note_window(r.start, r.end);
+      // elf_loader's PROT_NONE reservation of the rest of its window
+      // (elf_loader.cc reserve_rest_of_window) is the one mapping allowed
+      // there: it keeps the program's own mappings out.
+      bool loader_reservation = r.prot == PROT_NONE && r.anonymous && r.end == format::kWindowEnd &&
+                                (c.args[3] & MAP_FIXED_NOREPLACE);
+      if (!loader_reservation) note_window(r.start, r.end);
       mappings.map(r);
       break;
     }
