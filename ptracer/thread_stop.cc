@@ -4,6 +4,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +28,31 @@ pid_t thread_group_of(pid_t tid) {
   return at == std::string::npos ? -1 : static_cast<pid_t>(std::strtol(status.c_str() + at + 6, nullptr, 10));
 }
 
+// A leader that called pthread_exit (SYS_exit) while other threads run is a
+// zombie until the last of them exits: it takes no signal, reports no stop,
+// and its exit is not reported to waitpid either (the kernel delays a group
+// leader's zombie) -- so waiting for its SIGSTOP would wait for ever. Its
+// task's State is "Z" (or "X"); a task gone counts as exited too.
+bool leader_exited(pid_t leader) {
+  std::string status;
+  try {
+    status = read_text(proc_path(leader, "task/" + std::to_string(leader) + "/status"));
+  } catch (const std::exception&) {
+    return true;
+  }
+  size_t at = status.find("\nState:\t");
+  if (at == std::string::npos) return true;
+  char state = status[at + 8];
+  return state == 'Z' || state == 'X';
+}
+
+[[noreturn]] void refuse_exited_leader() {
+  // Restore makes its own main thread the program's leader; a snapshot
+  // whose leader is a zombie has no thread to give that role, and its
+  // address space is only reachable through the other threads.
+  throw std::runtime_error("the main thread has exited (pthread_exit) before the snapshot point; cannot record");
+}
+
 }  // namespace
 
 pid_t cloned_thread(pid_t parent, pid_t leader) {
@@ -42,6 +68,7 @@ pid_t cloned_thread(pid_t parent, pid_t leader) {
 
 std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::set<pid_t>& threads,
                                               SyscallModel& model) {
+  if (leader != trigger && leader_exited(leader)) refuse_exited_leader();
   std::set<pid_t> waiting;
   for (pid_t tid : threads) {
     if (tid == trigger) continue;
@@ -56,10 +83,19 @@ std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::
   std::map<pid_t, user_regs_struct> stopped;
   while (!waiting.empty()) {
     int status = 0;
-    pid_t tid = waitpid(-1, &status, __WALL);
+    pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
     if (tid < 0) {
       if (errno == EINTR) continue;
       fail("waitpid");
+    }
+    if (tid == 0) {
+      // Nothing to report yet. The leader may have been on its way out
+      // when it was sent SIGSTOP (exiting, not yet a zombie): it never
+      // stops then, so look whether it has become one meanwhile.
+      if (waiting.count(leader) && leader_exited(leader)) refuse_exited_leader();
+      timespec pause{0, 200 * 1000};
+      nanosleep(&pause, nullptr);
+      continue;
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       if (tid == leader) throw std::runtime_error("the program exited while its threads were being stopped");
