@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/checksum.h"
+#include "common/syscall_decode.h"
 #include "common/syscall_table.h"
 
 namespace snappy {
@@ -164,9 +165,9 @@ int64_t unstored_data(const SnapshotFile& s) {
 }  // namespace
 
 std::string describe_trigger(const Trigger& t) {
-  std::string s = syscall_name(static_cast<long>(t.nr)) + "(";
-  for (int i = 0; i < 3; ++i) s += (i ? ", " : "") + hex(t.args[i]);
-  s += ")";
+  // Only the registers are stored: names for numbers and flags, pointers
+  // (paths) as numbers.
+  std::string s = decode_syscall(static_cast<long>(t.nr), t.args, nullptr);
   if (t.kind == kTriggerMarker) s += " [checkpoint marker]";
   if (t.kind == kTriggerAt) s += " [--at]";
   return s;
