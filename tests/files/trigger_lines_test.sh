@@ -4,7 +4,7 @@
 # mode, socket domain and type, the fd's kind and the ioctl request, the
 # prctl option) and how far into the run it came; -v logs modelled calls
 # the same way; snapinfo's trigger line decodes what is stored (the
-# registers: names for flags, pointers as numbers). `--at openat,path=P`
+# registers, and the path from the recorded memory). `--at openat,path=P`
 # stops at the open of P, not at earlier opens of other paths, and a prefix
 # no call has leaves the recording to the checkpoint marker.
 # usage: trigger_lines_test.sh PTRACER RESTORE WORKDIR TRIGGER_PROBE SNAPINFO
@@ -56,10 +56,11 @@ want="ptracer: snapshot ioctl at ioctl(3<pipe:[N]>, FIONBIO, ADDR) (outside the 
   want: $want"
 echo "ioctl: $got"
 
-# snapinfo has only the registers: the path is a pointer, the rest named.
+# snapinfo decodes the stored registers, the path read from the recorded
+# memory (the program's, as it was at the trigger).
 "$snapinfo" creat >creat.report 2>&1 || fail "snapinfo creat: $(cat creat.report)"
-got=$(grep '^ *trigger: ' creat.report | sed -E 's/^ *//; s/0x[0-9a-f]+/PTR/')
-[[ $got == "trigger: openat(AT_FDCWD, PTR, O_RDWR|O_CREAT|O_EXCL, 0600)" ]] || fail "snapinfo: $got"
+got=$(grep '^ *trigger: ' creat.report | sed -E 's/^ *//')
+[[ $got == "trigger: openat(AT_FDCWD, \"$work/created\", O_RDWR|O_CREAT|O_EXCL, 0600)" ]] || fail "snapinfo: $got"
 echo "snapinfo: $got"
 
 # --at openat,path=: earlier opens of other paths (one sharing all but the
@@ -68,6 +69,10 @@ echo a >"$work/y" && echo b >"$work/x" && echo c >"$work/xb"
 "$probe" opens "$work/xb" "$work/x" >cold.out 2>&1 || fail "cold run: $(cat cold.out)"
 expect at_path "ptracer: snapshot at_path at openat(AT_FDCWD, \"$work/x\", O_RDONLY) (the --at point)$tail_line" \
   --at "openat,path=$work/x" "$probe" opens "$work/y" "$work/x"
+"$snapinfo" at_path >at_path.report 2>&1 || fail "snapinfo at_path: $(cat at_path.report)"
+got=$(grep '^ *trigger: ' at_path.report | sed -E 's/^ *//')
+[[ $got == "trigger: openat(AT_FDCWD, \"$work/x\", O_RDONLY) [--at]" ]] || fail "snapinfo: $got"
+echo "snapinfo: $got"
 expect at_prefix "ptracer: snapshot at_prefix at openat(AT_FDCWD, \"$work/xb\", O_RDONLY) (the --at point)$tail_line" \
   --at "openat,path=$work/x" "$probe" opens "$work/xb" "$work/x"
 status=0
