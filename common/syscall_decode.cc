@@ -107,6 +107,7 @@ class Decoder {
     return quoted(truncated ? s->substr(0, max) : *s, truncated);
   }
   std::string open_flags(int i) const { return open_flags_of(args_[i]); }
+  // Names that are several bits (O_TMPFILE, O_SYNC) come before their parts.
   static std::string open_flags_of(uint64_t v) {
     uint64_t mode = v & O_ACCMODE;
     std::string s = mode == O_RDONLY ? "O_RDONLY" : mode == O_WRONLY ? "O_WRONLY" : mode == O_RDWR ? "O_RDWR" : "O_ACCMODE";
@@ -114,7 +115,7 @@ class Decoder {
     if (v) {
       s += "|" + bits(v, {{O_CREAT, "O_CREAT"},         {O_EXCL, "O_EXCL"},       {O_NOCTTY, "O_NOCTTY"},
                           {O_TRUNC, "O_TRUNC"},         {O_APPEND, "O_APPEND"},   {O_NONBLOCK, "O_NONBLOCK"},
-                          {O_TMPFILE, "O_TMPFILE"},     {O_DSYNC, "O_DSYNC"},     {O_SYNC, "O_SYNC"},
+                          {O_TMPFILE, "O_TMPFILE"},     {O_SYNC, "O_SYNC"},       {O_DSYNC, "O_DSYNC"},
                           {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_CLOEXEC, "O_CLOEXEC"},
                           {O_PATH, "O_PATH"},           {O_NOATIME, "O_NOATIME"}, {O_DIRECT, "O_DIRECT"},
                           {O_LARGEFILE, "O_LARGEFILE"}, {FASYNC, "O_ASYNC"}});

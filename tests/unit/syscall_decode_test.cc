@@ -65,6 +65,8 @@ TEST(SyscallDecode, PathsFlagsModes) {
   // No mode without O_CREAT; without the process, the pointer.
   EXPECT_EQ(decode(SYS_openat, {static_cast<uint64_t>(AT_FDCWD), 0x1000, O_RDONLY | O_CLOEXEC, 0}, nullptr),
             "openat(AT_FDCWD, 0x1000, O_RDONLY|O_CLOEXEC)");
+  EXPECT_EQ(decode(SYS_open, {0x1000, O_WRONLY | O_SYNC | O_APPEND}, nullptr), "open(0x1000, O_WRONLY|O_APPEND|O_SYNC)");
+  EXPECT_EQ(decode(SYS_openat, {3, 0x1000, O_RDWR | O_TMPFILE, 0600}, nullptr), "openat(3, 0x1000, O_RDWR|O_TMPFILE, 0600)");
   EXPECT_EQ(decode(SYS_mkdir, {0x1000, 0700}, &s), "mkdir(\"/dev/shm/sem.mp-1\", 0700)");
   EXPECT_EQ(decode(SYS_open, {0x2000, O_WRONLY}, &s), "open(0x2000, O_WRONLY)");  // unreadable
   s.put_string(0x3000, std::string("a\"b\n"));
