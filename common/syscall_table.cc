@@ -8,6 +8,8 @@
 // effect is not.
 #include "common/syscall_table.h"
 
+#include "common/syscall_decode.h"
+
 #include <asm/prctl.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -392,13 +394,23 @@ AtPoint AtPoint::parse(std::string_view text) {
   if (name.empty() || !nr) {
     throw std::invalid_argument("unknown syscall '" + std::string(name) + "'");
   }
-  AtPoint at{*nr, std::nullopt};
+  AtPoint at{*nr, std::nullopt, std::nullopt};
   if (text.size() == name.size()) return at;  // no comma at all
 
+  constexpr std::string_view kPath = "path=";
+  if (cond.substr(0, kPath.size()) == kPath) {
+    if (!path_argument(*nr)) {
+      throw std::invalid_argument(std::string(name) + " has no path argument (path=PREFIX is for open, openat, "
+                                  "access, stat-likes, mkdir, execve, unlink, ...)");
+    }
+    if (cond.size() == kPath.size()) throw std::invalid_argument("empty path prefix in '" + std::string(cond) + "'");
+    at.path_prefix = std::string(cond.substr(kPath.size()));
+    return at;
+  }
   constexpr std::string_view kPrefix = "ARG0=";
   if (cond.substr(0, kPrefix.size()) != kPrefix) {
     throw std::invalid_argument("bad argument condition '" + std::string(cond) +
-                                "' (only ARG0=VALUE is supported)");
+                                "' (ARG0=VALUE or path=PREFIX expected)");
   }
   std::string_view v = cond.substr(kPrefix.size());
   // A leading '-' gives the sign-extended value a C int argument has in

@@ -98,13 +98,20 @@ std::optional<long> syscall_number(std::string_view name);
 // The rule for a syscall with these arguments, or nullptr: a trigger.
 const SyscallRule* find_rule(long nr, const uint64_t args[6]);
 
-// `--at SYSCALL[,ARG0=VALUE]`: the snapshot point the user chose.
+// `--at SYSCALL[,ARG0=VALUE|,path=PREFIX]`: the snapshot point the user
+// chose. A path condition cannot be checked in BPF (the path is in the
+// tracee's memory): the filter stops every call of SYSCALL (kTraceAt) and
+// the tracer compares the path argument (path_argument(nr)), going on as
+// the table says when it does not start with PREFIX.
 struct AtPoint {
   long nr;
   std::optional<uint64_t> arg0;
-  // Parses "getpid" or "openat,ARG0=3" (VALUE decimal or 0x-hex); throws
+  std::optional<std::string> path_prefix;
+  // Parses "getpid", "openat,ARG0=3" (VALUE decimal or 0x-hex) or
+  // "openat,path=/tmp/x" (only for a syscall with a path argument); throws
   // std::invalid_argument with a message naming what is wrong.
   static AtPoint parse(std::string_view text);
+  // The registers' part of the condition (not the path's).
   bool matches(long nr, const uint64_t args[6]) const;
 };
 

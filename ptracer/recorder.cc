@@ -12,10 +12,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <set>
 
+#include "common/syscall_decode.h"
 #include "ptracer/capture.h"
+#include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/syscall_model.h"
 #include "ptracer/thread_stop.h"
@@ -50,15 +54,48 @@ namespace {
   _exit(127);
 }
 
-std::string describe_call(const Tracee& tracee, const SyscallArgs& call) {
-  std::string s = syscall_name(call.nr) + "(";
-  for (int i = 0; i < 3; ++i) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%s0x%llx", i ? ", " : "", static_cast<unsigned long long>(call.args[i]));
-    s += buf;
+// What the decoder reads of a stopped thread: its memory through
+// /proc/PID/mem, its fds through /proc/PID/fd.
+class TraceeSource : public DecodeSource {
+ public:
+  explicit TraceeSource(const Tracee& tracee) : tracee_(tracee) {}
+  std::optional<std::string> string_at(uint64_t address, size_t max) const override {
+    std::string out;
+    try {
+      // Page by page: a string near the end of a mapping must not make us
+      // read past it.
+      while (out.size() < max) {
+        size_t chunk = std::min<size_t>(4096 - (address % 4096), max - out.size());
+        std::vector<uint8_t> bytes = tracee_.read_memory(RemotePtr(address), chunk);
+        for (uint8_t b : bytes) {
+          if (b == 0) return out;
+          out.push_back(static_cast<char>(b));
+        }
+        address += chunk;
+      }
+    } catch (const std::exception&) {
+      if (out.empty()) return std::nullopt;
+    }
+    return out;
   }
-  (void)tracee;
-  return s + ", ...)";
+  std::optional<std::vector<uint8_t>> bytes_at(uint64_t address, size_t size) const override {
+    try {
+      return tracee_.read_memory(RemotePtr(address), size);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  std::string fd_target(int fd) const override {
+    return read_link(proc_path(tracee_.tid(), "fd/" + std::to_string(fd)));
+  }
+
+ private:
+  const Tracee& tracee_;
+};
+
+std::string describe_call(const Tracee& tracee, const SyscallArgs& call) {
+  TraceeSource source(tracee);
+  return decode_syscall(call.nr, call.args, &source);
 }
 
 std::string exit_description(int status) {
@@ -75,6 +112,8 @@ class Session {
  private:
   // Returns true once the snapshot has been taken.
   bool on_seccomp_stop(const Tracee& tracee);
+  // The --at point's path condition holds for `call` (or there is none).
+  bool at_path_matches(const Tracee& tracee, const SyscallArgs& call) const;
   void take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
                      const std::string& why);
   void resume(pid_t tid, int request, int signal = 0) {
@@ -220,16 +259,27 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
     return false;
   }
   unsigned long data = tracee.event_message();
-  if (data == kTraceAt) {
-    take_snapshot(tracee, call, format::kTriggerAt, "the --at point");
-    return true;
-  }
   const auto& rules = syscall_rules();
-  if (data == kTraceTrigger || data - kTraceRuleBase >= rules.size()) {
+  size_t index = data - kTraceRuleBase;
+  if (data == kTraceAt) {
+    if (at_path_matches(tracee, call)) {
+      take_snapshot(tracee, call, format::kTriggerAt, "the --at point");
+      return true;
+    }
+    // Another path: the call is what the table makes of it.
+    const SyscallRule* rule = find_rule(call.nr, call.args);
+    if (rule && rule->action == SyscallAction::kAllow) {
+      resume(tracee.tid(), PTRACE_CONT);
+      return false;
+    }
+    index = rule ? static_cast<size_t>(rule - rules.data()) : rules.size();
+    data = rule ? kTraceRuleBase + index : kTraceTrigger;
+  }
+  if (data == kTraceTrigger || index >= rules.size()) {
     take_snapshot(tracee, call, format::kTriggerSyscall, "outside the model");
     return true;
   }
-  const SyscallRule& rule = rules[data - kTraceRuleBase];
+  const SyscallRule& rule = rules[index];
   Decision d = model_.on_entry(*rule.handler, tracee, call);
   if (options_.verbose) std::fprintf(stderr, "ptracer: %s\n", describe_call(tracee, call).c_str());
   switch (d) {
@@ -247,8 +297,21 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
   return false;
 }
 
+bool Session::at_path_matches(const Tracee& tracee, const SyscallArgs& call) const {
+  if (!options_.at || !options_.at->path_prefix) return true;
+  std::optional<int> arg = path_argument(call.nr);
+  if (!arg) return false;
+  TraceeSource source(tracee);
+  const std::string& prefix = *options_.at->path_prefix;
+  std::optional<std::string> path = source.string_at(call.args[*arg], prefix.size());
+  return path && *path == prefix;
+}
+
 void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
                             const std::string& why) {
+  // Decoded now: the program's memory is gone once it is killed.
+  std::string what = describe_call(tracee, call);
+  double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   CaptureRequest request;
   request.output = options_.output;
   request.argv = options_.argv;
@@ -274,8 +337,8 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr,
-               "ptracer: snapshot %s at %s (%s): %llu mappings, %llu bytes stored, %.1f ms\n",
-               options_.output.c_str(), syscall_name(call.nr).c_str(), why.c_str(),
+               "ptracer: snapshot %s at %s (%s), %.1f ms into the run: %llu mappings, %llu bytes stored, %.1f ms\n",
+               options_.output.c_str(), what.c_str(), why.c_str(), into_run,
                static_cast<unsigned long long>(result.mappings),
                static_cast<unsigned long long>(result.bytes_stored), ms);
 }

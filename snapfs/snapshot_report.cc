@@ -9,10 +9,12 @@
 #include <cinttypes>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "common/checksum.h"
+#include "common/syscall_decode.h"
 #include "common/syscall_table.h"
 
 namespace snappy {
@@ -163,10 +165,51 @@ int64_t unstored_data(const SnapshotFile& s) {
 
 }  // namespace
 
-std::string describe_trigger(const Trigger& t) {
-  std::string s = syscall_name(static_cast<long>(t.nr)) + "(";
-  for (int i = 0; i < 3; ++i) s += (i ? ", " : "") + hex(t.args[i]);
-  s += ")";
+// The recorded memory of one process, for the decoder. The fds are not
+// named: the snapshot keeps what restore needs of them, not their names as
+// /proc showed them.
+class RecordedMemory : public DecodeSource {
+ public:
+  RecordedMemory(const SnapshotFile& s, uint32_t p) : s_(s), p_(p) {}
+  std::optional<std::string> string_at(uint64_t address, size_t max) const override {
+    std::string out;
+    while (out.size() < max) {
+      // In small pieces that stay within one page: a string near the end
+      // of a mapping must not make the read fail.
+      size_t chunk = std::min<size_t>({64, 4096 - address % 4096, max - out.size()});
+      char buf[64];
+      if (!read(address, buf, chunk)) return out.empty() ? std::nullopt : std::optional<std::string>(out);
+      for (size_t i = 0; i < chunk; ++i) {
+        if (buf[i] == '\0') return out;
+        out.push_back(buf[i]);
+      }
+      address += chunk;
+    }
+    return out;
+  }
+  std::optional<std::vector<uint8_t>> bytes_at(uint64_t address, size_t size) const override {
+    std::vector<uint8_t> bytes(size);
+    if (!read(address, bytes.data(), size)) return std::nullopt;
+    return bytes;
+  }
+  std::string fd_target(int) const override { return ""; }
+
+ private:
+  bool read(uint64_t address, void* out, size_t size) const {
+    try {
+      return s_.read_memory(p_, address, out, size);
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  const SnapshotFile& s_;
+  uint32_t p_;
+};
+
+std::string describe_trigger(const Trigger& t, const SnapshotFile* file, uint32_t p) {
+  std::optional<RecordedMemory> memory;
+  if (file) memory.emplace(*file, p);
+  std::string s = decode_syscall(static_cast<long>(t.nr), t.args, memory ? &*memory : nullptr);
   if (t.kind == kTriggerMarker) s += " [checkpoint marker]";
   if (t.kind == kTriggerAt) s += " [--at]";
   return s;
@@ -188,11 +231,12 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
       out << "], \"kernel\": " << json_string(v.string(p.kernel_release)) << ", \"trigger\": {\"syscall\": "
           << json_string(syscall_name(static_cast<long>(p.trigger.nr))) << ", \"args\": [";
       for (int i = 0; i < 6; ++i) out << (i ? ", " : "") << p.trigger.args[i];
-      out << "], \"kind\": " << p.trigger.kind << "}, \"threads\": " << p.thread_count << ", \"mappings\": [";
+      out << "], \"kind\": " << p.trigger.kind << ", \"text\": " << json_string(describe_trigger(p.trigger, &s, pi))
+          << "}, \"threads\": " << p.thread_count << ", \"mappings\": [";
     } else {
       out << "process " << p.pid << ": " << v.string(p.exe) << "\n  argv:";
       for (const auto& a : argv) out << " " << a;
-      out << "\n  " << ((p.flags & kProcessLive) ? "live snapshot (snap): not restorable" : "trigger: " + describe_trigger(p.trigger))
+      out << "\n  " << ((p.flags & kProcessLive) ? "live snapshot (snap): not restorable" : "trigger: " + describe_trigger(p.trigger, &s, pi))
           << "\n  recorded: " << time_text(h.created_unix_ns)
           << " on kernel " << v.string(p.kernel_release) << ", snapshot format " << h.version << "\n"
           << "  threads: " << p.thread_count << ", fds: " << p.fd_count << ", signal handlers: " << p.sigaction_count

@@ -26,7 +26,11 @@ int report_files(const SnapshotFile& s, bool hash, bool json, std::ostream& out)
 // all match, else the first mismatch.
 std::string verify_snapshot(const SnapshotFile& s, std::ostream& progress);
 
-// "openat(0xffffff9c, 0x7f..., 0x80000)": the trigger by libseccomp name.
-std::string describe_trigger(const format::Trigger& t);
+// `openat(AT_FDCWD, "/etc/x", O_RDONLY|O_CLOEXEC) [--at]`: the trigger
+// by libseccomp name, its arguments decoded (common/syscall_decode.h).
+// Strings and sockaddrs are read from process `p`'s recorded memory when
+// `s` is given (the program's memory as it was at the trigger), else
+// pointers are shown as numbers.
+std::string describe_trigger(const format::Trigger& t, const SnapshotFile* s = nullptr, uint32_t p = 0);
 
 }  // namespace snappy

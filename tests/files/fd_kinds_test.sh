@@ -16,8 +16,8 @@ check() {  # check KIND TRIGGER_RE (a syscall name, or "the checkpoint marker")
   local kind=$1 trigger=$2 status
   "$prog" "$kind" </dev/null >"$kind.cold" 2>&1 || fail "$kind: cold run failed: $(cat "$kind.cold")"
   "$ptracer" -o "$kind" "$prog" "$kind" </dev/null >/dev/null 2>"$kind.rec" || fail "$kind: record: $(cat "$kind.rec")"
-  grep -qE "snapshot .* at [a-z0-9_]+ \(($trigger|outside the model)\)" "$kind.rec" &&
-      grep -qE "at ($trigger) |\($trigger\)" "$kind.rec" || fail "$kind: not snapshotted at $trigger: $(cat "$kind.rec")"
+  grep -qE "snapshot .* at [a-z0-9_]+\(.*\) \(($trigger|outside the model)\), [0-9.]+ ms into the run" "$kind.rec" &&
+      grep -qE "at ($trigger)\(|\($trigger\)" "$kind.rec" || fail "$kind: not snapshotted at $trigger: $(cat "$kind.rec")"
   for i in 1 2 3; do
     status=0
     "$restore" "$kind" </dev/null >"$kind.r$i" 2>&1 || status=$?

@@ -89,6 +89,11 @@ check 2   "--output given more than once"                 "$P" -o a -o b /bin/ca
 check 2   "empty -o NAME"                                 "$P" -o "" /bin/cat
 check 2   "--at needs a value"                            "$P" --at
 check 2   "--at: unknown syscall 'nosuchcall'"            "$P" --at nosuchcall /bin/cat
+check 2   "ptracer: --at: empty path prefix in 'path='; see ptracer --help" "$P" --at openat,path= /bin/cat
+check 2   "ptracer: --at: getpid has no path argument (path=PREFIX is for open, openat, access, stat-likes, mkdir, execve, unlink, ...); see ptracer --help" \
+                                                          "$P" --at getpid,path=/tmp /bin/cat
+check 2   "ptracer: --at: bad argument condition 'ARG1=3' (ARG0=VALUE or path=PREFIX expected); see ptracer --help" \
+                                                          "$P" --at openat,ARG1=3 /bin/cat
 check 127 "/nonexistent/prog: no such executable file"    "$P" /nonexistent/prog
 check 127 "no-such-prog-x: no such executable file in PATH" "$P" no-such-prog-x
 check 127 "$work/adir: is a directory"                    "$P" "$work/adir"

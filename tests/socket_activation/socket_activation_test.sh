@@ -91,7 +91,7 @@ if [[ $status != 0 ]] && grep -q 'Operation not permitted' record.err; then
 fi
 summary=$(grep '^ptracer: snapshot' record.err | tail -n 1)
 echo "record: exit $status: ${summary:-$(tail -n 1 record.err)}"
-[[ $status == 0 && $summary == *"at access (the checkpoint marker)"* ]] ||
+[[ $status == 0 && $summary == *"at access(\"/proc/snappy-start/checkpoint\", F_OK) (the checkpoint marker)"* ]] ||
   { fail "the recording did not stop at the checkpoint marker"; exit 1; }
 [[ ! -s record.out ]] || fail "the handler wrote to stdout while recorded: $(head -c 200 record.out)"
 [[ ! -e $share/__pycache__ ]] || fail "the recording wrote $share/__pycache__"

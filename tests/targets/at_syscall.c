@@ -2,7 +2,7 @@
  * not by the checkpoint marker. The restored instance resumes by executing
  * sched_yield for real and goes on.
  * snappy-test: record=--at,sched_yield
- * snappy-test: trigger=sched_yield \(the --at point\)
+ * snappy-test: trigger=at sched_yield\(\) \(the --at point\), [0-9.]+ ms into the run
  */
 #include <sched.h>
 #include <stdint.h>

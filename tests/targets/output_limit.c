@@ -2,7 +2,7 @@
  * (64 MiB): the snapshot is taken at the write that would pass the limit
  * instead, and every restored instance performs that write and the rest
  * for real, so its output still equals a cold run's.
- * snappy-test: trigger=at write .output to replay would exceed 64 MiB.
+ * snappy-test: trigger=at write\(1.*\) .output to replay would exceed 64 MiB.
  */
 #include <string.h>
 #include <unistd.h>

@@ -25,7 +25,7 @@ expect 127 "/nonexistent: no such executable file" /nonexistent
 expect 127 "definitely-not-a-program-x: no such executable file" definitely-not-a-program-x
 expect 2 "unknown option --bogus" --bogus /bin/echo hi
 expect 2 "unknown syscall 'getpidd'" --at getpidd /bin/echo hi
-expect 2 "only ARG0=VALUE" --at getpid,ARG1=3 /bin/echo hi
+expect 2 "(ARG0=VALUE or path=PREFIX expected)" --at getpid,ARG1=3 /bin/echo hi
 expect 1 "cannot write the snapshot there" -o /nonexistent-dir/snap /bin/echo hi
 mkdir sub && chmod 0500 sub
 [[ $(id -u) == 0 ]] || expect 1 "cannot write the snapshot there" -o sub/snap /bin/echo hi

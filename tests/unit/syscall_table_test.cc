@@ -168,6 +168,15 @@ TEST(SyscallTable, AtPointParse) {
   EXPECT_FALSE(b.matches(SYS_openat, args));
   EXPECT_TRUE(a.matches(SYS_getpid, args));
 
+  // The path is compared by the tracer: the registers' part is the number.
+  AtPoint c = AtPoint::parse("openat,path=/tmp/x,y");
+  EXPECT_EQ(c.nr, SYS_openat);
+  EXPECT_FALSE(c.arg0);
+  EXPECT_EQ(c.path_prefix, "/tmp/x,y");
+  EXPECT_TRUE(c.matches(SYS_openat, args));
+  EXPECT_FALSE(c.matches(SYS_open, args));
+  EXPECT_EQ(AtPoint::parse("execve,path=/usr/bin/uname").path_prefix, "/usr/bin/uname");
+
   auto message = [](std::string_view text) {
     try {
       AtPoint::parse(text);
@@ -179,8 +188,12 @@ TEST(SyscallTable, AtPointParse) {
   EXPECT_EQ(message("getpidd"), "unknown syscall 'getpidd'");
   EXPECT_EQ(message(",ARG0=1"), "unknown syscall ''");
   EXPECT_EQ(message("openat,ARG1=3"),
-            "bad argument condition 'ARG1=3' (only ARG0=VALUE is supported)");
-  EXPECT_EQ(message("openat,"), "bad argument condition '' (only ARG0=VALUE is supported)");
+            "bad argument condition 'ARG1=3' (ARG0=VALUE or path=PREFIX expected)");
+  EXPECT_EQ(message("openat,"), "bad argument condition '' (ARG0=VALUE or path=PREFIX expected)");
+  EXPECT_EQ(message("openat,path="), "empty path prefix in 'path='");
+  EXPECT_EQ(message("getpid,path=/tmp"),
+            "getpid has no path argument (path=PREFIX is for open, openat, access, stat-likes, mkdir, execve, "
+            "unlink, ...)");
   EXPECT_NE(message("openat,ARG0=").find("bad value"), std::string::npos);
   EXPECT_NE(message("openat,ARG0=3x").find("bad value"), std::string::npos);
   EXPECT_NE(message("openat,ARG0=0x").find("bad value"), std::string::npos);
@@ -318,6 +331,7 @@ TEST(SeccompFilter, AgreesWithTableAtPoint) {
   check_filter_matches_table(AtPoint::parse("write,ARG0=1"));  // overlaps a masked rule
   check_filter_matches_table(AtPoint::parse("openat,ARG0=-100"));
   check_filter_matches_table(AtPoint::parse("lseek,ARG0=0x100000003"));
+  check_filter_matches_table(AtPoint::parse("openat,path=/tmp/x"));
 }
 
 // --- The filter, in the kernel. ---------------------------------------
