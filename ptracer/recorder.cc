@@ -206,6 +206,8 @@ void Session::on_thread_exit(pid_t tid, int status) {
     model_.on_thread_exited(tid);
     return;
   }
+  // exit_group is a snapshot point, so only a death by signal (or the
+  // last thread's exit(2), or elf_loader's failure) ends up here.
   int code = WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
   if (!exec_done_) throw RecordError("cannot start " + options_.loader, 127);
   throw RecordError(options_.argv[0] + " " + exit_description(status) +
@@ -225,6 +227,18 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
     return true;
   }
   const auto& rules = syscall_rules();
+  if (data == kTraceTrigger && call.nr == SYS_exit_group) {
+    // elf_loader's own exit (it cannot load the program: one line on
+    // stderr, status 127) is no program to snapshot; only the loader
+    // runs in the reserved window.
+    uint64_t rip = tracee.registers().rip;
+    if (rip >= format::kWindowStart && rip < format::kWindowEnd) {
+      resume(tracee.tid(), PTRACE_CONT);
+      return false;
+    }
+    take_snapshot(tracee, call, format::kTriggerSyscall, "the program's end");
+    return true;
+  }
   if (data == kTraceTrigger || data - kTraceRuleBase >= rules.size()) {
     take_snapshot(tracee, call, format::kTriggerSyscall, "outside the model");
     return true;

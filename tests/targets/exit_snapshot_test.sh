@@ -1,0 +1,93 @@
+#!/bin/bash
+# Programs that reach no snapshot point before their end are snapshotted at
+# exit_group, "the program's end": Debian's bc running a script file (with
+# a runtime error on stderr) and /usr/bin/python3 running a pure-compute
+# script that exits 3. For each: ptracer exits 0 with the summary line
+# "ptracer: snapshot NAME at exit_group (the program's end): ...", and three
+# restores give the cold run's stdout and stderr byte for byte and its exit
+# status. Then a program killed by a signal before any snapshot point keeps
+# the old refusal: exit 1, the exact one-line message, no files left.
+#
+# usage: exit_snapshot_test.sh PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL
+set -euo pipefail
+if [[ $# -ne 4 ]]; then
+  echo "usage: exit_snapshot_test.sh PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL" >&2
+  exit 2
+fi
+ptracer=$(realpath "$1")
+restore=$(realpath "$2")
+mkdir -p "$3"
+workdir=$(realpath "$3")
+killed=$(realpath "$4")
+for prog in /usr/bin/bc /usr/bin/python3; do
+  if [[ ! -x $prog ]]; then
+    echo "SKIP: $prog is not installed"
+    exit 77
+  fi
+done
+cd "$workdir"
+rm -rf ./*
+ulimit -c 0  # the faulting program must leave no core file either
+
+failed=0
+fail() {
+  echo "FAIL: $*"
+  failed=1
+}
+
+# one NAME CMD...: cold run, recording, three restores of one program.
+one() {
+  local name=$1
+  shift
+  local cold=0 rec=0 status
+  "$@" </dev/null >"$name.cold.out" 2>"$name.cold.err" || cold=$?
+  "$ptracer" -o "$workdir/$name" "$@" </dev/null >"$name.rec.out" 2>"$name.rec.err" || rec=$?
+  local summary
+  summary=$(tail -n 1 "$name.rec.err")
+  echo "$name: cold exit $cold; ptracer exit $rec: $summary"
+  [[ $rec == 0 ]] || { fail "$name: ptracer exited $rec"; return; }
+  local re="^ptracer: snapshot $workdir/$name at exit_group \\(the program's end\\): [0-9]+ mappings, [0-9]+ bytes stored, [0-9]+\\.[0-9] ms\$"
+  [[ $summary =~ $re ]] || fail "$name: summary line is not /$re/"
+  # The recorded run printed what the cold one did (its stderr, then ours).
+  cmp -s "$name.cold.out" "$name.rec.out" || fail "$name: the recorded run's stdout differs from cold"
+  head -n -1 "$name.rec.err" | cmp -s "$name.cold.err" - || fail "$name: the recorded run's stderr differs from cold"
+  for i in 1 2 3; do
+    status=0
+    "$restore" "$workdir/$name" </dev/null >"$name.r$i.out" 2>"$name.r$i.err" || status=$?
+    cmp -s "$name.cold.out" "$name.r$i.out" || fail "$name: restore $i: stdout differs"
+    cmp -s "$name.cold.err" "$name.r$i.err" || fail "$name: restore $i: stderr differs"
+    [[ $status == "$cold" ]] || fail "$name: restore $i: exit $status, cold $cold"
+  done
+}
+
+printf 'scale=30\nx = 4*a(1)\nx\ny = 1/0\nprint "e = ", e(1), "\\n"\nquit\n' >script.bc
+one bc bc -l script.bc
+grep -qx 'e = 2.718281828459045235360287471352' bc.cold.out || fail "bc: unexpected cold output"
+[[ -s bc.cold.err ]] || fail "bc: the division by zero printed nothing on stderr"
+
+cat >compute.py <<'PY'
+import sys
+total = sum(i * i % 1000003 for i in range(200000))
+for i in range(50):
+    print("row", i, total + i)
+print("done with", total, file=sys.stderr)
+sys.exit(3)
+PY
+PYTHONDONTWRITEBYTECODE=1 one python3 /usr/bin/python3 compute.py
+[[ $(tail -n 1 python3.cold.out) == "row 49 $(( $(sed -n 's/^row 0 //p' python3.cold.out) + 49 ))" ]] ||
+  fail "python3: unexpected cold output"
+
+# Killed by a signal before any snapshot point: nothing to snapshot.
+mkdir killed && cd killed
+status=0
+"$ptracer" -o "$workdir/killed/snap" "$killed" </dev/null >out 2>err || status=$?
+echo "killed_by_signal: ptracer exit $status: $(tr '\n' '|' <err)"
+expected="ptracer: $killed was killed by signal Segmentation fault before reaching a snapshot point; no snapshot written"
+[[ $status == 1 ]] || fail "killed_by_signal: ptracer exited $status, not 1"
+[[ $(<err) == "$expected" ]] || fail "killed_by_signal: stderr is not '$expected'"
+[[ $(<out) == "about to fault" ]] || fail "killed_by_signal: stdout is not the program's line"
+leftovers=$(ls -A | grep -vx -e out -e err || true)
+[[ -z $leftovers ]] || fail "killed_by_signal: files left behind: $leftovers"
+
+[[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
+exit $failed
