@@ -16,6 +16,7 @@
 #include <set>
 
 #include "ptracer/capture.h"
+#include "ptracer/marker_scan.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/syscall_model.h"
 #include "ptracer/thread_stop.h"
@@ -60,6 +61,10 @@ std::string describe_call(const Tracee& tracee, const SyscallArgs& call) {
   (void)tracee;
   return s + ", ...)";
 }
+
+// How much of the program's memory is searched for the marker's path when
+// the snapshot is taken elsewhere (a JVM reserves GiBs it never touches).
+constexpr uint64_t kMarkerScanBudget = uint64_t{512} << 20;
 
 std::string exit_description(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
@@ -273,9 +278,17 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   request.may_change = options_.may_change;
   CaptureResult result;
   auto capture_start = std::chrono::steady_clock::now();
+  bool marker_known = false;
   try {
     std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_);
     result = capture_snapshot(pid_, tracee, others, model_, request);
+    // Only a hint for the summary line: a failed scan says nothing.
+    if (kind != format::kTriggerMarker) {
+      try {
+        marker_known = memory_mentions(pid_, kCheckpointPath, kMarkerScanBudget);
+      } catch (const std::exception&) {
+      }
+    }
   } catch (...) {
     kill_program();
     throw;
@@ -288,8 +301,8 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr,
-               "ptracer: snapshot %s at %s (%s): %llu mappings, %llu bytes stored, %.1f ms\n",
-               options_.output.c_str(), syscall_name(call.nr).c_str(), why.c_str(),
+               "ptracer: %ssnapshot %s at %s (%s): %llu mappings, %llu bytes stored, %.1f ms\n",
+               marker_known ? "the checkpoint marker was not reached; " : "", options_.output.c_str(), syscall_name(call.nr).c_str(), why.c_str(),
                static_cast<unsigned long long>(result.mappings),
                static_cast<unsigned long long>(result.bytes_stored), ms);
 }

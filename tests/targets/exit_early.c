@@ -2,7 +2,7 @@
  * taken at exit_group (the program's end), and every restore replays the
  * line printed and exits 7 too.
  * snappy-test: expect-exit=7
- * snappy-test: trigger=at exit_group \(the program's end\)
+ * snappy-test: trigger=^ptracer: snapshot .* at exit_group \(the program's end\)
  */
 #include <stdio.h>
 #include <stdlib.h>

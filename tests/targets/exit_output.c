@@ -3,7 +3,7 @@
  * is taken at exit_group; a restore replays both streams byte for byte (in
  * stdio's buffered pieces) and exits 0.
  * snappy-test: variants=pie,static
- * snappy-test: trigger=at exit_group \(the program's end\)
+ * snappy-test: trigger=ptracer: snapshot .* at exit_group \(the program's end\)
  */
 #include <stdio.h>
 

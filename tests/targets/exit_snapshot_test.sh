@@ -77,6 +77,31 @@ PYTHONDONTWRITEBYTECODE=1 one python3 /usr/bin/python3 compute.py
 [[ $(tail -n 1 python3.cold.out) == "row 49 $(( $(sed -n 's/^row 0 //p' python3.cold.out) + 49 ))" ]] ||
   fail "python3: unexpected cold output"
 
+# A Python program that imported the marker helper but ends (or meets an
+# ordinary trigger, a mkdir) before calling it: the summary says so.
+helpers=$(realpath "$(dirname "$0")/../../examples/python")
+cat >unreached.py <<'PY'
+import sys
+import snappy_checkpoint
+if len(sys.argv) > 1:
+    import os
+    os.mkdir("made-before-the-marker")
+print("never checkpointed")
+PY
+for how in end mkdir; do
+  set -- /usr/bin/python3 unreached.py
+  [[ $how == mkdir ]] && set -- "$@" mkdir
+  status=0
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$helpers "$ptracer" -o "$workdir/unreached-$how" "$@" </dev/null \
+      >"unreached-$how.out" 2>"unreached-$how.err" || status=$?
+  summary=$(tail -n 1 "unreached-$how.err")
+  echo "unreached ($how): ptracer exit $status: $summary"
+  at="exit_group \\(the program's end\\)"
+  [[ $how == mkdir ]] && at="mkdir \\(outside the model\\)"
+  re="^ptracer: the checkpoint marker was not reached; snapshot $workdir/unreached-$how at $at: "
+  [[ $status == 0 && $summary =~ $re ]] || fail "unreached ($how): summary line is not /$re/"
+done
+
 # Killed by a signal before any snapshot point: nothing to snapshot.
 mkdir killed && cd killed
 status=0

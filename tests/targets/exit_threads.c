@@ -4,7 +4,7 @@
  * thread stops as at any snapshot point; a restore brings them all back,
  * replays the output, and the worker's exit_group ends the process with 5.
  * snappy-test: expect-exit=5
- * snappy-test: trigger=at exit_group \(the program's end\)
+ * snappy-test: trigger=^ptracer: snapshot .* at exit_group \(the program's end\)
  */
 #include <pthread.h>
 #include <stdio.h>
