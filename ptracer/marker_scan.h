@@ -3,7 +3,7 @@
 // it is made, but a program built or loaded with a marker helper holds the
 // marker's path in its memory (a C program's .rodata, a Python module's
 // constants, a loaded Java class, Node's source text). Then the summary
-// line can say "the checkpoint marker was not reached".
+// line can say "the marker was not reached".
 #pragma once
 
 #include <sys/types.h>

@@ -98,7 +98,7 @@ for how in end mkdir; do
   echo "unreached ($how): ptracer exit $status: $summary"
   at="exit_group \\(the program's end\\)"
   [[ $how == mkdir ]] && at="mkdir \\(outside the model\\)"
-  re="^ptracer: the checkpoint marker was not reached; snapshot $workdir/unreached-$how at $at: "
+  re="^ptracer: snapshot $workdir/unreached-$how at $at: [0-9]+ mappings, [0-9]+ bytes stored, [0-9]+\\.[0-9] ms; the marker was not reached\$"
   [[ $status == 0 && $summary =~ $re ]] || fail "unreached ($how): summary line is not /$re/"
 done
 

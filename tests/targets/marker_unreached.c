@@ -3,7 +3,7 @@
  * exit_group, and ptracer's summary says the marker was not reached,
  * because the marker's path is in the program's memory.
  * snappy-test: expect-exit=0
- * snappy-test: trigger=^ptracer: the checkpoint marker was not reached. snapshot .* at exit_group \(the program's end\)
+ * snappy-test: trigger=^ptracer: snapshot .* at exit_group \(the program's end\): .* ms. the marker was not reached$
  */
 #include <stdio.h>
 #include <string.h>
