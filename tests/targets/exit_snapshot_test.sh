@@ -6,7 +6,8 @@
 # "ptracer: snapshot NAME at exit_group (the program's end): ...", and three
 # restores give the cold run's stdout and stderr byte for byte and its exit
 # status. Then a program killed by a signal before any snapshot point keeps
-# the old refusal: exit 1, the exact one-line message, no files left.
+# the old refusal: exit 1, the exact one-line message, no files left, and
+# so does elf_loader failing to load a program (its exit is not snapshotted).
 #
 # usage: exit_snapshot_test.sh PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL
 set -euo pipefail
@@ -113,6 +114,30 @@ expected="ptracer: $killed was killed by signal Segmentation fault before reachi
 [[ $(<out) == "about to fault" ]] || fail "killed_by_signal: stdout is not the program's line"
 leftovers=$(ls -A | grep -vx -e out -e err || true)
 [[ -z $leftovers ]] || fail "killed_by_signal: files left behind: $leftovers"
+
+cd "$workdir"
+
+# elf_loader's own exit_group (the program's interpreter is missing) is no
+# program's end: no snapshot, the loader's line, its status 127.
+mkdir noloader && cd noloader
+python3 - "$killed" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.find(b"/lib64/ld-linux-x86-64.so.2\0")
+assert at >= 0, "no PT_INTERP string"
+data[at:at + 27] = b"/nonexist/ld-linux-x86-64.2"
+open("prog", "wb").write(data)
+PY
+chmod +x prog
+status=0
+"$ptracer" -o "$workdir/noloader/snap" ./prog </dev/null >out 2>err || status=$?
+echo "missing interpreter: ptracer exit $status: $(tr '\n' '|' <err)"
+expected="elf_loader: /nonexist/ld-linux-x86-64.2: No such file or directory
+ptracer: ./prog exited with status 127 before reaching a snapshot point; no snapshot written"
+[[ $status == 127 ]] || fail "missing interpreter: ptracer exited $status, not 127"
+[[ $(<err) == "$expected" ]] || fail "missing interpreter: stderr is not the loader's line and ptracer's"
+leftovers=$(ls -A | grep -vx -e out -e err -e prog || true)
+[[ -z $leftovers ]] || fail "missing interpreter: files left behind: $leftovers"
 
 [[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
 exit $failed
