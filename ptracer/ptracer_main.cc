@@ -4,7 +4,8 @@
 // Exit codes (common/command_line.h): 0 snapshot written; 2 bad usage; 127
 // PROG or the loader cannot be run; 1 NAME cannot be written there or any
 // other failure; or PROG's own non-zero exit status when it ended before
-// any snapshot point.
+// any snapshot point without exit_group (a program's normal end, exit_group,
+// is itself a snapshot point: a program killed by a signal exits 1).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,7 +1,10 @@
 // Records a program's startup: runs it under ptrace through elf_loader with
 // the seccomp filter of common/syscall_table.h, keeps the SyscallModel up to
 // date, and at the first syscall outside the model (or the --at point, or
-// the checkpoint marker) writes the snapshot and kills the program.
+// the checkpoint marker) writes the snapshot and kills the program. The
+// program's exit_group is such a syscall: a program that reaches no other
+// point is snapshotted at its end; only a death by signal (or a last
+// thread's exit(2)) ends a recording without a snapshot.
 #pragma once
 
 #include <optional>

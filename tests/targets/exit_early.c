@@ -1,7 +1,8 @@
-/* Exits with status 7 before any snapshot point: recording it must fail
- * cleanly (no_trigger_test.sh), leaving no snapshot.
- * snappy-test: kind=no-trigger
+/* Exits with status 7 and reaches no other snapshot point: the snapshot is
+ * taken at exit_group (the program's end), and every restore replays the
+ * line printed and exits 7 too.
  * snappy-test: expect-exit=7
+ * snappy-test: trigger=^ptracer: snapshot .* at exit_group\([0-9]+\) \(the program's end\)
  */
 #include <stdio.h>
 #include <stdlib.h>
