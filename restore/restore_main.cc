@@ -198,8 +198,10 @@ void place_fd(int fd, const FdRecord& r, const char* what) {
     long placed = sys::dup3(fd, r.fd, cloexec);
     if (sys::is_error(placed)) die_fd_errno(r.fd, what, placed);
     sys::close(fd);
-  } else if (!cloexec) {
-    sys::fcntl(fd, 2 /* F_SETFD */, 0);
+  } else {
+    // Already at its number: the fd flag is whatever the creating call
+    // gave it (restore creates without O_CLOEXEC), so set it either way.
+    sys::fcntl(fd, 2 /* F_SETFD */, cloexec ? 1 /* FD_CLOEXEC */ : 0);
   }
 }
 
