@@ -1,6 +1,6 @@
 /* What madvise made of a mapping survives the snapshot: MADV_WIPEONFORK,
- * MADV_DONTFORK and MADV_DONTDUMP show in smaps' VmFlags after the
- * snapshot point as before, and a child forked after it sees zeros in the
+ * MADV_DONTFORK, MADV_DONTDUMP, MADV_SEQUENTIAL and MAP_NORESERVE show in
+ * smaps' VmFlags after the snapshot point as before, and a child forked after it sees zeros in the
  * WIPEONFORK region (not the bytes written before) and no DONTFORK region.
  */
 #include <string.h>
@@ -22,7 +22,8 @@ static void print_vmflags(const char *name, void *start) {
     if (strncmp(line, header, strlen(header)) == 0) in = 1;
     else if (in && strncmp(line, "VmFlags:", 8) == 0) {
       for (char *w = strtok(line + 8, " \n"); w; w = strtok(NULL, " \n")) {
-        if (!strcmp(w, "wf") || !strcmp(w, "dc") || !strcmp(w, "dd")) {
+        if (!strcmp(w, "wf") || !strcmp(w, "dc") || !strcmp(w, "dd") || !strcmp(w, "sr") ||
+            !strcmp(w, "nr")) {
           strcat(words, " ");
           strcat(words, w);
         }
@@ -36,26 +37,34 @@ static void print_vmflags(const char *name, void *start) {
 
 int main(void) {
   static_stdout_buffer();
-  char *area = mmap(NULL, 5 * SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char *area = mmap(NULL, 9 * SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (area == MAP_FAILED) return 2;
   /* Three regions with gaps between, so the kernel keeps them apart. */
   char *wipe = area, *nofork = area + 2 * SIZE, *nodump = area + 4 * SIZE;
-  munmap(area + SIZE, SIZE);
-  munmap(area + 3 * SIZE, SIZE);
+  char *seq = area + 6 * SIZE, *noreserve = area + 8 * SIZE;
+  for (int i = 1; i < 9; i += 2) munmap(area + i * SIZE, SIZE);
+  if (mmap(noreserve, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+           -1, 0) != noreserve)
+    return 2;
+  seq[0] = 's';
+  noreserve[0] = 'n';
   memset(wipe, 'w', SIZE);
   memset(nofork, 'f', SIZE);
   memset(nodump, 'd', SIZE);
   if (madvise(wipe, SIZE, MADV_WIPEONFORK) || madvise(nofork, SIZE, MADV_DONTFORK) ||
-      madvise(nodump, SIZE, MADV_DONTDUMP))
+      madvise(nodump, SIZE, MADV_DONTDUMP) || madvise(seq, SIZE, MADV_SEQUENTIAL))
     return 2;
-  setup_done("three regions written: WIPEONFORK, DONTFORK, DONTDUMP");
+  setup_done("five regions written: WIPEONFORK, DONTFORK, DONTDUMP, SEQUENTIAL, NORESERVE");
 
   snappy_checkpoint();
 
   print_vmflags("wipeonfork", wipe);
   print_vmflags("dontfork", nofork);
   print_vmflags("dontdump", nodump);
-  check("the parent still has its bytes", wipe[0] == 'w' && nofork[0] == 'f' && nodump[SIZE - 1] == 'd');
+  print_vmflags("sequential", seq);
+  print_vmflags("noreserve", noreserve);
+  check("the parent still has its bytes", wipe[0] == 'w' && nofork[0] == 'f' && nodump[SIZE - 1] == 'd' &&
+                                                   seq[0] == 's' && noreserve[0] == 'n');
   fflush(stdout);
   pid_t child = fork();
   if (child == 0) {
