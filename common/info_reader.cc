@@ -203,6 +203,7 @@ bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {
     if (m.end > kUserAddressEnd) return fail(error, "mapping outside user space at", m.start);
     if (overlaps_window(m.start, m.end)) return fail(error, "mapping inside restore's reserved window at", m.start);
     if (m.prot & ~7u) return fail(error, "bad protection for mapping at", m.start);
+    if (m.flags & ~uint32_t{kMappingKnownFlags}) return fail(error, "unknown flags for mapping at", m.start);
     if (m.name.size != 0 && !check_string(m.name)) return fail(error, "mapping name outside the string table", m.start);
     previous_start = m.start;
     previous_end = m.end;

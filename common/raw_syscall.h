@@ -172,6 +172,14 @@ inline long munmap(uint64_t addr, uint64_t len) {
 inline long mprotect(uint64_t addr, uint64_t len, int prot) {
   return syscall3(kMprotect, (long)addr, (long)len, prot);
 }
+// int madvise(void *addr, size_t length, int advice);
+inline long madvise(uint64_t addr, uint64_t len, int advice) {
+  return syscall3(28 /* SYS_madvise */, (long)addr, (long)len, advice);
+}
+// int mlock(const void *addr, size_t len);
+inline long mlock(uint64_t addr, uint64_t len) {
+  return syscall2(149 /* SYS_mlock */, (long)addr, (long)len);
+}
 // void *mremap(void *old_address, size_t old_size, size_t new_size,
 //              int flags, ... /* void *new_address */);
 inline long mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,

@@ -221,6 +221,19 @@ enum MappingBase : uint32_t {
 enum MappingFlags : uint32_t {
   kMappingShared = 1,     // MAP_SHARED (file-backed, read-only in v1)
   kMappingGrowsDown = 2,  // VM_GROWSDOWN
+  // Set by madvise, mlock or mmap flags in the recorded process (smaps
+  // VmFlags); restore re-applies them after mapping (MAP_NORESERVE at it).
+  kMappingDontFork = 1u << 2,     // dc: MADV_DONTFORK
+  kMappingWipeOnFork = 1u << 3,   // wf: MADV_WIPEONFORK
+  kMappingDontDump = 1u << 4,     // dd: MADV_DONTDUMP
+  kMappingHugePage = 1u << 5,     // hg: MADV_HUGEPAGE
+  kMappingNoHugePage = 1u << 6,   // nh: MADV_NOHUGEPAGE
+  kMappingMergeable = 1u << 7,    // mg: MADV_MERGEABLE
+  kMappingSequential = 1u << 8,   // sr: MADV_SEQUENTIAL
+  kMappingRandom = 1u << 9,       // rr: MADV_RANDOM
+  kMappingLocked = 1u << 10,      // lo: mlock, MAP_LOCKED
+  kMappingNoReserve = 1u << 11,   // nr: MAP_NORESERVE
+  kMappingKnownFlags = (1u << 12) - 1,
 };
 
 struct MappingRecord {

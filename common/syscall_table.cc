@@ -146,7 +146,7 @@ std::vector<SyscallRule> make_rules() {
   for (uint64_t option :
        {PR_SET_MM, PR_SET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_KEEPCAPS,
         PR_GET_NAME, PR_GET_SECCOMP, PR_CAPBSET_READ, PR_GET_SECUREBITS,
-        PR_GET_TIMERSLACK, PR_GET_CHILD_SUBREAPER, PR_GET_NO_NEW_PRIVS,
+        PR_GET_TIMERSLACK, PR_GET_CHILD_SUBREAPER,
         PR_GET_THP_DISABLE}) {
     r.push_back(allow(SYS_prctl, {eq32(0, option)}));
   }
@@ -182,6 +182,9 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_mprotect, H::kMprotect, true));
   r.push_back(model(SYS_mremap, H::kMremap, true));
   r.push_back(model(SYS_brk, H::kBrk, true, {ne64(0, 0)}));
+  // The recorder sets no_new_privs to install its filter; the program is
+  // told the caller's value (a cold run's).
+  r.push_back(model(SYS_prctl, H::kGetNoNewPrivs, true, {eq32(0, PR_GET_NO_NEW_PRIVS)}));
   for (uint64_t mode : {O_RDONLY, O_WRONLY, O_RDWR}) {
     r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, mode, kOpenWriteMask}}));
     r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, mode, kOpenWriteMask}}));

@@ -34,6 +34,8 @@ enum class ModelHandler : uint8_t {
   kMprotect,      // mprotect
   kMremap,        // mremap
   kBrk,           // brk(addr != 0): rewritten to brk(0) so it fails
+  kGetNoNewPrivs, // prctl(PR_GET_NO_NEW_PRIVS): answers the recorder's own
+                  // value (the caller's), not the 1 it set for seccomp
   kOpen,          // open/openat read-only: fd table (the path must be a
                   // regular file or directory, else it triggers)
   kClose,         // close: fd table

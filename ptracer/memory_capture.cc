@@ -10,11 +10,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <system_error>
 
 #include "common/checksum.h"
+#include "ptracer/vm_flags.h"
 
 namespace snappy {
 
@@ -319,6 +321,13 @@ MemoryCaptureStats capture_memory(pid_t pid, const std::vector<ProcMapsEntry>& e
   process.first_mapping = static_cast<uint32_t>(snapshot.mappings.size());
   for (const ProcMapsEntry& e : entries) capturer.capture(e);
   process.mapping_count = static_cast<uint32_t>(snapshot.mappings.size()) - process.first_mapping;
+  // What madvise, mlock and mmap flags made of each mapping. The process
+  // is stopped, so smaps lists the mappings maps did.
+  std::map<uint64_t, uint32_t> vm = read_mapping_flags(pid);
+  for (size_t i = process.first_mapping; i < snapshot.mappings.size(); ++i) {
+    auto it = vm.find(snapshot.mappings[i].start);
+    if (it != vm.end()) snapshot.mappings[i].flags |= it->second;
+  }
   MemoryCaptureStats stats = capturer.stats();
   // The apparent size covers trailing holes, so every mapping's region of
   // NAME.pages lies inside the file.

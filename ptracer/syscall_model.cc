@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -46,6 +47,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     }
     case ModelHandler::kMunmap:
     case ModelHandler::kMprotect:
+    case ModelHandler::kGetNoNewPrivs:
     case ModelHandler::kMremap:
       return Decision::kContinue;
     case ModelHandler::kClose:
@@ -350,6 +352,16 @@ void SyscallModel::on_exit(const Tracee& tracee) {
   }
   if (p.handler == ModelHandler::kReadlink) {
     readlink_exit(tracee, c, p.path);
+    return;
+  }
+  if (p.handler == ModelHandler::kGetNoNewPrivs) {
+    // The recorder never sets it in itself (only the recorded child does,
+    // after fork), so its own value is the caller's.
+    user_regs_struct regs = tracee.registers();
+    if (!is_error_result(regs.rax)) {
+      regs.rax = static_cast<uint64_t>(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+      tracee.set_registers(regs);
+    }
     return;
   }
   uint64_t rax = tracee.registers().rax;

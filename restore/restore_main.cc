@@ -145,6 +145,42 @@ int stored_page_flags(int prot) {
   return flags;
 }
 
+// MAP_NORESERVE can only be given at mmap time.
+int reserve_flag(const MappingRecord& m) { return (m.flags & kMappingNoReserve) ? sys::kMapNoreserve : 0; }
+
+// What madvise and mlock had made of a mapping in the recorded process
+// (smaps VmFlags at capture). The fork semantics (DONTFORK, WIPEONFORK) are
+// the program's contract and must hold; the rest are hints, applied where
+// this kernel has them. A lock beyond the caller's RLIMIT_MEMLOCK is
+// skipped: a cold run by that caller would have failed to lock too.
+void apply_mapping_flags(const MappingRecord& m) {
+  struct Advice {
+    uint32_t bit;
+    int advice;
+    bool required;
+  };
+  static constexpr Advice kAdvices[] = {
+      {kMappingDontFork, 10, true},     // MADV_DONTFORK
+      {kMappingWipeOnFork, 18, true},   // MADV_WIPEONFORK
+      {kMappingDontDump, 16, false},    // MADV_DONTDUMP
+      {kMappingHugePage, 14, false},    // MADV_HUGEPAGE
+      {kMappingNoHugePage, 15, false},  // MADV_NOHUGEPAGE
+      {kMappingMergeable, 12, false},   // MADV_MERGEABLE
+      {kMappingSequential, 2, false},   // MADV_SEQUENTIAL
+      {kMappingRandom, 1, false},       // MADV_RANDOM
+  };
+  if (m.base == kBaseVvar || m.base == kBaseVdso) return;  // the kernel's own
+  for (const Advice& a : kAdvices) {
+    if (!(m.flags & a.bit)) continue;
+    long done = sys::madvise(m.start, m.end - m.start, a.advice);
+    if (a.required && sys::is_error(done)) {
+      Text what;
+      die_errno(what.add("re-applying madvise to the mapping at ").hex(m.start).c_str(), done);
+    }
+  }
+  if (m.flags & kMappingLocked) sys::mlock(m.start, m.end - m.start);
+}
+
 void map_snapshot() {
   for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
@@ -152,7 +188,7 @@ void map_snapshot() {
     int prot = int(m.prot);
     switch (m.base) {
       case kBaseZero: {
-        long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0);
+        long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0);
         if (sys::is_error(mapped)) {
           Text what;
           die_errno(what.add("mapping zero pages at ").hex(m.start).c_str(), mapped);
@@ -161,15 +197,16 @@ void map_snapshot() {
       }
       case kBaseFile: {
         int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
-        check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed, g_file_fds[m.file_index], m.file_offset),
+        check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed | reserve_flag(m), g_file_fds[m.file_index], m.file_offset),
               g.view.string(g.view.file(m.file_index).path));
         break;
       }
       case kBasePages:
-        if (holds_arguments(m)) {
+        // MADV_WIPEONFORK takes only anonymous memory (EINVAL on a file).
+        if (holds_arguments(m) || (m.flags & kMappingWipeOnFork)) {
           map_by_copy(m);
         } else {
-          check(sys::mmap(m.start, size, prot, stored_page_flags(prot), g.pages_fd, m.pages_offset), g_pages_path);
+          check(sys::mmap(m.start, size, prot, stored_page_flags(prot) | reserve_flag(m), g.pages_fd, m.pages_offset), g_pages_path);
         }
         continue;  // its runs are part of this one mapping
       case kBaseVvar:
@@ -185,6 +222,9 @@ void map_snapshot() {
       check(sys::mmap(run.start, run.size, prot, stored_page_flags(prot), g.pages_fd, run.pages_offset), g_pages_path);
     }
   }
+  // Once everything is mapped: a page run mapped over a mapping's base
+  // replaces that part of its VMA, which would lose an advice given first.
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) apply_mapping_flags(g.view.mapping(g.process->first_mapping + i));
   recheck_files();
   for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
   sys::close(g.pages_fd);
@@ -198,8 +238,10 @@ void place_fd(int fd, const FdRecord& r, const char* what) {
     long placed = sys::dup3(fd, r.fd, cloexec);
     if (sys::is_error(placed)) die_fd_errno(r.fd, what, placed);
     sys::close(fd);
-  } else if (!cloexec) {
-    sys::fcntl(fd, 2 /* F_SETFD */, 0);
+  } else {
+    // Already at its number: the fd flag is whatever the creating call
+    // gave it (restore creates without O_CLOEXEC), so set it either way.
+    sys::fcntl(fd, 2 /* F_SETFD */, cloexec ? 1 /* FD_CLOEXEC */ : 0);
   }
 }
 

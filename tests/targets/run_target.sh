@@ -65,7 +65,16 @@ run() {
   local name=$1
   shift
   local status=0
-  timeout -k 5 "$timeout_s" "$@" <"/dev/null" >"$name.out" 2>"$name.err" || status=$?
+  # Without the fds above 2 that the test harness may leak (ctest's own):
+  # every run, cold, recorded and restored, starts with 0-2 only, so fd
+  # numbers match and a restored fd can land directly on its number.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      (( fd > 2 )) && eval "exec $fd>&-"
+    done
+    exec timeout -k 5 "$timeout_s" "$@" <"/dev/null" >"$name.out" 2>"$name.err"
+  ) || status=$?
   echo "$status" >"$name.status"
   return 0
 }

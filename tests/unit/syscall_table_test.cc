@@ -103,6 +103,8 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_EQ(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0x1000, 0}), nullptr);  // another's
   EXPECT_TRUE(is_allow(rule_for(SYS_arch_prctl, {0x1002 /* ARCH_SET_FS */, 0x1000})));
   EXPECT_TRUE(is_allow(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP})));
+  EXPECT_TRUE(is_model(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS}), ModelHandler::kGetNoNewPrivs));
+  EXPECT_TRUE(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS})->needs_exit);
   EXPECT_EQ(rule_for(SYS_prctl, {PR_SET_PDEATHSIG, SIGKILL}), nullptr);
   EXPECT_TRUE(is_model(rule_for(SYS_faccessat, {0, 0, R_OK}), ModelHandler::kAccess));
   EXPECT_TRUE(is_model(rule_for(SYS_mmap, {0, 4096, 3, 0x22, ~0ull, 0}), ModelHandler::kMmap));
