@@ -99,8 +99,8 @@ void read_info() {
   // again in between) is read again, a few times, before it is refused as
   // today; the writer's two renames are microseconds apart unless it is
   // preempted between them.
-  constexpr int kTries = 4;
-  constexpr int64_t kPauseNs[kTries] = {0, 1000000, 10000000, 0};
+  constexpr int kTries = 6;
+  constexpr int64_t kPauseNs[kTries] = {0, 1000000, 10000000, 50000000, 200000000, 0};
   sys::KernelStat st;
   uint64_t size = 0;
   for (int attempt = 0;; ++attempt) {

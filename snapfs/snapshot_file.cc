@@ -121,8 +121,8 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
   struct stat st;
   // NAME.info, then NAME.pages; a pair from two recordings is read again a
   // few times (as restore does) before it is refused below.
-  constexpr int kTries = 4;
-  constexpr long kPauseNs[kTries] = {0, 1000000, 10000000, 0};
+  constexpr int kTries = 6;
+  constexpr long kPauseNs[kTries] = {0, 1000000, 10000000, 50000000, 200000000, 0};
   for (int attempt = 0;; ++attempt) {
     read_info(info_path);
     pages_fd_ = open_regular(pages_path, &st);
