@@ -143,7 +143,10 @@ bool InfoView::check_sections(InfoError* error) const {
     if (f.fd < 0 || f.kind >= kFdKindCount || (f.kind == kFdFile && f.file_index >= count(kFiles)) ||
         (f.kind == kFdEpoll && !check_blob({f.offset, uint64_t{f.file_index} * sizeof(EpollRegistration)})) ||
         ((f.kind == kFdPipeRead || f.kind == kFdPipeWrite) &&
-         (f.file_index > kMaxPipeData || !check_blob({f.offset, 8 + uint64_t{f.file_index}})))) {
+         (f.file_index > kMaxPipeData || !check_blob({f.offset, 8 + uint64_t{f.file_index}}))) ||
+        (f.kind == kFdCallerStatus &&
+         (f.fd > 2 || f.file_index == 0 || (f.file_index & ~kCallerStatusBits) || (f.open_flags & ~f.file_index) ||
+          f.offset || f.fd_flags || f.description))) {
       return fail(error, "bad fd record", i);
     }
   }

@@ -293,8 +293,20 @@ enum FdKind : uint32_t {
                       // were in it (at most kMaxPipeData)
   kFdEventfd = 5,     // an eventfd: `offset` its counter, file_index its
                       // EFD_SEMAPHORE flag
+  // Not an fd of the snapshot: a change the program made to the status
+  // flags of the caller's fd 0, 1 or 2 (F_SETFL, ioctl FIONBIO) before its
+  // snapshot point. file_index: which of kCallerStatusBits it changed;
+  // open_flags: their values (a subset of file_index). restore applies
+  // them to its caller's description, keeping every other bit, as the cold
+  // run's call would have. offset, fd_flags and description are 0; ptracer
+  // writes at most one per fd.
+  kFdCallerStatus = 6,
 };
-inline constexpr uint32_t kFdKindCount = 6;
+inline constexpr uint32_t kFdKindCount = 7;
+// The status flags a kFdCallerStatus record may change (x86-64 values).
+inline constexpr uint32_t kStatusAppend = 02000;    // O_APPEND
+inline constexpr uint32_t kStatusNonblock = 04000;  // O_NONBLOCK
+inline constexpr uint32_t kCallerStatusBits = kStatusAppend | kStatusNonblock;
 inline constexpr uint32_t kMaxPipeData = 65536;  // a default pipe's capacity
 
 // One fd in an epoll instance's interest list, as epoll_ctl(EPOLL_CTL_ADD)

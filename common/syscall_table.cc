@@ -197,9 +197,15 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_fcntl, H::kDup, true, {eq32(1, F_DUPFD_CLOEXEC)}));
   // Close-on-exec is read from /proc/PID/fdinfo at capture.
   r.push_back(allow(SYS_fcntl, {eq32(1, F_SETFD)}));
-  // Status flags (O_NONBLOCK, O_APPEND) of the program's own fds are read
-  // from fdinfo at capture; those of fds 0-2 belong to the caller too.
-  r.push_back(allow(SYS_fcntl, {{0, Op::kGe, 3}, eq32(1, F_SETFL)}));
+  // Status flags: those of the program's own fds are read from fdinfo at
+  // capture; fds 0-2 are the caller's descriptions, changed for real (as
+  // a cold run changes them: Node's FIONBIO on stdout, gawk's O_APPEND on
+  // stderr) and recorded for restore to make the same change. One rule
+  // for every fd, the handler telling them apart by the fd as the kernel
+  // reads it (an unsigned int): a full 64-bit `fd >= 3` would let
+  // 0x100000001 through as fd 1.
+  r.push_back(model(SYS_fcntl, H::kStatusFlags, true, {eq32(1, F_SETFL)}));
+  r.push_back(model(SYS_ioctl, H::kStatusFlags, true, {eq32(1, FIONBIO)}));
   r.push_back(model(SYS_rt_sigaction, H::kRtSigaction, true, {ne64(1, 0)}));
   r.push_back(model(SYS_sigaltstack, H::kSigaltstack, true, {ne64(0, 0)}));
   r.push_back(model(SYS_set_tid_address, H::kSetTidAddress, false));

@@ -65,6 +65,10 @@ enum class ModelHandler : uint8_t {
                   // input, a trigger like reading them
   kSetRlimit,     // setrlimit, prlimit64(0, r, new, ...): which limits the
                   // program set itself (ProcessRecord::rlimits_set)
+  kStatusFlags,   // fcntl(F_SETFL), ioctl(FIONBIO): on fds 0-2 (the
+                  // caller's descriptions) O_NONBLOCK/O_APPEND changes are
+                  // recorded for restore to apply, any other status flag
+                  // triggers; above 2 they are read from fdinfo at capture
   kClone,         // clone/clone3 making a thread (CLONE_THREAD): a new
                   // traced thread with its own tid address; fork and vfork
                   // stay triggers

@@ -244,6 +244,16 @@ void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, FdRecord& r, 
 void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapshot& s, FileTable& files) {
   p.first_fd = static_cast<uint32_t>(s.fds.size());
   PipeBlobs pipes;
+  // The caller's fds 0-2 stay the caller's; what the program changed in
+  // their status flags, restore changes in its caller's (FdKind).
+  for (const auto& [fd, status] : model.caller_status) {
+    FdRecord r{};
+    r.fd = fd;
+    r.kind = kFdCallerStatus;
+    r.file_index = status.mask;
+    r.open_flags = status.value;
+    s.fds.push_back(r);
+  }
   for (int fd : open_fds(pid)) {
     if (fd <= 2) continue;  // the restoring caller's own stdin/out/err
     auto it = model.files.find(fd);

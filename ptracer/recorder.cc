@@ -1,5 +1,6 @@
 #include "ptracer/recorder.h"
 
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -107,6 +108,21 @@ std::string exit_description(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
   return "stopped unexpectedly";
+}
+
+// The program changed the status flags of the caller's fd 0-2 (shared
+// with ptracer: the tracee inherited them) and was killed at its snapshot
+// point, before the rest of its run: the caller gets back the bits as they
+// were, so that recording leaves no O_NONBLOCK stdout behind (Node resets
+// it at exit; killed, it cannot). Each restored instance makes the change
+// again, as a cold run would.
+void put_back_caller_status(const SyscallModel& model) {
+  for (const auto& [fd, status] : model.caller_status) {
+    int now = fcntl(fd, F_GETFL);
+    if (now < 0) continue;
+    int wanted = (now & ~static_cast<int>(status.mask)) | static_cast<int>(status.before & status.mask);
+    if (wanted != now) fcntl(fd, F_SETFL, wanted);
+  }
 }
 
 class Session {
@@ -357,9 +373,11 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
     }
   } catch (...) {
     kill_program();
+    put_back_caller_status(model_);
     throw;
   }
   kill_program();
+  put_back_caller_status(model_);
   if (options_.verbose) {
     double traced = std::chrono::duration<double, std::milli>(capture_start - start_).count();
     double captured = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_start).count();

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/snapshot_format.h"
@@ -146,6 +147,8 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     }
     case ModelHandler::kEpollCtl:
       return epoll_ctl_entry(call);
+    case ModelHandler::kStatusFlags:
+      return status_flags_entry(tracee, call);
     case ModelHandler::kConnect:
       return connect_entry(tracee, call);
     case ModelHandler::kAccess: {
@@ -325,6 +328,55 @@ Decision SyscallModel::epoll_ctl_entry(const SyscallArgs& call) {
   return Decision::kContinue;
 }
 
+// The status flags setfl() lets F_SETFL change (fs/fcntl.c SETFL_MASK)
+// besides O_APPEND and O_NONBLOCK: O_ASYNC, O_DIRECT, O_NOATIME.
+constexpr uint32_t kOtherSetflBits = O_ASYNC | O_DIRECT | O_NOATIME;
+
+Decision SyscallModel::status_flags_entry(const Tracee& tracee, const SyscallArgs& call) {
+  // The kernel takes the fd as an unsigned int.
+  uint32_t fd = static_cast<uint32_t>(call.args[0]);
+  // Its own fd (fdinfo at capture), or one it opened where the caller
+  // left 0-2 closed.
+  if (fd > 2 || files.count(static_cast<int>(fd))) return Decision::kContinue;
+  uint32_t now;
+  try {
+    std::string text = "\n" + read_text(proc_path(tracee.tid(), "fdinfo/" + std::to_string(fd)));
+    size_t at = text.find("\nflags:");
+    if (at == std::string::npos) return Decision::kContinue;
+    now = static_cast<uint32_t>(std::strtoul(text.c_str() + at + 7, nullptr, 8));
+  } catch (const std::exception&) {
+    return Decision::kContinue;  // not open: EBADF, nothing changes
+  }
+  Pending& p = pending_[tracee.tid()];
+  p.status_before = now & format::kCallerStatusBits;
+  if (call.nr == SYS_ioctl) {
+    // FIONBIO sets or clears O_NONBLOCK whatever it was: an explicit
+    // change. Its argument points to an int; an unreadable one fails
+    // (EFAULT) and changes nothing.
+    int32_t on;
+    try {
+      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(2), 4);
+      std::memcpy(&on, bytes.data(), 4);
+    } catch (const std::exception&) {
+      return Decision::kContinue;
+    }
+    p.status_mask = format::kStatusNonblock;
+    p.status_value = on ? format::kStatusNonblock : 0;
+    return Decision::kContinue;
+  }
+  // F_SETFL replaces the status flags; a program sets what it read with
+  // F_GETFL plus or minus a bit, so the bits it changes are those that
+  // differ from the description's now (the cold run changes only those).
+  uint32_t wanted = static_cast<uint32_t>(call.args[2]);
+  if ((wanted ^ now) & kOtherSetflBits) {
+    trigger_reason_ = "changes O_ASYNC, O_DIRECT or O_NOATIME of fd " + std::to_string(fd) + " (the caller's)";
+    return Decision::kTrigger;
+  }
+  p.status_mask = (wanted ^ now) & format::kCallerStatusBits;
+  p.status_value = wanted & p.status_mask;
+  return Decision::kContinue;
+}
+
 Decision SyscallModel::dup_entry(const SyscallArgs& call) {
   int old_fd = static_cast<int>(call.args[0]);
   if (!files.count(old_fd)) {
@@ -418,6 +470,15 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     case ModelHandler::kNewFd:
       new_fd_exit(tracee, c, rax);
       break;
+    case ModelHandler::kStatusFlags: {
+      if (!p.status_mask) break;  // an fd above 2, or nothing changed
+      int fd = static_cast<int>(c.args[0]);
+      auto [it, first] = caller_status.try_emplace(fd);
+      if (first) it->second.before = p.status_before;
+      it->second.mask |= p.status_mask;
+      it->second.value = (it->second.value & ~p.status_mask) | p.status_value;
+      break;
+    }
     case ModelHandler::kSetRlimit: {
       // The resource is an unsigned int: setrlimit's first argument,
       // prlimit64's second.

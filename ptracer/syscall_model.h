@@ -66,6 +66,14 @@ struct ThreadState {
   AltStack altstack;         // a new thread starts with none (clone(2))
 };
 
+// What the program did to the status flags of one of the caller's fds 0-2
+// (the description it shares with the caller, as a cold run does): which
+// of format::kCallerStatusBits it changed, their last values, and what
+// they were before its first change (for ptracer to put back).
+struct CallerStatus {
+  uint32_t mask = 0, value = 0, before = 0;
+};
+
 class SyscallModel {
  public:
   Decision on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call);
@@ -85,6 +93,7 @@ class SyscallModel {
   // had the kernel exec'd it, not elf_loader.
   std::string program_path;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
+  std::map<int, CallerStatus> caller_status; // by fd, 0-2
   std::map<int, KernelSigaction> sigactions;
   std::map<pid_t, ThreadState> threads;
   // The program put a mapping inside the loader/restore window: refused at
@@ -115,6 +124,7 @@ class SyscallModel {
   Decision clone_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision poll_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision epoll_ctl_entry(const SyscallArgs& call);
+  Decision status_flags_entry(const Tracee& tracee, const SyscallArgs& call);
   void new_fd_exit(const Tracee& tracee, const SyscallArgs& call, uint64_t rax);
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
@@ -129,6 +139,9 @@ class SyscallModel {
     KernelSigaction action;
     AltStack stack;
     uint64_t child_tid_address = 0;  // kClone
+    // kStatusFlags on fd 0-2: the bits it changes, to what, and the
+    // flags it found.
+    uint32_t status_mask = 0, status_value = 0, status_before = 0;
   };
   std::map<pid_t, Pending> pending_;  // by thread
   std::string trigger_reason_;

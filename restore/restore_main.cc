@@ -337,14 +337,35 @@ void register_epoll(const FdRecord& r) {
   }
 }
 
+// What the program changed in the status flags of the caller's fd 0-2
+// before its snapshot point (kFdCallerStatus), changed in this caller's:
+// the recorded bits only, every other one as the caller has it, as the
+// cold run's fcntl(F_SETFL) or ioctl(FIONBIO) would have left them. The
+// description is shared with the caller (its shell too), as in a cold run.
+// A cold run's call would have failed on a closed fd, and its program
+// carried on knowing it: restore refuses rather than differ.
+void apply_caller_status() {
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (r.kind != kFdCallerStatus) continue;
+    long now = sys::fcntl(r.fd, 3 /* F_GETFL */, 0);
+    if (sys::is_error(now)) die_fd_errno(uint32_t(r.fd), "reading the caller's status flags", now);
+    long wanted = (now & ~long(r.file_index)) | long(r.open_flags);
+    if (wanted == now) continue;
+    long set = sys::fcntl(r.fd, sys::kFSetfl, wanted);
+    if (sys::is_error(set)) die_fd_errno(uint32_t(r.fd), "setting the caller's status flags", set);
+  }
+}
+
 void reopen_fds() {
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
     const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (r.kind == kFdCallerStatus) continue;  // apply_caller_status
     // A dup of an fd placed earlier shares its open file description.
     const FdRecord* first = nullptr;
     for (uint32_t j = 0; j < i && !first; ++j) {
       const FdRecord& e = g.view.fd(g.process->first_fd + j);
-      if (e.description == r.description) first = &e;
+      if (e.kind != kFdCallerStatus && e.description == r.description) first = &e;
     }
     if (first) {
       long dup = sys::dup3(first->fd, r.fd, (r.fd_flags & 1) ? sys::kO_CLOEXEC : 0);
@@ -377,16 +398,20 @@ void reopen_fds() {
         place_fd(int(fd), r, "socket");
         break;
       }
+      case kFdCallerStatus:
+        break;
     }
   }
   for (uint32_t i = 0; i < g.process->fd_count; ++i) {
     const FdRecord& r = g.view.fd(g.process->first_fd + i);
     bool first_of_description = true;
     for (uint32_t j = 0; j < i && first_of_description; ++j) {
-      first_of_description = g.view.fd(g.process->first_fd + j).description != r.description;
+      const FdRecord& e = g.view.fd(g.process->first_fd + j);
+      first_of_description = e.kind == kFdCallerStatus || e.description != r.description;
     }
     if (r.kind == kFdEpoll && first_of_description) register_epoll(r);
   }
+  apply_caller_status();
 }
 
 constexpr const char* kRlimitNames[kRlimitCount] = {

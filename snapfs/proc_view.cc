@@ -357,6 +357,8 @@ std::string fd_target(const InfoView& v, uint32_t f) {
     }
     case kFdEventfd:
       return "anon_inode:[eventfd]";
+    case kFdCallerStatus:  // not an fd of the snapshot (snapfs lists none)
+      return "caller's fd";
   }
   return "anon_inode:[unknown]";
 }

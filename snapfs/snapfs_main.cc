@@ -330,6 +330,7 @@ void build_tree(State& st) {
       Node* fd = dir->add("fd", Node::kDir, 0500);
       for (uint32_t f = 0; f < proc.fd_count; ++f) {
         const FdRecord& r = v.fd(proc.first_fd + f);
+        if (r.kind == kFdCallerStatus) continue;  // the caller's fd, not the snapshot's
         fd->add(std::to_string(r.fd), Node::kLink, 0777, fd_target(v, proc.first_fd + f));
       }
       Node* task = dir->add("task", Node::kDir, 0555);

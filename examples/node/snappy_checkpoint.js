@@ -12,15 +12,14 @@
 // instance `restore` brings up resumes there with the call succeeding. So
 // checkpoint() returns false in a cold run and true in a restored instance.
 //
-// Call it before the program first touches process.stdout, process.stderr,
-// process.stdin or console: Node creates those streams lazily, and on a pipe
-// or a terminal libuv sets the fd non-blocking (ioctl FIONBIO), a change to
-// the caller's fd that ends the recording there (the snapshot is then taken
-// at that ioctl, and checkpoint() runs cold in every restored instance and
-// returns false). Some modules create process.stderr when they are loaded
-// (to choose colours): assert, assert/strict, http2, repl, node:test; require
-// them after the snapshot point. Created after it, each instance's streams
-// also match its own fds 0-2 (file, pipe or terminal). Any other call outside
+// Touching process.stdout, process.stderr or console before it is fine: on a
+// pipe libuv sets the fd non-blocking (ioctl FIONBIO), a change to the
+// caller's fd that the recorder records and every restored instance makes
+// again. The stream Node made is then part of the snapshot (a file stream
+// if stdout was a file while recording); created after checkpoint(), each
+// instance's streams match its own fds 0-2 (file, pipe or terminal). On a
+// terminal, Node's startup sets the terminal's attributes (ioctl TCSETS),
+// which ends the recording before any script runs. Any other call outside
 // the recorder's model ends the recording the same way: a socket (a server
 // listening, a request), a child process, a file opened for writing. Threads
 // are recorded: V8's platform workers, libuv's thread pool (async fs, zlib,

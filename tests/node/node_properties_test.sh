@@ -9,10 +9,10 @@
 #     1500 ms timer, in an instance restored 2 s later, is due and fires
 #     before a 300 ms timer set after the snapshot point (cold: the other
 #     way round);
-#   * touching process.stdout before the marker: with stdout a pipe the
-#     recording stops at libuv's ioctl(FIONBIO); with stdout a file it
-#     reaches the marker; require('assert') creates process.stderr (the
-#     same ioctl with stderr a pipe).
+#   * console.log, console.error and require('assert') before the marker
+#     (console_before_marker.js): libuv's ioctl(FIONBIO) on a pipe stdout
+#     or stderr is recorded, the recording reaches the marker and every
+#     restore prints the cold run's bytes.
 set -uo pipefail
 [[ $# -eq 3 ]] || { echo "usage: node_properties_test.sh PTRACER RESTORE WORKDIR" >&2; exit 2; }
 ptracer=$(realpath "$1")
@@ -54,18 +54,43 @@ check(rs.every((r) => JSON.stringify(r.timers) === JSON.stringify([before, after
 process.exit(bad ? 1 : 0);
 JS
 
-# Touching stdout before the marker.
-"$ptracer" -o early-pipe "$node" "$here/properties.js" --touch-stdout </dev/null 2>early-pipe.err | cat >/dev/null
-grep -q 'at ioctl' early-pipe.err && echo "ok   stdout touched before the marker, a pipe: recorded at ioctl" ||
-  fail "stdout a pipe: expected the snapshot at ioctl: $(tail -n 1 early-pipe.err)"
-"$ptracer" -o early-file "$node" "$here/properties.js" --touch-stdout </dev/null >early-file.out 2>early-file.err
-grep -q 'checkpoint marker' early-file.err && echo "ok   stdout touched before the marker, a file: recorded at the marker" ||
-  fail "stdout a file: expected the snapshot at the marker: $(tail -n 1 early-file.err)"
-# Loading assert creates process.stderr: with stderr a pipe, the same ioctl.
-"$ptracer" -o early-assert "$node" "$here/properties.js" --require-assert </dev/null 2>&1 >/dev/null |
-  cat >early-assert.err
-grep -q 'at ioctl' early-assert.err && echo "ok   assert required before the marker, stderr a pipe: recorded at ioctl" ||
-  fail "assert, stderr a pipe: expected the snapshot at ioctl: $(tail -n 1 early-assert.err)"
+# Touching stdout and stderr before the marker (console.log, require
+# 'assert'): on a pipe libuv's ioctl(FIONBIO) is recorded (a change to the
+# caller's fd), so the recording reaches the marker, and each restore
+# prints what the cold run prints, byte for byte, with stdout a pipe and
+# stderr a file, the other way round, and both files.
+early=$here/console_before_marker.js
+# run_early NAME CMD...: CMD's stdout to NAME.out and stderr to NAME.err,
+# each through a pipe or straight into the file as $layout says.
+run_early() {
+  local name=$1
+  shift
+  case $layout in
+    out-pipe) "$@" </dev/null 2>"$name.err" | cat >"$name.out" ;;
+    err-pipe) { "$@" </dev/null 2>&1 >"$name.out" | cat >"$name.err"; } ;;
+    files) "$@" </dev/null >"$name.out" 2>"$name.err" ;;
+  esac
+}
+for layout in out-pipe err-pipe files; do
+  run_early "early-$layout.cold" "$node" "$early"
+  # Recorded with the same pipe: ptracer's summary goes to its stderr.
+  case $layout in
+    out-pipe) "$ptracer" -o "early-$layout" "$node" "$early" </dev/null 2>"early-$layout.rec" | cat >/dev/null ;;
+    err-pipe) "$ptracer" -o "early-$layout" "$node" "$early" </dev/null 2>&1 >/dev/null | cat >"early-$layout.rec" ;;
+    files) "$ptracer" -o "early-$layout" "$node" "$early" </dev/null >/dev/null 2>"early-$layout.rec" ;;
+  esac
+  grep -q 'at access (the checkpoint marker)' "early-$layout.rec" ||
+    fail "$layout: console before the marker: not recorded at the marker: $(tail -n 1 "early-$layout.rec")"
+  same=1
+  for i in 1 2 3; do
+    run_early "early-$layout.r$i" "$restore" "early-$layout"
+    cmp -s "early-$layout.cold.out" "early-$layout.r$i.out" && cmp -s "early-$layout.cold.err" "early-$layout.r$i.err" ||
+      { same=0; fail "$layout: restore $i differs from cold: $(cat "early-$layout.r$i.out" "early-$layout.r$i.err")"; }
+  done
+  [[ $same == 1 ]] && echo "ok   console before the marker, $layout: recorded at the marker, 3 restores equal cold"
+done
+grep -qx 'before the marker: stderr' early-files.cold.err && grep -qx 'after the marker: stdout' early-files.cold.out ||
+  fail "console_before_marker.js cold: unexpected output: $(cat early-files.cold.out early-files.cold.err)"
 
 [[ $failed == 0 ]] || { echo "RESULT: FAIL ($workdir)"; exit 1; }
 echo "RESULT: ok"

@@ -2,18 +2,13 @@
 // not, as examples/node/README.md and snappy_checkpoint.js describe it.
 // Prints one JSON line after the snapshot point; node_properties_test.sh
 // compares the lines of a cold run and of several restored instances.
-//   --touch-stdout   writes to stdout before the marker (the recording must
-//                    then stop at libuv's ioctl when stdout is a pipe)
-//   --require-assert requires assert before the marker (which creates
-//                    process.stderr: the same with stderr a pipe)
+// (console before the marker: console_before_marker.js.)
 'use strict';
 const crypto = require('crypto');
 const path = require('path');
 const { checkpoint, reseedMathRandom } = require(
   path.join(__dirname, '../../examples/node/snappy_checkpoint.js'));
 
-if (process.argv.includes('--touch-stdout')) process.stdout.write('early\n');
-if (process.argv.includes('--require-assert')) require('assert');  // creates process.stderr
 Math.random();
 crypto.randomUUID();  // fills Node's UUID entropy batch before the snapshot
 const events = [];

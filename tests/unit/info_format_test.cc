@@ -463,6 +463,18 @@ TEST(InfoFormatRoundTrip, MinimalSnapshotOpens) {
   EXPECT_EQ(v.count(kFiles), 0u);
 }
 
+// A record of a change to the caller's fd 0-2, as ptracer writes it, reads
+// back (the refused variants are in kFieldCases).
+TEST(InfoFormatRoundTrip, CallerStatusRecordOpens) {
+  Snapshot s = make_snapshot();
+  s.fds[1] = {2, kStatusAppend, 0, kStatusAppend | kStatusNonblock, 0, 0, kFdCallerStatus};
+  std::vector<uint8_t> bytes = serialize(s);
+  InfoView v;
+  InfoError error;
+  ASSERT_TRUE(v.open(bytes.data(), bytes.size(), kPagesSize, &error)) << error.what;
+  EXPECT_EQ(v.fd(1).kind, kFdCallerStatus);
+}
+
 // ------------------------------------------------- header-level refusals
 
 TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
@@ -644,6 +656,15 @@ const FieldCase kFieldCases[] = {
     {"FilePathPastBlob", [](Snapshot& s) { s.files[kFileConf].path.offset = s.blob.size() - 1; }, "file path outside the string table"},
     {"FdBadFileIndex", [](Snapshot& s) { s.fds[1].file_index = s.files.size(); }, "bad fd record"},
     {"FdNegative", [](Snapshot& s) { s.fds[1].fd = -1; }, "bad fd record"},
+    // A change to the caller's fd 0-2 (what ptracer writes: fd 1, O_APPEND
+    // set, every other field 0), then each thing a reader must refuse.
+    {"CallerStatusAboveFd2", [](Snapshot& s) { s.fds[1] = {3, kStatusAppend, 0, kStatusAppend, 0, 0, kFdCallerStatus}; }, "bad fd record"},
+    {"CallerStatusNoBits", [](Snapshot& s) { s.fds[1] = {1, 0, 0, 0, 0, 0, kFdCallerStatus}; }, "bad fd record"},
+    {"CallerStatusOtherBit", [](Snapshot& s) { s.fds[1] = {1, 020000, 0, 020000, 0, 0, kFdCallerStatus}; }, "bad fd record"},
+    {"CallerStatusValueOutsideMask", [](Snapshot& s) { s.fds[1] = {1, kStatusNonblock, 0, kStatusAppend, 0, 0, kFdCallerStatus}; }, "bad fd record"},
+    {"CallerStatusWithOffset", [](Snapshot& s) { s.fds[1] = {1, kStatusAppend, 0, kStatusAppend, 8, 0, kFdCallerStatus}; }, "bad fd record"},
+    {"CallerStatusWithDescription", [](Snapshot& s) { s.fds[1] = {1, kStatusAppend, 0, kStatusAppend, 0, 2, kFdCallerStatus}; }, "bad fd record"},
+    {"FdKindPastTheLast", [](Snapshot& s) { s.fds[1].kind = kFdKindCount; }, "bad fd record"},
     {"Signal0", [](Snapshot& s) { s.sigactions[0].signo = 0; }, "bad signal number"},
     {"SignalKill", [](Snapshot& s) { s.sigactions[0].signo = 9; }, "bad signal number"},
     {"SignalStop", [](Snapshot& s) { s.sigactions[0].signo = 19; }, "bad signal number"},

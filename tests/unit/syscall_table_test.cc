@@ -90,8 +90,14 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {3, F_DUPFD_CLOEXEC, 10}), ModelHandler::kDup));
   EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_SETFD, FD_CLOEXEC})));
   EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_GETFD})));
-  EXPECT_TRUE(is_allow(rule_for(SYS_fcntl, {3, F_SETFL, O_NONBLOCK})));
-  EXPECT_EQ(rule_for(SYS_fcntl, {2, F_SETFL, O_APPEND}), nullptr);  // the caller's stderr
+  // Status flags: one rule for every fd, the handler reads the fd as an
+  // unsigned int (fds 0-2 are the caller's, recorded for restore).
+  EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {3, F_SETFL, O_NONBLOCK}), ModelHandler::kStatusFlags));
+  EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {2, F_SETFL, O_APPEND}), ModelHandler::kStatusFlags));
+  EXPECT_TRUE(is_model(rule_for(SYS_fcntl, {0x100000001, F_SETFL, O_APPEND}), ModelHandler::kStatusFlags));
+  EXPECT_TRUE(rule_for(SYS_fcntl, {1, F_SETFL, O_APPEND})->needs_exit);
+  EXPECT_TRUE(is_model(rule_for(SYS_ioctl, {1, 0x5421 /* FIONBIO */, 0x1000}), ModelHandler::kStatusFlags));
+  EXPECT_EQ(rule_for(SYS_ioctl, {1, 0x5452 /* FIOASYNC */, 0x1000}), nullptr);
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {1, 0x5401, 0})));
   EXPECT_TRUE(is_allow(rule_for(SYS_ioctl, {3, 0x5451 /* FIOCLEX */, 0})));
   EXPECT_EQ(rule_for(SYS_ioctl, {1, 0x5414 /* TIOCSWINSZ */, 0}), nullptr);
