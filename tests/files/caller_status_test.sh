@@ -38,7 +38,7 @@ record() {
   else
     { "$ptracer" -o "$name" "$prog" "$mode" 2>"$name.log"; "$prog" query; } >>"$name.rec" </dev/null
   fi
-  grep -qF "at $trigger" "$name.log" || fail "$name: not snapshotted at $trigger: $(cat "$name.log")"
+  grep -qF -- "$trigger" "$name.log" || fail "$name: not snapshotted at $trigger: $(cat "$name.log")"
 }
 
 # compare NAME MODE OPEN: cold run and three restores, fd 1 opened by
@@ -63,7 +63,7 @@ compare() {
 # 1. O_APPEND and O_NONBLOCK on stdout, O_APPEND on stderr, stdout a file
 # opened read-write at offset 0: with O_APPEND the lines go after the
 # prefill instead of over it.
-record set set "access (the checkpoint marker)" "<>"
+record set set "at access(\"/proc/snappy-start/checkpoint\", F_OK) (the checkpoint marker)" "<>"
 expect set.rec "${prefill}before: fd 1 append=1 nonblock=1
 now: fd 1 append=0 nonblock=0
 "
@@ -80,7 +80,7 @@ note "set, file: recorded to the marker, 3 restores equal the cold run"
 printf '' >pipe.expected
 { "$prog" set; echo "exit $?"; "$prog" query; } 2>pipe.cold.err </dev/null | cat >pipe.cold.out
 { "$ptracer" -o pipe "$prog" set 2>pipe.log; "$prog" query; } </dev/null | cat >pipe.rec
-grep -qF "at access (the checkpoint marker)" pipe.log || fail "pipe: not snapshotted at the marker: $(cat pipe.log)"
+grep -qF "at access(\"/proc/snappy-start/checkpoint\", F_OK) (the checkpoint marker)" pipe.log || fail "pipe: not snapshotted at the marker: $(cat pipe.log)"
 expect pipe.rec "before: fd 1 append=1 nonblock=1
 now: fd 1 append=0 nonblock=0
 "
@@ -99,7 +99,7 @@ note "set, pipe: recorded to the marker, 3 restores equal the cold run"
 
 # 3. stdout opened >> (O_APPEND, offset 0): the program clears O_APPEND, so
 # its lines overwrite the prefill from offset 0.
-record clear clear "access (the checkpoint marker)" ">>"
+record clear clear "at access(\"/proc/snappy-start/checkpoint\", F_OK) (the checkpoint marker)" ">>"
 compare clear clear ">>"
 expect clear.cold.out "before: fd 1 append=0 nonblock=0
 after: fd 1 append=0 nonblock=0
@@ -110,7 +110,7 @@ now: fd 1 append=0 nonblock=0
 note "clear, file >>: recorded to the marker, 3 restores equal the cold run"
 
 # 4. O_ASYNC is not modelled: the snapshot is taken at that fcntl.
-record async async "fcntl (changes O_ASYNC, O_DIRECT or O_NOATIME of fd 1 (the caller's))" "<>"
+record async async "F_SETFL, O_RDWR|O_ASYNC|0x8000) (changes O_ASYNC, O_DIRECT or O_NOATIME of fd 1 (the caller's))" "<>"
 compare async async "<>"
 note "async: snapshot at fcntl, 3 restores equal the cold run"
 

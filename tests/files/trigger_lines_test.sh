@@ -51,8 +51,8 @@ expect prctl "ptracer: snapshot prctl at prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 
   "$probe" prctl
 # The pipe's inode and the stack address vary: normalised first.
 "$ptracer" -o ioctl "$probe" ioctl </dev/null >ioctl.out 2>ioctl.err
-got=$(summary ioctl.err | sed -E 's/pipe:\[[0-9]+\]/pipe:[N]/; s/FIONBIO, 0x[0-9a-f]+\)/FIONBIO, ADDR)/')
-want="ptracer: snapshot ioctl at ioctl(3<pipe:[N]>, FIONBIO, ADDR) (outside the model)$tail_line"
+got=$(summary ioctl.err | sed -E 's/pipe:\[[0-9]+\]/pipe:[N]/; s/FIOASYNC, 0x[0-9a-f]+\)/FIOASYNC, ADDR)/')
+want="ptracer: snapshot ioctl at ioctl(3<pipe:[N]>, FIOASYNC, ADDR) (outside the model)$tail_line"
 [[ $got == "$want" ]] || fail "ioctl: summary
   got:  $got
   want: $want"

@@ -5,7 +5,7 @@
  *   trigger_probe creat PATH    open(PATH, O_RDWR|O_CREAT|O_EXCL, 0600)
  *   trigger_probe mkdir PATH    mkdir(PATH, 0750)
  *   trigger_probe socket        socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0)
- *   trigger_probe ioctl         ioctl(pipe read end, FIONBIO, &1)
+ *   trigger_probe ioctl         ioctl(pipe read end, FIOASYNC, &1)
  *   trigger_probe prctl         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
  *   trigger_probe opens A B     read-only opens of A then B: no trigger
  *                               before the marker (--at openat,path=B)
@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     if (socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) < 0) perror("socket");
   } else if (strcmp(mode, "ioctl") == 0) {
     int p[2], one = 1;
-    if (pipe(p) != 0 || ioctl(p[0], FIONBIO, &one) != 0) perror("ioctl");
+    if (pipe(p) != 0 || ioctl(p[0], FIOASYNC, &one) != 0) perror("ioctl");
   } else if (strcmp(mode, "prctl") == 0) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) perror("prctl");
   } else if (strcmp(mode, "opens") == 0 && argc == 4) {

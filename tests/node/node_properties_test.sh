@@ -79,7 +79,7 @@ for layout in out-pipe err-pipe files; do
     err-pipe) "$ptracer" -o "early-$layout" "$node" "$early" </dev/null 2>&1 >/dev/null | cat >"early-$layout.rec" ;;
     files) "$ptracer" -o "early-$layout" "$node" "$early" </dev/null >/dev/null 2>"early-$layout.rec" ;;
   esac
-  grep -q 'at access (the checkpoint marker)' "early-$layout.rec" ||
+  grep -qF '(the checkpoint marker)' "early-$layout.rec" ||
     fail "$layout: console before the marker: not recorded at the marker: $(tail -n 1 "early-$layout.rec")"
   same=1
   for i in 1 2 3; do
