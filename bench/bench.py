@@ -165,6 +165,18 @@ class Bench:
 
     # --- the measurements --------------------------------------------------
 
+    def cpu_ms(self, cmd, runs):
+        """User + system CPU time of cmd (all its threads, from wait4), one run at a time."""
+        out = []
+        for _ in range(runs):
+            with open(os.devnull, "r+b") as null:
+                p = subprocess.Popen(cmd, env=self.env, stdin=null, stdout=null, stderr=null)
+                _, status, ru = os.wait4(p.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                sys.exit(f"bench: {' '.join(cmd)} failed ({status})")
+            out.append((ru.ru_utime + ru.ru_stime) * 1e3)
+        return out
+
     def floor(self):
         return self.timed("latency", "floor", "exec static no-libc", [self.tool["floor"]],
                           self.runs["floor"])["median"]

@@ -17,6 +17,8 @@ import os
 import shutil
 import sys
 
+import rows_alone
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 
@@ -61,32 +63,9 @@ def targets(rows, find):
 
 
 def main():
-    import argparse
-    import datetime
-    import platform
-    import time
-
-    import bench
-    ap = argparse.ArgumentParser(description="the JVM rows of the benchmark, alone")
-    ap.add_argument("--build", default=os.path.join(REPO, "build"))
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    t0, load0 = time.monotonic(), os.getloadavg()[0]
-    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
-    floor_ms = b.floor()
-    jvm_rows(b, floor_ms, a.quick)
-    order = ["latency", "ratio", "memory", "size"]
-    b.rows.sort(key=lambda r: order.index(r["section"]))
-    header = (f"snappy-start benchmark, JVM rows{' (--quick)' if a.quick else ''}, "
-              f"{datetime.datetime.now():%Y-%m-%d %H:%M}, kernel {platform.release()}, "
-              f"{os.cpu_count()} CPUs\nload average {load0:.2f} at start, "
-              f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - t0:.0f} s")
-    text = bench.table(b.rows, header, targets(b.rows, bench.find))
-    print(text, end="")
-    if not a.quick:
-        with open(os.path.join(BENCH, "results", "jvm.txt"), "w") as f:
-            f.write(text)
-    shutil.rmtree(b.snaps, ignore_errors=True)
+    alone = rows_alone.Alone("the JVM rows of the benchmark, alone")
+    jvm_rows(alone.b, alone.b.floor(), alone.args.quick)
+    alone.finish("JVM rows", targets, "jvm.txt")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import shutil
 import statistics
 import sys
 
-import nodejs
+
+import rows_alone
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -70,7 +71,7 @@ def launcher_rows(b, quick=False):
                            cold_cmd, b.runs["cold"])
             rest = b.timed("latency", name, "restore SNAP ARGS", restore_cmd, b.runs["restore"])
             for kind, c in (("cold", cold_cmd), ("restore", restore_cmd)):
-                v = nodejs.cpu_ms(b, c, b.runs["cold"])
+                v = b.cpu_ms(c, b.runs["cold"])
                 b.add("latency", name, f"cpu time (user+sys), {kind}", "ms",
                       statistics.median(v), None, min(v), max(v), len(v))
             b.add("ratio", name, "cold / restore", "x", cold["median"] / rest["median"])
@@ -93,31 +94,9 @@ def targets(rows, find):
 
 
 def main():
-    import argparse
-    import datetime
-    import platform
-    import time
-
-    import bench
-    ap = argparse.ArgumentParser(description="the launcher rows of the benchmark, alone")
-    ap.add_argument("--build", default=os.path.join(REPO, "build"))
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    t0, load0 = time.monotonic(), os.getloadavg()[0]
-    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
-    launcher_rows(b, a.quick)
-    order = ["latency", "ratio"]
-    b.rows.sort(key=lambda r: order.index(r["section"]))
-    header = (f"snappy-start benchmark, launcher rows{' (--quick)' if a.quick else ''}, "
-              f"{datetime.datetime.now():%Y-%m-%d %H:%M}, kernel {platform.release()}, "
-              f"{os.cpu_count()} CPUs\nload average {load0:.2f} at start, "
-              f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - t0:.0f} s")
-    text = bench.table(b.rows, header, targets(b.rows, bench.find))
-    print(text, end="")
-    if not a.quick:
-        with open(os.path.join(BENCH, "results", "launchers.txt"), "w") as f:
-            f.write(text)
-    shutil.rmtree(b.snaps, ignore_errors=True)
+    alone = rows_alone.Alone("the launcher rows of the benchmark, alone")
+    launcher_rows(alone.b, alone.args.quick)
+    alone.finish("launcher rows", targets, "launchers.txt", order=("latency", "ratio"))
 
 
 if __name__ == "__main__":

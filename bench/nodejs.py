@@ -30,6 +30,8 @@ import statistics
 import subprocess
 import sys
 
+import rows_alone
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 SCRIPT = os.path.join(BENCH, "workloads", "node_startup.js")
@@ -38,18 +40,6 @@ MEM_INSTANCES = 10
 VARIANTS = [("node", []), ("node-gc", ["--gc"]), ("node-exit", ["--exit"])]
 PHASE_VARIANTS = VARIANTS + [("node-exit-warm", ["--exit", "--warm", "--gc"])]
 
-
-def cpu_ms(b, cmd, runs):
-    """User + system CPU time of cmd (all its threads), one run at a time."""
-    out = []
-    for _ in range(runs):
-        with open(os.devnull, "r+b") as null:
-            p = subprocess.Popen(cmd, env=b.env, stdin=null, stdout=null, stderr=null)
-            _, status, ru = os.wait4(p.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed ({status})")
-        out.append((ru.ru_utime + ru.ru_stime) * 1e3)
-    return out
 
 
 def node_rows(b, floor_ms, quick=False):
@@ -64,7 +54,7 @@ def node_rows(b, floor_ms, quick=False):
             snap, cold_mem = b.workload(name, cmd, cmd + ["--block"], None, None, floor_ms)
             runs = b.runs["cold"]
             for kind, c in (("cold", cmd), ("restore", [b.tool["restore"], snap])):
-                v = cpu_ms(b, c, runs)
+                v = b.cpu_ms(c, runs)
                 b.add("latency", name, f"cpu time (user+sys), {kind}", "ms",
                       statistics.median(v), None, min(v), max(v), runs)
             if name == "node":
@@ -131,40 +121,19 @@ def phases(b, runs):
 
 
 def main():
-    import argparse
-    import datetime
-    import platform
-    import time
-
-    import bench
-    ap = argparse.ArgumentParser(description="the Node.js rows of the benchmark, alone")
-    ap.add_argument("--build", default=os.path.join(REPO, "build"))
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--phases", type=int, metavar="RUNS",
-                    help="instead: the time, CPU and faults of each phase of an instance")
-    a = ap.parse_args()
-    t0, load0 = time.monotonic(), os.getloadavg()[0]
-    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
-    if a.phases:
-        print(f"load average {load0:.2f}")
-        phases(b, a.phases)
+    def phases_arg(ap):
+        ap.add_argument("--phases", type=int, metavar="RUNS",
+                        help="instead: the time, CPU and faults of each phase of an instance")
+    alone = rows_alone.Alone("the Node.js rows of the benchmark, alone", phases_arg)
+    b = alone.b
+    if alone.args.phases:
+        print(f"load average {alone.load0:.2f}")
+        phases(b, alone.args.phases)
         print(f"load average {os.getloadavg()[0]:.2f}")
         shutil.rmtree(b.snaps, ignore_errors=True)
         return
-    floor_ms = b.floor()
-    node_rows(b, floor_ms, a.quick)
-    order = ["latency", "ratio", "memory", "size"]
-    b.rows.sort(key=lambda r: order.index(r["section"]))
-    header = (f"snappy-start benchmark, Node.js rows{' (--quick)' if a.quick else ''}, "
-              f"{datetime.datetime.now():%Y-%m-%d %H:%M}, kernel {platform.release()}, "
-              f"{os.cpu_count()} CPUs\nload average {load0:.2f} at start, "
-              f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - t0:.0f} s")
-    text = bench.table(b.rows, header, targets(b.rows, bench.find))
-    print(text, end="")
-    if not a.quick:
-        with open(os.path.join(BENCH, "results", "node.txt"), "w") as f:
-            f.write(text)
-    shutil.rmtree(b.snaps, ignore_errors=True)
+    node_rows(b, b.floor(), alone.args.quick)
+    alone.finish("Node.js rows", targets, "node.txt")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import statistics
 import subprocess
 import sys
 
+import rows_alone
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 LAUNCHER = os.path.join(REPO, "examples", "python-launcher", "launcher.py")
@@ -25,18 +27,6 @@ SCRIPT = os.path.join(BENCH, "workloads", "py_numpy_script.py")
 PY = "/usr/bin/python3"
 NAME = "py-launcher"
 
-
-def cpu_ms(b, cmd, runs):
-    """User + system CPU time of cmd, one run at a time (wait4)."""
-    out = []
-    for _ in range(runs):
-        with open(os.devnull, "r+b") as null:
-            p = subprocess.Popen(cmd, env=b.env, stdin=null, stdout=null, stderr=null)
-            _, status, ru = os.wait4(p.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed ({status})")
-        out.append((ru.ru_utime + ru.ru_stime) * 1e3)
-    return out
 
 
 def launcher_rows(b, floor_ms):
@@ -58,7 +48,7 @@ def launcher_rows(b, floor_ms):
     cold = b.timed("latency", NAME, "cold: python3 SCRIPT", cold_cmd, R["cold"])
     rest = b.timed("latency", NAME, "restore py-launcher SCRIPT", restored, R["restore"])
     for kind, c in (("cold", cold_cmd), ("restore", restored)):
-        v = cpu_ms(b, c, R["cold"])
+        v = b.cpu_ms(c, R["cold"])
         b.add("latency", NAME, f"cpu time (user+sys), {kind}", "ms", statistics.median(v),
               None, min(v), max(v), R["cold"])
     b.add("ratio", NAME, "python3 SCRIPT / restore SCRIPT", "x", cold["median"] / rest["median"])
@@ -74,24 +64,11 @@ def targets(rows, find):
 
 
 def main():
-    import argparse
-
-    import bench
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default=os.path.join(REPO, "build"))
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
-    floor_ms = b.floor()
-    launcher_rows(b, floor_ms)
-    if len(b.rows) == 1:
+    alone = rows_alone.Alone(__doc__.split("\n")[0])
+    launcher_rows(alone.b, alone.b.floor())
+    if len(alone.b.rows) == 1:
         sys.exit("bench: no launcher rows: build a restore that takes an invocation")
-    text = bench.table(b.rows, "python3 launcher rows (bench/pylauncher.py)",
-                       targets(b.rows, bench.find))
-    print(text, end="")
-    with open(os.path.join(BENCH, "results", "quick_launcher.txt" if a.quick else "launcher.txt"),
-              "w") as f:
-        f.write(text)
+    alone.finish("python3 launcher rows", targets, "launcher.txt", order=("latency", "ratio"))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 
+import rows_alone
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 HANDLER = os.path.join(REPO, "examples/socket-activation/handler.py")
@@ -203,30 +205,11 @@ def targets(rows, find):
 
 
 def main():
-    import argparse
-    import datetime
-    import platform
-
-    import bench
-    ap = argparse.ArgumentParser(description="the socket-activation rows of the benchmark, alone")
-    ap.add_argument("--build", default=os.path.join(REPO, "build"))
-    ap.add_argument("--quick", action="store_true")
-    a = ap.parse_args()
-    t0, load0 = time.monotonic(), os.getloadavg()[0]
-    b = bench.Bench(os.path.abspath(a.build), bench.QUICK if a.quick else bench.FULL)
-    socket_rows(b, a.quick)
-    header = (f"snappy-start benchmark, socket-activation rows{' (--quick)' if a.quick else ''}, "
-              f"{datetime.datetime.now():%Y-%m-%d %H:%M}, kernel {platform.release()}, "
-              f"{os.cpu_count()} CPUs\nload average {load0:.2f} at start, "
-              f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - t0:.0f} s\n"
-              f"latency: curl's time_total per request (connect to last byte), "
-              f"median/p99/min/max pooled over the runs; requests/s: median/min/max of the runs")
-    text = bench.table(b.rows, header, targets(b.rows, bench.find))
-    print(text, end="")
-    if not a.quick:
-        with open(os.path.join(BENCH, "results", "socket.txt"), "w") as f:
-            f.write(text)
-    shutil.rmtree(b.snaps, ignore_errors=True)
+    alone = rows_alone.Alone("the socket-activation rows of the benchmark, alone")
+    socket_rows(alone.b, alone.args.quick)
+    alone.finish("socket-activation rows", targets, "socket.txt", order=("socket",),
+                 note="\nlatency: curl's time_total per request (connect to last byte), "
+                      "median/p99/min/max pooled over the runs; requests/s: median/min/max of the runs")
 
 
 if __name__ == "__main__":
