@@ -112,25 +112,49 @@ void clear_address_space() {
   check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
 }
 
+int reserve_flag(const MappingRecord& m);
+
 // Anonymous memory with the stored pages read into it (costs a copy of the
-// written pages: a stack holds a few).
+// written pages: a stack holds a few). For the stack, WIPEONFORK memory and
+// named memory, which the kernel allows only on anonymous VMAs.
 void map_by_copy(const MappingRecord& m) {
   Text what;
-  what.add("mapping the stack at ").hex(m.start);
+  what.add("mapping anonymous memory at ").hex(m.start);
   check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed, -1, 0), what.c_str());
+                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     uint64_t done = 0;
     while (done < run.size) {
       long n = sys::pread(g.pages_fd, reinterpret_cast<void*>(run.start + done), run.size - done, long(run.pages_offset + done));
       if (n == -4) continue;  // EINTR
-      if (n <= 0) die(g_pages_path, "short read of stack pages", &run.start);
+      if (n <= 0) die(g_pages_path, "short read of stored pages", &run.start);
       done += uint64_t(n);
     }
   }
   if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), what.c_str());
 }
+
+// The name PR_SET_VMA_ANON_NAME gave a private anonymous mapping (maps
+// shows "[anon:NAME]"), copied NUL-terminated into buf; nullptr if none.
+// The kernel limits a name to 80 bytes with its NUL (ANON_VMA_NAME_MAX_LEN).
+constexpr uint32_t kAnonNameMax = 80;
+const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]) {
+  if ((m.base != kBaseZero && m.base != kBasePages) || (m.flags & kMappingShared) || m.name.size == 0) return nullptr;
+  const char* p = g.view.string(m.name);  // checked: NUL-terminated, m.name.size bytes
+  const char prefix[] = "[anon:";
+  uint64_t len = m.name.size - 1, prefix_len = sizeof prefix - 1;
+  if (len < prefix_len + 2 || p[len - 1] != ']' || len - prefix_len > kAnonNameMax) return nullptr;
+  for (uint64_t i = 0; i < prefix_len; ++i) {
+    if (p[i] != prefix[i]) return nullptr;
+  }
+  uint64_t n = len - prefix_len - 1;
+  for (uint64_t i = 0; i < n; ++i) buf[i] = p[prefix_len + i];
+  buf[n] = 0;
+  return buf;
+}
+
+constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
 
 // mmap flags for stored pages. With --populate, writable ones are faulted in
 // for writing at once (each instance copies them now instead of on its
@@ -179,6 +203,35 @@ void apply_mapping_flags(const MappingRecord& m) {
     }
   }
   if (m.flags & kMappingLocked) sys::mlock(m.start, m.end - m.start);
+  // A name is visible state (/proc/PID/maps, what PHP's and Go's allocators
+  // look for): the kernel's support was checked before the point of no
+  // return (check_anon_names), so a failure here is a real error.
+  char buf[kAnonNameMax];
+  if (const char* name = anon_name(m, buf)) {
+    long done = sys::prctl(kPrSetVma, kPrSetVmaAnonName, long(m.start), long(m.end - m.start), long(name));
+    if (sys::is_error(done)) {
+      Text what;
+      die_errno(what.add("re-applying the anonymous name to the mapping at ").hex(m.start).c_str(), done);
+    }
+  }
+}
+
+// Names are only given to anonymous memory (EINVAL on a file mapping, and on
+// a kernel without CONFIG_ANON_VMA_NAME, which a zero-length call shows):
+// refused before anything is undone rather than restored without its name.
+void check_anon_names() {
+  char buf[kAnonNameMax];
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
+    if (!anon_name(m, buf)) continue;
+    long probe = sys::prctl(kPrSetVma, kPrSetVmaAnonName, long(m.start), 0, long(buf));
+    if (sys::is_error(probe)) {
+      Text what;
+      what.add("the anonymous mapping at ").hex(m.start).add(" named ").add(buf);
+      die(what.c_str(), "this kernel cannot name anonymous memory (no CONFIG_ANON_VMA_NAME)");
+    }
+    return;
+  }
 }
 
 void map_snapshot() {
@@ -188,6 +241,12 @@ void map_snapshot() {
     int prot = int(m.prot);
     switch (m.base) {
       case kBaseZero: {
+        // A named mapping must stay anonymous: its stored pages are copied in.
+        char buf[kAnonNameMax];
+        if (m.run_count && anon_name(m, buf)) {
+          map_by_copy(m);
+          continue;
+        }
         long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0);
         if (sys::is_error(mapped)) {
           Text what;
@@ -203,7 +262,9 @@ void map_snapshot() {
       }
       case kBasePages:
         // MADV_WIPEONFORK takes only anonymous memory (EINVAL on a file).
-        if (holds_arguments(m) || (m.flags & kMappingWipeOnFork)) {
+        // So does a name (PR_SET_VMA_ANON_NAME).
+        char buf[kAnonNameMax];
+        if (holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf)) {
           map_by_copy(m);
         } else {
           check(sys::mmap(m.start, size, prot, stored_page_flags(prot) | reserve_flag(m), g.pages_fd, m.pages_offset), g_pages_path);
@@ -753,6 +814,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_cpu();
   open_files();
   check_exec_mounts();
+  check_anon_names();
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();

@@ -21,6 +21,8 @@
 //   section-outside - the mapping section claims one record more than fits
 //   overlap         - the second mapping starts a page before the first ends
 //   window          - the first mapping moved into restore's reserved window
+//   anon-name       - the first private NAME.pages-backed mapping is named
+//                     "[anon:patched]" (as PR_SET_VMA_ANON_NAME shows it)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,7 +42,7 @@ int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
                  "usage: info_patch NAME.info vdso|xcr0|live|cpu|version|version=N|arch|run-outside|mapping-outside|"
-                 "path-outside|content-hash|output-outside|file-outside|section-outside|overlap|window\n");
+                 "path-outside|content-hash|output-outside|file-outside|section-outside|overlap|window|anon-name\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -108,6 +110,21 @@ int main(int argc, char** argv) {
     uint64_t size = maps[0].end - maps[0].start;
     maps[0].start = kWindowStart + 0x10000;
     maps[0].end = maps[0].start + size;
+  } else if (change == "anon-name") {
+    uint32_t i = 0;
+    while (i < map_count && (maps[i].base != kBasePages || (maps[i].flags & kMappingShared))) ++i;
+    need(i < map_count, "private mapping backed by NAME.pages");
+    // The blob is the last section: the name goes at its end.
+    static const char kName[] = "[anon:patched]";
+    uint64_t blob_end = header->sections[kBlob].offset + header->sections[kBlob].count;
+    MappingRecord& m = maps[i];
+    m.name = BlobRef{header->sections[kBlob].count, sizeof kName};
+    header->sections[kBlob].count += sizeof kName;
+    bytes.resize(blob_end);
+    bytes.insert(bytes.end(), kName, kName + sizeof kName);
+    bytes.resize((bytes.size() + 7) & ~size_t{7});
+    header = reinterpret_cast<Header*>(bytes.data());
+    header->info_size = bytes.size();
   } else if (change == "vdso") {
     bool found = false;
     for (uint32_t i = 0; i < map_count; ++i) {
