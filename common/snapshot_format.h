@@ -121,6 +121,9 @@ static_assert(sizeof(PagesTrailer) == 16, "PagesTrailer layout");
 enum ProcessFlags : uint32_t {
   kProcessNoVdso = 1,  // recorded with --no-vdso: the program never used it
   kProcessLive = 2,    // taken by `snap` from a live process: not restorable
+  // The program set PR_SET_THP_DISABLE (MMF_DISABLE_THP on its mm, shown as
+  // "THP_enabled: 0" in /proc/PID/status): restore sets it again.
+  kProcessThpDisabled = 4,
 };
 
 enum TriggerKind : uint32_t {

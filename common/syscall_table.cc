@@ -141,8 +141,10 @@ std::vector<SyscallRule> make_rules() {
   // PR_SET_MM and PR_SET_NAME are elf_loader's (it sets the layout and the
   // name exec would have given): the layout is read from /proc at capture,
   // and the name is cosmetic state readable from /proc/PID/comm. The rest
-  // are getters. PR_SET_PDEATHSIG, PR_SET_DUMPABLE and the like are
-  // triggers.
+  // are getters. PR_SET_THP_DISABLE sets MMF_DISABLE_THP on the mm, read
+  // from /proc/PID/status ("THP_enabled:") at capture and set again by
+  // restore (kProcessThpDisabled). PR_SET_PDEATHSIG, PR_SET_DUMPABLE and
+  // the like are triggers.
   //
   // PR_SET_VMA_ANON_NAME (PHP's allocator, Go) changes only a VMA's name:
   // "[anon:NAME]" in /proc/PID/maps, read at capture, kept as the mapping's
@@ -152,7 +154,7 @@ std::vector<SyscallRule> make_rules() {
        {PR_SET_MM, PR_SET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_KEEPCAPS,
         PR_GET_NAME, PR_GET_SECCOMP, PR_CAPBSET_READ, PR_GET_SECUREBITS,
         PR_GET_TIMERSLACK, PR_GET_CHILD_SUBREAPER,
-        PR_GET_THP_DISABLE}) {
+        PR_GET_THP_DISABLE, PR_SET_THP_DISABLE}) {
     r.push_back(allow(SYS_prctl, {eq32(0, option)}));
   }
   // Read-only terminal queries (isatty, window size, bytes readable).

@@ -52,6 +52,18 @@ uint32_t read_umask(pid_t pid) {
   return 022;
 }
 
+// Whether the program set PR_SET_THP_DISABLE: "THP_enabled: 0" in
+// /proc/PID/status (since Linux 5.0; absent before, where it reads as set
+// never, i.e. false).
+bool read_thp_disabled(pid_t pid) {
+  std::istringstream in(read_text(proc_path(pid, "status")));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("THP_enabled:", 0) == 0) return std::strtoul(line.c_str() + 12, nullptr, 10) == 0;
+  }
+  return false;
+}
+
 // pos: and flags: of /proc/PID/fdinfo/N (proc(5)).
 std::pair<uint64_t, uint32_t> read_fdinfo(pid_t pid, int fd) {
   std::istringstream in(read_text(proc_path(pid, "fdinfo/" + std::to_string(fd))));
@@ -345,6 +357,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);
   p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
+  if (read_thp_disabled(pid)) p.flags |= kProcessThpDisabled;
   // The leader first: restore's own thread becomes it, and makes the
   // others with clone.
   p.first_thread = 0;

@@ -516,6 +516,10 @@ void apply_kernel_state() {
   apply_invocation(mm_map.mm);
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
   sys::umask(int(p.umask));
+  // MMF_DISABLE_THP belongs to the mm, which is restore's own: set it as
+  // the program left it. Never cleared: fork and exec keep it, so a caller
+  // that has it set gives it to a cold run as well.
+  if (p.flags & kProcessThpDisabled) check(sys::prctl(41 /* PR_SET_THP_DISABLE */, 1, 0, 0, 0), "disabling transparent huge pages (PR_SET_THP_DISABLE)");
   // Resource limits: a cold run inherits the caller's and changes only
   // those it sets itself, so only the limits the program set are applied
   // (ProcessRecord::rlimits_set), each at most the caller's hard limit:
