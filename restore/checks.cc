@@ -306,7 +306,8 @@ void check_exec_mounts() {
     if (m.base == kBaseFile && on_noexec_mount(g_file_fds[m.file_index])) {
       die(g.view.string(g.view.file(m.file_index).path), "on a noexec mount (its code cannot be mapped executable from there)");
     }
-    bool from_pages = (m.base == kBasePages && !holds_arguments(m)) || (m.base == kBaseFile && m.run_count);
+    bool has_stored = m.base == kBasePages || ((m.base == kBaseFile || m.base == kBaseZero) && m.run_count);
+    bool from_pages = has_stored && !copies_stored_pages(m);
     if (from_pages && on_noexec_mount(g.pages_fd)) {
       die(g_pages_path, "on a noexec mount (the snapshot's executable pages cannot be mapped from there)");
     }

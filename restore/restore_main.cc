@@ -156,6 +156,20 @@ const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]) {
 
 constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
 
+}  // namespace
+
+// The kernel requires anonymous memory for the argument area (FOLL_ANON),
+// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME: such a
+// mapping's stored pages are read in (map_by_copy), not mapped from
+// NAME.pages. One rule for map_snapshot and check_exec_mounts.
+bool copies_stored_pages(const MappingRecord& m) {
+  char buf[kAnonNameMax];
+  if (m.base == kBasePages) return holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf);
+  return m.base == kBaseZero && m.run_count && anon_name(m, buf);
+}
+
+namespace {
+
 // mmap flags for stored pages. With --populate, writable ones are faulted in
 // for writing at once (each instance copies them now instead of on its
 // first write): that costs a copy per instance and loses sharing, but on a
@@ -241,9 +255,7 @@ void map_snapshot() {
     int prot = int(m.prot);
     switch (m.base) {
       case kBaseZero: {
-        // A named mapping must stay anonymous: its stored pages are copied in.
-        char buf[kAnonNameMax];
-        if (m.run_count && anon_name(m, buf)) {
+        if (copies_stored_pages(m)) {
           map_by_copy(m);
           continue;
         }
@@ -261,10 +273,7 @@ void map_snapshot() {
         break;
       }
       case kBasePages:
-        // MADV_WIPEONFORK takes only anonymous memory (EINVAL on a file).
-        // So does a name (PR_SET_VMA_ANON_NAME).
-        char buf[kAnonNameMax];
-        if (holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf)) {
+        if (copies_stored_pages(m)) {
           map_by_copy(m);
         } else {
           check(sys::mmap(m.start, size, prot, stored_page_flags(prot) | reserve_flag(m), g.pages_fd, m.pages_offset), g_pages_path);

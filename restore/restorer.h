@@ -113,6 +113,9 @@ void check_fd_limit();
 void check_exec_mounts();
 // The mapping holds argv/envp: restore fills it by copy, anonymous.
 bool holds_arguments(const MappingRecord& m);
+// Whether a mapping's stored pages are read into anonymous memory
+// (restore_main.cc) instead of mapped from NAME.pages.
+bool copies_stored_pages(const MappingRecord& m);
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
 
