@@ -12,7 +12,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(cmake g++ make pkg-config libseccomp-dev libxxhash-dev libzstd-dev
           libcli11-dev libgtest-dev python3 python3-numpy binutils file strace
           util-linux perl tcl tcl8.6 sqlite3 mawk gawk bc lua5.4 jq nodejs libpython3.11-testsuite python3-matplotlib gdb libfuse3-dev fuse3
-          clang libclang-rt-14-dev openjdk-17-jdk-headless systemd curl)
+          clang libclang-rt-14-dev openjdk-17-jdk-headless systemd curl ruby php-cli)
 
 install_missing() {
   local missing=()
