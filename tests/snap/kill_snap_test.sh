@@ -96,7 +96,9 @@ hold_and_kill() {
   for _ in $(seq 200); do grep -q "holding at $stage" hold.err 2>/dev/null && break; sleep 0.05; done
   worker=$(sed -nE "s/^snap: holding at $stage \(pid ([0-9]+)\)$/\1/p" hold.err)
   if [[ -z $worker ]]; then
-    fail "$stage: snap never held there: $(cat hold.err)"
+    # Seen 1 run in 3 of a loaded ctest -j2 at "copying --no-fork", with
+    # hold.err empty: say where snap and the target were waiting.
+    fail "$stage${*:+ ($*)}: snap never held there: $(cat hold.err); processes: $(ps -o pid=,stat=,wchan:32=,args= --ppid "$sp" -p "$sp","$tp" 2>&1 | tr '\n' ';')"
     kill -KILL "$sp" 2>/dev/null
     wait "$sp" 2>/dev/null
     return
