@@ -1,8 +1,8 @@
 // The two instruction sequences restore borrows from the restored program's
-// own code to leave nothing of itself behind (DESIGN.md: "restore leaves
-// nothing of its own mapped"). The last two system calls, unmapping restore's
-// window and rt_sigreturn into the program, cannot run from code inside that
-// window. So restore's first rt_sigreturn lands on
+// own code to leave nothing of itself behind (docs/DESIGN.md, "Address-space
+// contract": "restore unmaps itself"). The last two system calls, unmapping
+// restore's window and rt_sigreturn into the program, cannot run from code
+// inside that window. So restore's first rt_sigreturn lands on
 //   syscall gadget:   syscall; [xor reg,reg]...; ret
 // with rax = munmap and the window as arguments (the vDSO's fallback paths
 // and libc's tiny wrappers such as getpid end like this), whose `ret` pops

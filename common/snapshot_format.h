@@ -42,7 +42,7 @@ constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
 
 // The fixed address window of elf_loader and restore (the address-space
-// contract in DESIGN.md). 32 TiB is far from the kernel's choices for
+// contract in docs/DESIGN.md). 32 TiB is far from the kernel's choices for
 // programs: ET_EXEC at 0x400000, PIEs near 0x55..., mmap and the stack near
 // 0x7f..., and the low 32 GiB that JVMs reserve for compressed pointers.
 constexpr uint64_t kWindowStart = 0x200000000000;

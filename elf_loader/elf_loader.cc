@@ -5,7 +5,7 @@
 // region of its own (initial_stack.h) and tells the kernel about the new
 // layout with PR_SET_MM_MAP, so that a recorded process has no part of the
 // kernel's original stack or of the loader's arguments in use. The loader
-// stays mapped in its fixed window, which snapshots exclude (DESIGN.md).
+// stays mapped in its fixed window, which snapshots exclude (docs/DESIGN.md).
 //
 // --no-vdso hides AT_SYSINFO_EHDR, so libc makes real system calls instead
 // of vDSO calls and the snapshot does not depend on this kernel's vDSO.

@@ -12,7 +12,7 @@
 //
 // Everything auxv points into the kernel's stack (AT_RANDOM, AT_EXECFN,
 // AT_PLATFORM, AT_BASE_PLATFORM) is copied, because the kernel's stack is
-// not part of a snapshot (DESIGN.md, address-space contract).
+// not part of a snapshot (docs/DESIGN.md, "Address-space contract").
 #pragma once
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 // Captures a stopped process's memory into a snapshot: one MappingRecord per
 // /proc/PID/maps entry, and into NAME.pages only the pages that differ from
-// their source (DESIGN.md "Recording"):
+// their source (docs/DESIGN.md, "Memory"):
 //   * anonymous private mappings: present, non-zero pages. A mapping with
 //     any such page becomes kBasePages and owns a page-aligned region of
 //     NAME.pages as long as itself, written only where pages are non-zero

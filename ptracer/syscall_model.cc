@@ -61,7 +61,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       files.erase(static_cast<int>(call.args[0]));
       return Decision::kContinue;
     case ModelHandler::kBrk: {
-      // brk must fail while recording (DESIGN.md): brk(0) returns the
+      // brk must fail while recording (docs/DESIGN.md): brk(0) returns the
       // current break unchanged, which glibc and musl read as failure, and
       // their malloc falls back to mmap. The argument register is put back
       // at the exit: `syscall` preserves every register but rax, rcx and

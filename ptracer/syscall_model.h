@@ -97,7 +97,7 @@ class SyscallModel {
   std::map<int, KernelSigaction> sigactions;
   std::map<pid_t, ThreadState> threads;
   // The program put a mapping inside the loader/restore window: refused at
-  // capture (DESIGN.md, address-space contract).
+  // capture (docs/DESIGN.md, "Address-space contract").
   bool mapped_into_window = false;
   // The top of the stack the kernel built for elf_loader (from /proc maps at
   // exec). elf_loader copies what the program needs to a new stack, so this

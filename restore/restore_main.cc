@@ -7,7 +7,7 @@
 // before the first irreversible step (leaving the kernel's stack); after it
 // an error still exits before anything of the program runs.
 //
-// Order (DESIGN.md "Restoring"): read and validate NAME.info, check every
+// Order (docs/DESIGN.md, "Restoring"): read and validate NAME.info, check every
 // backing file and the vDSO, stage an invocation's strings in the window,
 // switch to our own stack inside the window, park the vDSO/vvar in the
 // window and unmap everything else outside it, map the snapshot, place the

@@ -1,7 +1,7 @@
 /* snappy_checkpoint.h: mark the snapshot point of a program recorded by
  * snappy-start, and learn afterwards whether this run is a restored one.
  *
- * The contract (DESIGN.md, "Recording"): the program calls
+ * The contract (docs/DESIGN.md, "Snapshot points"): the program calls
  * access("/proc/snappy-start/checkpoint", F_OK). Nobody can create a file in
  * /proc, so in a plain run that path never exists and the call fails with
  * ENOENT. `ptracer` takes the snapshot at that syscall's entry; every
@@ -11,7 +11,7 @@
  *
  * Call it once, at the point where the expensive, deterministic part of
  * startup is done and before the program does anything the recorder cannot
- * snapshot (threads, fork, sockets, pipes, files opened for writing).
+ * snapshot (fork, sockets, creating or writing files, reading stdin).
  *
  * Every restored instance starts from the same memory: the same PRNG state
  * (rand(), random(), your own generators), the same hash seeds, the same

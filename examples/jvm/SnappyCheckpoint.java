@@ -6,7 +6,7 @@
  *   boolean restored = SnappyCheckpoint.checkpoint();
  *   ... from here on every restored instance starts here ...
  *
- * The contract (DESIGN.md, "Recording"): the program calls
+ * The contract (docs/DESIGN.md, "Snapshot points"): the program calls
  * access("/proc/snappy-start/checkpoint", ...). Nobody can create a file in
  * /proc, so in a plain run the call fails with ENOENT; ptracer takes the
  * snapshot at that call, and every instance restore brings up resumes there

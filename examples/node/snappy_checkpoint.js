@@ -5,7 +5,7 @@
 //   const restored = checkpoint({ reseed: true });
 //   console.log(...);          // stdout is first touched after the snapshot point
 //
-// The contract (DESIGN.md, "Recording"): the program calls
+// The contract (docs/DESIGN.md, "Snapshot points"): the program calls
 // access("/proc/snappy-start/checkpoint", F_OK); fs.accessSync does exactly
 // that. Nobody can create a file in /proc, so in a plain run the call fails
 // with ENOENT; `ptracer` takes the snapshot at that system call, and every

@@ -5,7 +5,7 @@
 #   use SnappyCheckpoint;
 #   my $restored = SnappyCheckpoint::checkpoint();
 #
-# The contract (DESIGN.md, "Recording"): the program calls
+# The contract (docs/DESIGN.md, "Snapshot points"): the program calls
 # access("/proc/snappy-start/checkpoint", F_OK). In a plain run the call
 # fails with ENOENT; `ptracer` takes the snapshot at that syscall, and every
 # instance `restore` brings up resumes there with the call succeeding. So

@@ -5,7 +5,7 @@
     restored = snappy_checkpoint.checkpoint(reseed=True)
     # ... from here on, every restored instance starts in about a millisecond
 
-The contract (DESIGN.md, "Recording"): the program calls
+The contract (docs/DESIGN.md, "Snapshot points"): the program calls
 access("/proc/snappy-start/checkpoint", F_OK). Nobody can create a file in
 /proc, so in a plain run the call fails; `ptracer` takes the snapshot at
 that syscall, and every instance `restore` brings up resumes there with the
@@ -13,8 +13,8 @@ call succeeding. So checkpoint() returns False in a cold run and True in a
 restored instance.
 
 Call it once, after the imports and setup you want to skip, and before the
-program starts threads, forks, opens sockets or pipes, or opens files for
-writing: the recorder stops at the first of those. Record with
+program forks, opens sockets, creates or writes files, or reads stdin: the
+recorder stops at the first of those. Record with
 PYTHONDONTWRITEBYTECODE=1 (writing .pyc files ends the recording early) and
 OPENBLAS_NUM_THREADS=1 (OpenBLAS starts threads when numpy is imported).
 

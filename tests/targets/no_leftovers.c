@@ -1,6 +1,7 @@
-/* restore leaves nothing of its own behind (DESIGN.md, "Restoring"): after
- * the checkpoint no mapping lies in the fixed window where elf_loader and
- * restore live, and none is backed by the restore or elf_loader binaries.
+/* restore leaves nothing of its own behind (docs/DESIGN.md, "Address-space
+ * contract"): after the checkpoint no mapping lies in the fixed window
+ * where elf_loader and restore live, and none is backed by the restore or
+ * elf_loader binaries.
  */
 #include <stdint.h>
 

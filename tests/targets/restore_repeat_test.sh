@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Address-space collisions must never fail a restore (DESIGN.md): the kernel
-# puts restore's stack and vDSO somewhere new every time (ASLR). Records PROG
-# once and restores it COUNT times; every run must print exactly what the
-# cold run printed and exit the same way.
+# Address-space collisions must never fail a restore (docs/DESIGN.md,
+# "Address-space contract"): the kernel puts restore's stack and vDSO
+# somewhere new every time (ASLR). Records PROG once and restores it COUNT
+# times; every run must print exactly what the cold run printed and exit
+# the same way.
 # usage: restore_repeat_test.sh PTRACER RESTORE WORKDIR COUNT PROG ARGS...
 set -euo pipefail
 if [[ $# -lt 5 ]]; then
