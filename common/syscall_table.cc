@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 namespace snappy {
@@ -81,6 +82,9 @@ std::vector<SyscallRule> make_rules() {
   // the snapshot is taken just before the first input is read. fd >= 3 is
   // a full 64-bit compare: a sign-extended negative fd is >= 3 too and
   // just fails with EBADF.
+  // The kernel takes only the fd's lower half: a call whose upper half is
+  // not zero (read(0x100000000) is a read of fd 0) never reaches these
+  // rules (kRangedFdCalls, below).
   r.push_back(allow(SYS_read, {{0, Op::kGe, 3}}));
   r.push_back(allow(SYS_readv, {{0, Op::kGe, 3}}));
   // Positioned reads consume nothing, whatever the fd.
@@ -318,6 +322,51 @@ std::vector<sock_filter> export_bpf(scmp_filter_ctx ctx) {
   return prog;
 }
 
+// The calls whose rules compare the fd in arg0 as a range (>= 3, < 3).
+// libseccomp compares all 64 bits and refuses a second comparison of the
+// same argument in one rule, so "fd >= 3" also holds for 0x100000000,
+// which the kernel (fd is an unsigned int) takes for fd 0. A call of one
+// of these with any bit of arg0's upper half set is a trigger: a prefix
+// before libseccomp's program says so (fd_upper_half_prefix) and
+// find_rule() agrees. No real program passes such an fd.
+constexpr int kRangedFdCalls[] = {SYS_read, SYS_readv, SYS_lseek, SYS_write, SYS_writev};
+
+bool fd_upper_half_set(long nr, const uint64_t args[6]) {
+  if ((args[0] >> 32) == 0) return false;
+  for (int ranged : kRangedFdCalls) {
+    if (nr == ranged) return true;
+  }
+  return false;
+}
+
+// (x86-64, nr in kRangedFdCalls, arg0's upper half != 0) -> TRACE(trigger);
+// anything else falls through. Eight instructions for a call not in the
+// list, against the ptrace stop every traced call costs.
+std::vector<sock_filter> fd_upper_half_prefix() {
+  constexpr uint32_t kArg0High = offsetof(seccomp_data, args) + 4;  // little-endian
+  constexpr size_t kCalls = std::size(kRangedFdCalls);
+  std::vector<sock_filter> p;
+  // [0] load arch, [1] not x86-64: skip all
+  p.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
+  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 0));
+  p.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+  for (int nr : kRangedFdCalls) {
+    p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 0));
+  }
+  p.push_back(BPF_STMT(BPF_JMP | BPF_JA | BPF_K, 0));  // none of them: skip all
+  size_t check = p.size();
+  p.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg0High));
+  p.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0));  // upper half 0: skip
+  p.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | kTraceTrigger));
+  size_t end = p.size();
+  auto to = [&](size_t from, size_t target) { return static_cast<uint8_t>(target - (from + 1)); };
+  p[1].jf = to(1, end);
+  for (size_t i = 0; i < kCalls; ++i) p[3 + i].jt = to(3 + i, check);
+  p[3 + kCalls].k = to(3 + kCalls, end);
+  p[check + 1].jt = to(check + 1, end);
+  return p;
+}
+
 // The --at point as a prefix run before libseccomp's program. libseccomp
 // refuses two comparisons of one argument in a rule (seccomp_rule_add
 // returns -EINVAL), so "this rule, but not when arg0 == VALUE" cannot be
@@ -400,6 +449,7 @@ std::optional<long> syscall_number(std::string_view name) {
 }
 
 const SyscallRule* find_rule(long nr, const uint64_t args[6]) {
+  if (fd_upper_half_set(nr, args)) return nullptr;
   for (const SyscallRule& rule : syscall_rules()) {
     if (rule.nr == nr && rule.matches(args)) return &rule;
   }
@@ -498,7 +548,9 @@ std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at) 
     }
   }
   std::vector<sock_filter> prog = export_bpf(ctx.get());
-  if (at) {
+  std::vector<sock_filter> fd_check = fd_upper_half_prefix();
+  prog.insert(prog.begin(), fd_check.begin(), fd_check.end());
+  if (at) {  // first: the --at point is taken whatever the table says
     std::vector<sock_filter> p = at_prefix(*at);
     prog.insert(prog.begin(), p.begin(), p.end());
   }

@@ -58,6 +58,15 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_CREAT}), nullptr);
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_RDONLY | O_TRUNC}), nullptr);
   EXPECT_EQ(rule_for(SYS_openat, {cwd, 0, O_TMPFILE | O_RDWR}), nullptr);
+  // The kernel reads an fd's lower half only: 0x100000000 is fd 0, so a
+  // range rule ("fd >= 3") must not take it.
+  EXPECT_TRUE(is_allow(rule_for(SYS_read, {3})));
+  EXPECT_EQ(rule_for(SYS_read, {0x100000000ull}), nullptr);
+  EXPECT_EQ(rule_for(SYS_read, {0x100000003ull}), nullptr);
+  EXPECT_EQ(rule_for(SYS_readv, {0x100000001ull}), nullptr);
+  EXPECT_EQ(rule_for(SYS_lseek, {0x100000000ull, 0, SEEK_CUR}), nullptr);
+  EXPECT_EQ(rule_for(SYS_write, {0x100000001ull}), nullptr);
+  EXPECT_EQ(rule_for(SYS_writev, {0x100000005ull}), nullptr);
   EXPECT_TRUE(is_model(rule_for(SYS_open, {0, O_RDONLY}), ModelHandler::kOpen));
   EXPECT_TRUE(is_model(rule_for(SYS_open, {0, O_WRONLY}), ModelHandler::kOpen));
   EXPECT_EQ(rule_for(SYS_open, {0, O_WRONLY | O_CREAT}), nullptr);
