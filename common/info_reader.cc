@@ -191,6 +191,8 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
   if ((p.argv.size && blob(p.argv)[p.argv.size - 1] != 0) || (p.envp.size && blob(p.envp)[p.envp.size - 1] != 0)) {
     return fail(error, "argv or environment not NUL-terminated for process", p.pid);
   }
+  if (p.flags & ~uint32_t{kProcessKnownFlags}) return fail(error, "unknown flags for process", p.pid);
+  if (p.rlimits_set >> kRlimitCount) return fail(error, "unknown resource among the limits set by process", p.pid);
   if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
   return check_mappings(p, error);

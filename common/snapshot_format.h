@@ -124,6 +124,9 @@ enum ProcessFlags : uint32_t {
   // The program set PR_SET_THP_DISABLE (MMF_DISABLE_THP on its mm, shown as
   // "THP_enabled: 0" in /proc/PID/status): restore sets it again.
   kProcessThpDisabled = 4,
+  // Every bit this build knows: the reader refuses others, since a flag
+  // asks restore to re-apply some state and an unknown one cannot be.
+  kProcessKnownFlags = kProcessNoVdso | kProcessLive | kProcessThpDisabled,
 };
 
 enum TriggerKind : uint32_t {
