@@ -366,6 +366,31 @@ void check_program_writes() {
   }
 }
 
+namespace {
+
+// Each interest-list entry of an epoll record names a number the kernel
+// can take (restore may place a description there for the call) and a
+// holder among the process's fds: register_epoll dup3s from it.
+void check_epoll_registrations(const FdRecord& r, uint64_t limit) {
+  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
+  for (uint32_t i = 0; i < r.file_index; ++i) {
+    EpollRegistration e;
+    auto* bytes = reinterpret_cast<uint8_t*>(&e);
+    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+    bool held = false;
+    for (uint32_t j = 0; j < g.process->fd_count && !held; ++j) {
+      const FdRecord& other = g.view.fd(g.process->first_fd + j);
+      held = other.kind != kFdCallerStatus && other.fd == e.holder;
+    }
+    if (e.fd < 0 || uint64_t(uint32_t(e.fd)) >= limit || !held) {
+      Text why;
+      die_fd(uint32_t(r.fd), why.add("epoll entry for fd ").number(uint32_t(e.fd)).add(" outside the fd table").c_str());
+    }
+  }
+}
+
+}  // namespace
+
 // A cold run could not hold an fd at or above its RLIMIT_NOFILE, and
 // dup3 onto one fails (EBADF) only once restore is past undoing: refused
 // here, by number. A program that set the limit itself could have raised it
@@ -381,6 +406,10 @@ void check_fd_limit() {
     Text why;
     die_fd(uint32_t(r.fd), why.add(own ? "above the caller's hard RLIMIT_NOFILE (" : "above the caller's RLIMIT_NOFILE (")
                      .number(limit).add(")").c_str());
+  }
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (r.kind == kFdEpoll) check_epoll_registrations(r, limit);
   }
 }
 
