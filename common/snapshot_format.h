@@ -36,7 +36,7 @@ namespace snappy::format {
 // version ("recorded by format N, this build reads M"). History: 1, the
 // first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
 // gains ctime_ns; 3, EpollRegistration names the fd holding each
-// registered description (24 bytes).
+// registered description (24 bytes), and FileFlags gains kFileOfProcess.
 constexpr uint32_t kVersion = 3;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
@@ -265,6 +265,12 @@ static_assert(sizeof(PageRunRecord) == 32, "PageRunRecord layout");
 enum FileFlags : uint32_t {
   kFileContentHashed = 1,  // content_hash is valid
   kFileMayChange = 2,      // ptracer --may-change: only dev and ino are checked
+  // A file of the recorded process's own /proc directory (/proc/PID/status,
+  // /proc/PID/task/PID/stat), stored as /proc/self/... or
+  // /proc/thread-self/...: each instance opens its own, as a cold run reads
+  // its own. dev and ino are 0 (the instance's inode is another); only the
+  // file type is checked. Never mapped.
+  kFileOfProcess = 4,
 };
 
 // A file the snapshot depends on (mapped or open), as it was recorded. For a

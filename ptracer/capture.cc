@@ -323,7 +323,8 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.open_flags = flags & ~O_CLOEXEC;
     r.kind = it->second.kind;
     if (r.kind == kFdFile) {
-      r.file_index = files.intern_open(it->second.path);
+      std::optional<uint32_t> own = files.intern_of_process(it->second.path, pid);
+      r.file_index = own ? *own : files.intern_open(it->second.path);
       r.offset = pos;
     } else if (r.kind == kFdUnixSocket) {
       r.open_flags = it->second.socket_type | (flags & O_NONBLOCK);

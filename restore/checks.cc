@@ -167,6 +167,8 @@ bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
   uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
   uint64_t ctime = st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec;
   uint32_t type = f.mode & 0170000;
+  // The instance's own /proc file: its inode is not the recorded one.
+  if (f.flags & kFileOfProcess) return (st.st_mode & 0170000) == type;
   bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
   return st.st_dev == f.dev && st.st_ino == f.ino &&
          (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns && ctime == f.ctime_ns));
