@@ -1,4 +1,4 @@
-// The snapshot format, version 2: every record of NAME.info, in one place.
+// The snapshot format, version 3: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -35,8 +35,9 @@ namespace snappy::format {
 // Bumped on every change of layout or meaning; readers refuse any other
 // version ("recorded by format N, this build reads M"). History: 1, the
 // first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
-// gains ctime_ns.
-constexpr uint32_t kVersion = 2;
+// gains ctime_ns; 3, EpollRegistration names the fd holding each
+// registered description (24 bytes), and FileFlags gains kFileOfProcess.
+constexpr uint32_t kVersion = 3;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -267,6 +268,12 @@ static_assert(sizeof(PageRunRecord) == 32, "PageRunRecord layout");
 enum FileFlags : uint32_t {
   kFileContentHashed = 1,  // content_hash is valid
   kFileMayChange = 2,      // ptracer --may-change: only dev and ino are checked
+  // A file of the recorded process's own /proc directory (/proc/PID/status,
+  // /proc/PID/task/PID/stat), stored as /proc/self/... or
+  // /proc/thread-self/...: each instance opens its own, as a cold run reads
+  // its own. dev and ino are 0 (the instance's inode is another); only the
+  // file type is checked. Never mapped.
+  kFileOfProcess = 4,
 };
 
 // A file the snapshot depends on (mapped or open), as it was recorded. For a
@@ -315,14 +322,23 @@ inline constexpr uint32_t kStatusNonblock = 04000;  // O_NONBLOCK
 inline constexpr uint32_t kCallerStatusBits = kStatusAppend | kStatusNonblock;
 inline constexpr uint32_t kMaxPipeData = 65536;  // a default pipe's capacity
 
-// One fd in an epoll instance's interest list, as epoll_ctl(EPOLL_CTL_ADD)
-// takes it. The fd must be in the process's fd table.
+// One entry of an epoll instance's interest list. The kernel keys an entry
+// by (open file description, fd number at EPOLL_CTL_ADD) and keeps it until
+// the description's last reference goes (fs/eventpoll.c: close(2) of that
+// number does not remove it), so the registered number may since have been
+// closed, or reused for another description, while a dup elsewhere keeps
+// the registered one alive. `holder` is an fd of the process that holds the
+// registered description now (the registered number itself when it still
+// does): restore adds the entry with that description placed at `fd` for the
+// call, then puts back what was at `fd`.
 struct EpollRegistration {
-  int32_t fd;
+  int32_t fd;      // the number it was registered under
   uint32_t events;
   uint64_t data;
+  int32_t holder;  // an fd in the process's fd table (an FdRecord's fd)
+  uint32_t reserved0;
 };
-static_assert(sizeof(EpollRegistration) == 16, "EpollRegistration layout");
+static_assert(sizeof(EpollRegistration) == 24, "EpollRegistration layout");
 
 struct FdRecord {
   int32_t fd;

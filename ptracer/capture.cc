@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <string_view>
@@ -223,10 +224,64 @@ std::pair<uint64_t, uint32_t> pipe_blob(pid_t pid, uint64_t inode, const Syscall
   return known->second;
 }
 
+// Whether `candidate` (an fd of `pid`) holds the description of the
+// `nth` entry registered under `tfd` in epoll instance `epfd`: kcmp(2)
+// KCMP_EPOLL_TFD, which counts `nth` among entries with the same number
+// in the order fdinfo lists them (fs/eventpoll.c get_epoll_tfile_raw_ptr,
+// Linux 4.13). -1: kcmp cannot tell (no CONFIG_KCMP).
+int holds_registered(pid_t pid, int epfd, int tfd, uint32_t nth, int candidate) {
+  struct {
+    uint32_t efd, tfd, toff;
+  } slot{static_cast<uint32_t>(epfd), static_cast<uint32_t>(tfd), nth};
+  constexpr int kKcmpEpollTfd = 7;
+  long same = syscall(SYS_kcmp, pid, pid, kKcmpEpollTfd, candidate, &slot);
+  if (same < 0) return errno == ENOSYS || errno == EPERM ? -1 : 0;  // EBADF: no fd there
+  return same == 0;
+}
+
+// An epoll instance's interest list (fdinfo "tfd: N events: E data: D"),
+// each entry with the fd of `fds` that holds its description now: the
+// registered number itself, or another (its number was closed or reused
+// since, while a dup kept the description). Returns the entry count and
+// sets r.offset to their blob.
+uint32_t epoll_registrations(pid_t pid, int epfd, const std::string& text, const std::vector<int>& fds,
+                             FdRecord& r, Snapshot& s) {
+  std::vector<EpollRegistration> list;
+  std::map<int, uint32_t> seen;  // entries so far per registered number
+  for (size_t at = text.find("\ntfd:"); at != std::string::npos; at = text.find("\ntfd:", at + 1)) {
+    std::istringstream line(text.substr(at + 1, text.find('\n', at + 1) - at - 1));
+    std::string tfd_key, events_key, data_key;
+    EpollRegistration e{};
+    line >> tfd_key >> e.fd >> events_key >> std::hex >> e.events >> data_key >> e.data;
+    uint32_t nth = seen[e.fd]++;
+    bool open = std::find(fds.begin(), fds.end(), e.fd) != fds.end();
+    int here = open ? holds_registered(pid, epfd, e.fd, nth, e.fd) : 0;
+    e.holder = -1;
+    if (here != 0 && open) {
+      e.holder = e.fd;  // (without kcmp, as the model says: the fd is the one registered)
+    } else {
+      for (int fd : fds) {
+        if (fd > 2 && fd != e.fd && holds_registered(pid, epfd, e.fd, nth, fd) == 1) {
+          e.holder = fd;
+          break;
+        }
+      }
+    }
+    if (e.holder < 0) {
+      throw CaptureError("epoll fd " + std::to_string(epfd) + " watches a description registered as fd " +
+                         std::to_string(e.fd) + " that no open fd holds");
+    }
+    list.push_back(e);
+  }
+  r.offset = s.add_blob(list.data(), list.size() * sizeof(EpollRegistration)).offset;
+  return static_cast<uint32_t>(list.size());
+}
+
 // What an fd restore creates anew holds: a pipe's data; an eventfd's
 // counter; an epoll instance's interest list (fdinfo "tfd: N events: E
 // data: D").
-void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, FdRecord& r, Snapshot& s, PipeBlobs& pipes) {
+void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, const std::vector<int>& fds, FdRecord& r, Snapshot& s,
+                     PipeBlobs& pipes) {
   std::string text = "\n" + read_text(proc_path(pid, "fdinfo/" + std::to_string(fd)));
   if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite) {
     std::string link = read_link(proc_path(pid, "fd/" + std::to_string(fd)));  // pipe:[INODE]
@@ -236,20 +291,7 @@ void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, FdRecord& r, 
     r.offset = fdinfo_value(text, "eventfd-count:", 16).value_or(0);
     r.file_index = static_cast<uint32_t>(fdinfo_value(text, "eventfd-semaphore:", 10).value_or(0));
   } else {
-    std::vector<EpollRegistration> list;
-    for (size_t at = text.find("\ntfd:"); at != std::string::npos; at = text.find("\ntfd:", at + 1)) {
-      std::istringstream line(text.substr(at + 1, text.find('\n', at + 1) - at - 1));
-      std::string tfd_key, events_key, data_key;
-      EpollRegistration e{};
-      line >> tfd_key >> e.fd >> events_key >> std::hex >> e.events >> data_key >> e.data;
-      if (!model.files.count(e.fd)) {
-        throw CaptureError("epoll fd " + std::to_string(fd) + " watches fd " + std::to_string(e.fd) +
-                           ", which is not open in the model");
-      }
-      list.push_back(e);
-    }
-    r.file_index = static_cast<uint32_t>(list.size());
-    r.offset = s.add_blob(list.data(), list.size() * sizeof(EpollRegistration)).offset;
+    r.file_index = epoll_registrations(pid, fd, text, fds, r, s);
   }
 }
 
@@ -266,7 +308,8 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.open_flags = status.value;
     s.fds.push_back(r);
   }
-  for (int fd : open_fds(pid)) {
+  std::vector<int> fds = open_fds(pid);
+  for (int fd : fds) {
     if (fd <= 2) continue;  // the restoring caller's own stdin/out/err
     auto it = model.files.find(fd);
     if (it == model.files.end()) throw CaptureError("fd " + std::to_string(fd) + " was not opened through the model");
@@ -280,7 +323,8 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.open_flags = flags & ~O_CLOEXEC;
     r.kind = it->second.kind;
     if (r.kind == kFdFile) {
-      r.file_index = files.intern_open(it->second.path);
+      std::optional<uint32_t> own = files.intern_of_process(it->second.path, pid);
+      r.file_index = own ? *own : files.intern_open(it->second.path);
       r.offset = pos;
     } else if (r.kind == kFdUnixSocket) {
       r.open_flags = it->second.socket_type | (flags & O_NONBLOCK);
@@ -289,7 +333,7 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.description = it->second.description;
     if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite || r.kind == kFdEventfd || r.kind == kFdEpoll) {
       r.open_flags = flags & O_NONBLOCK;
-      capture_anon_fd(pid, fd, model, r, s, pipes);
+      capture_anon_fd(pid, fd, model, fds, r, s, pipes);
     }
     s.fds.push_back(r);
   }

@@ -118,6 +118,33 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
   return index;
 }
 
+std::optional<uint32_t> FileTable::intern_of_process(const std::string& path, pid_t pid) {
+  std::string dir = "/proc/" + std::to_string(pid);
+  if (path.compare(0, dir.size(), dir) != 0 || path.size() <= dir.size() || path[dir.size()] != '/') return std::nullopt;
+  std::string rest = path.substr(dir.size());  // "/status"
+  std::string stored = "/proc/self" + rest;
+  std::string task = "/task/";
+  if (rest.compare(0, task.size(), task) == 0) {
+    // The leader's own task directory is what /proc/thread-self names in
+    // restore's thread, which becomes the leader.
+    std::string leader = task + std::to_string(pid) + "/";
+    if (rest.compare(0, leader.size(), leader) != 0) fail(path, "a file of another thread's /proc directory");
+    stored = "/proc/thread-self/" + rest.substr(leader.size());
+  }
+  if (auto it = index_.find(stored); it != index_.end()) return it->second;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) fail_errno(path, "cannot stat");
+  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+  format::FileRecord rec{};
+  rec.mode = st.st_mode;
+  rec.path = snapshot_.add_string(stored);
+  rec.flags = format::kFileOfProcess;
+  auto index = static_cast<uint32_t>(snapshot_.files.size());
+  snapshot_.files.push_back(rec);
+  index_.emplace(stored, index);
+  return index;
+}
+
 bool on_kernel_filesystem(int fd) {
   constexpr unsigned long kProc = 0x9fa0, kSysfs = 0x62656572, kCgroup = 0x27e0eb, kCgroup2 = 0x63677270;
   struct statfs fs;

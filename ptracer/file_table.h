@@ -3,8 +3,11 @@
 // of the whole content.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,13 @@ class FileTable {
   // The same for a file held open by an fd, which may also be a directory
   // or a stateless device (is_stateless_device).
   uint32_t intern_open(const std::string& path) { return add(path, 0, 0, true); }
+  // The same for a file of process `pid`'s own /proc directory (`path` is
+  // /proc/PID/... as /proc/PID/fd/N names it): stored as /proc/self/... or
+  // /proc/thread-self/... (format::kFileOfProcess), which each restored
+  // instance opens as its own. nullopt if `path` is not under /proc/PID;
+  // std::runtime_error for a file of another thread's task directory
+  // (the instance's thread ids are not known when recording).
+  std::optional<uint32_t> intern_of_process(const std::string& path, pid_t pid);
 
  private:
   uint32_t add(const std::string& path, uint64_t expect_dev, uint64_t expect_ino, bool open_fd);

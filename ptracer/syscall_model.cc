@@ -16,6 +16,7 @@
 
 #include "common/snapshot_format.h"
 #include "ptracer/file_table.h"
+#include "ptracer/open_target.h"
 #include "ptracer/proc_files.h"
 
 namespace snappy {
@@ -176,12 +177,11 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
     trigger_reason_ = "opens " + path + " for writing";
     return Decision::kTrigger;
   }
-  struct stat st;
-  // Only regular files and directories can be reopened by restore; opening
-  // anything else (a device, a FIFO) is outside the model.
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
-      !(S_ISCHR(st.st_mode) && is_stateless_device(path))) {
-    trigger_reason_ = "opens " + path + ", not a regular file or directory";
+  // Only what restore can reopen by path (regular files, directories,
+  // stateless devices) is in the model; the rest is the snapshot point, at
+  // this call, before the fd exists.
+  if (std::optional<std::string> why = why_not_reopenable(tracee.tid(), path)) {
+    trigger_reason_ = *why;
     return Decision::kTrigger;
   }
   return Decision::kContinue;

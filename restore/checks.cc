@@ -167,6 +167,8 @@ bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
   uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
   uint64_t ctime = st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec;
   uint32_t type = f.mode & 0170000;
+  // The instance's own /proc file: its inode is not the recorded one.
+  if (f.flags & kFileOfProcess) return (st.st_mode & 0170000) == type;
   bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
   return st.st_dev == f.dev && st.st_ino == f.ino &&
          (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns && ctime == f.ctime_ns));
@@ -366,6 +368,31 @@ void check_program_writes() {
   }
 }
 
+namespace {
+
+// Each interest-list entry of an epoll record names a number the kernel
+// can take (restore may place a description there for the call) and a
+// holder among the process's fds: register_epoll dup3s from it.
+void check_epoll_registrations(const FdRecord& r, uint64_t limit) {
+  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
+  for (uint32_t i = 0; i < r.file_index; ++i) {
+    EpollRegistration e;
+    auto* bytes = reinterpret_cast<uint8_t*>(&e);
+    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+    bool held = false;
+    for (uint32_t j = 0; j < g.process->fd_count && !held; ++j) {
+      const FdRecord& other = g.view.fd(g.process->first_fd + j);
+      held = other.kind != kFdCallerStatus && other.fd == e.holder;
+    }
+    if (e.fd < 0 || uint64_t(uint32_t(e.fd)) >= limit || !held) {
+      Text why;
+      die_fd(uint32_t(r.fd), why.add("epoll entry for fd ").number(uint32_t(e.fd)).add(" outside the fd table").c_str());
+    }
+  }
+}
+
+}  // namespace
+
 // A cold run could not hold an fd at or above its RLIMIT_NOFILE, and
 // dup3 onto one fails (EBADF) only once restore is past undoing: refused
 // here, by number. A program that set the limit itself could have raised it
@@ -381,6 +408,10 @@ void check_fd_limit() {
     Text why;
     die_fd(uint32_t(r.fd), why.add(own ? "above the caller's hard RLIMIT_NOFILE (" : "above the caller's RLIMIT_NOFILE (")
                      .number(limit).add(")").c_str());
+  }
+  for (uint32_t i = 0; i < g.process->fd_count; ++i) {
+    const FdRecord& r = g.view.fd(g.process->first_fd + i);
+    if (r.kind == kFdEpoll) check_epoll_registrations(r, limit);
   }
 }
 

@@ -331,7 +331,9 @@ void reopen_file(const FdRecord& r) {
   // the path since open_files() is refused; one opened read-only must also
   // be unwritten since (a file the program writes may have been written by
   // an earlier instance of -n N).
-  if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
+  if (!(f.flags & kFileOfProcess) && (st.st_dev != f.dev || st.st_ino != f.ino)) {
+    die(path, "file replaced since the snapshot was recorded");
+  }
   if ((r.open_flags & 3) == 0 && !is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
   if (!(r.open_flags & sys::kO_NONBLOCK)) check(sys::fcntl(fd, sys::kFSetfl, long(r.open_flags)), path);
   place_fd(fd, r, path);
@@ -391,6 +393,31 @@ void place_eventfd(const FdRecord& r) {
   place_fd(int(fd), r, "eventfd");
 }
 
+// Adds one interest-list entry. The kernel keys it by (description, number
+// at EPOLL_CTL_ADD), so an entry whose number now holds another description
+// or none (format::EpollRegistration) is added with its holder's description
+// put at that number for the call; what the number held (and its
+// close-on-exec flag) comes back after, nothing else changes.
+long add_registration(int epfd, const EpollRegistration& e) {
+  sys::EpollEvent event{e.events, e.data};
+  if (e.holder == e.fd) return sys::epoll_ctl(epfd, sys::kEpollCtlAdd, e.fd, &event);
+  long fd_flags = sys::fcntl(e.fd, 1 /* F_GETFD */, 0);
+  bool occupied = !sys::is_error(fd_flags);
+  long saved = occupied ? sys::fcntl(e.fd, 1030 /* F_DUPFD_CLOEXEC */, 0) : -1;
+  if (occupied && sys::is_error(saved)) return saved;
+  long placed = sys::dup3(e.holder, e.fd, 0);
+  if (sys::is_error(placed)) return placed;
+  long added = sys::epoll_ctl(epfd, sys::kEpollCtlAdd, e.fd, &event);
+  if (occupied) {
+    long back = sys::dup3(int(saved), e.fd, (fd_flags & 1) ? sys::kO_CLOEXEC : 0);
+    sys::close(int(saved));
+    if (sys::is_error(back)) return back;
+  } else {
+    sys::close(e.fd);
+  }
+  return added;
+}
+
 // An epoll instance's interest list, once every fd is in place.
 void register_epoll(const FdRecord& r) {
   const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
@@ -398,11 +425,12 @@ void register_epoll(const FdRecord& r) {
     EpollRegistration e;
     auto* bytes = reinterpret_cast<uint8_t*>(&e);
     for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
-    sys::EpollEvent event{e.events, e.data};
-    long added = sys::epoll_ctl(r.fd, sys::kEpollCtlAdd, e.fd, &event);
+    long added = add_registration(r.fd, e);
     if (sys::is_error(added)) {
       Text doing;
-      die_fd_errno(r.fd, doing.add("registering fd ").number(e.fd).add(" with this epoll instance").c_str(), added);
+      doing.add("registering fd ").number(e.fd);
+      if (e.holder != e.fd) doing.add(" (the description of fd ").number(e.holder).add(")");
+      die_fd_errno(r.fd, doing.add(" with this epoll instance").c_str(), added);
     }
   }
 }

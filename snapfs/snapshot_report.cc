@@ -96,6 +96,9 @@ std::string time_text(uint64_t unix_ns) {
 // Why the file at `f`'s path no longer matches, or "".
 std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
   const char* path = v.string(f.path);
+  // Each instance's own /proc file (kFileOfProcess): nothing to compare
+  // from outside.
+  if (f.flags & kFileOfProcess) return "";
   struct stat st;
   if (::stat(path, &st) != 0) return std::strerror(errno);
   if (st.st_dev != f.dev || st.st_ino != f.ino) return "replaced (device or inode differs)";

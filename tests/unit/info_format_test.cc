@@ -1,4 +1,4 @@
-// The snapshot format (v2) end to end: what serialize_info() writes must read
+// The snapshot format (v3) end to end: what serialize_info() writes must read
 // back unchanged through InfoView, and InfoView::open() must refuse every
 // corruption with its specific message without ever reading outside the
 // bytes it was given. Buffers handed to open() are exact-size heap copies so
@@ -492,20 +492,20 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 2, "a layout change bumps the version: update this test and tests/tools/info_patch");
-  for (uint32_t version : {1u, 0u, 3u, 4294967295u}) {
+  static_assert(kVersion == 3, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  for (uint32_t version : {2u, 0u, 4u, 4294967295u}) {
     InfoError error;
     InfoView view;
     b = with_header(good, [version](Header& h) { h.version = version; });
     EXPECT_FALSE(view.open(b.data(), b.size(), kPagesSize, &error));
-    EXPECT_STREQ(error.what, ("recorded by format " + std::to_string(version) + ", this build reads 2").c_str());
+    EXPECT_STREQ(error.what, ("recorded by format " + std::to_string(version) + ", this build reads 3").c_str());
     EXPECT_FALSE(error.has_value);
   }
   // Read before the checksum: a newer format's header may be laid out
   // differently, and is named as such, not as corrupt.
   b = good;
   b[offsetof(Header, version)] = 7;
-  EXPECT_TRUE(refused(b, "recorded by format 7, this build reads 2"));
+  EXPECT_TRUE(refused(b, "recorded by format 7, this build reads 3"));
 
   b = good;
   b[offsetof(Header, created_unix_ns)] ^= 1;

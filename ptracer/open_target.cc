@@ -1,0 +1,72 @@
+#include "ptracer/open_target.h"
+
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "ptracer/file_table.h"
+#include "ptracer/proc_files.h"
+
+namespace snappy {
+
+namespace {
+
+// `path` is `dir` or lies under it.
+bool under(const std::string& path, const std::string& dir, std::string* rest) {
+  if (path.compare(0, dir.size(), dir) != 0) return false;
+  if (path.size() > dir.size() && path[dir.size()] != '/') return false;
+  *rest = path.substr(dir.size());
+  return true;
+}
+
+// What a non-regular inode is, for the summary line; `link` is what
+// /proc/PID/fd/N names (pipe:[INODE], socket:[INODE], anon_inode:[KIND]),
+// or "" for a path that is no magic link.
+std::string kind_of(const struct stat& st, const std::string& link) {
+  std::string named = link.empty() || link[0] == '/' ? "" : " (" + link + ")";
+  switch (st.st_mode & S_IFMT) {
+    case S_IFIFO:
+      return (link.rfind("pipe:", 0) == 0 ? "a pipe" : "a FIFO") + named;
+    case S_IFSOCK:
+      return "a socket" + named;
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    default:  // anon_inode:[eventfd], [eventpoll], ...: no file type at all
+      return "an anonymous inode" + named;
+  }
+}
+
+}  // namespace
+
+std::string as_seen_by(pid_t tid, const std::string& path) {
+  std::string rest;
+  if (under(path, "/proc/self", &rest)) return proc_path(tid, rest.empty() ? "" : rest.substr(1));
+  if (under(path, "/proc/thread-self", &rest)) return proc_path(tid, "task/" + std::to_string(tid) + rest);
+  return path;
+}
+
+std::optional<std::string> why_not_reopenable(pid_t tid, const std::string& path) {
+  std::string seen = as_seen_by(tid, path);
+  struct stat st;
+  if (stat(seen.c_str(), &st) != 0) return std::nullopt;
+  std::string link = read_link(seen);
+  // Namespace files are regular files of nsfs (fs/nsfs.c, NSFS_MAGIC); an
+  // fd of one names net:[INODE], not a path.
+  constexpr unsigned long kNsfsMagic = 0x6e736673;
+  struct statfs fs;
+  if (statfs(seen.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic) {
+    return "opens " + path + ", a namespace" + (link.empty() ? "" : " (" + link + ")") +
+           ", which restore cannot reopen";
+  }
+  if (S_ISREG(st.st_mode)) {
+    // Reached through /proc/PID/fd/N of a file unlinked since (or a memfd).
+    if (st.st_nlink == 0) return "opens " + path + ", an unlinked file, which restore cannot reopen";
+    return std::nullopt;
+  }
+  if (S_ISDIR(st.st_mode)) return std::nullopt;
+  if (S_ISCHR(st.st_mode) && is_stateless_device(!link.empty() && link[0] == '/' ? link : path)) return std::nullopt;
+  return "opens " + path + ", " + kind_of(st, link) + ", not a regular file or directory";
+}
+
+}  // namespace snappy
