@@ -4,7 +4,15 @@
 # static at the fixed window of common/snapshot_format.h. After linking,
 # `nm -u` must list nothing.
 
-set(SNAPPY_WINDOW_START 0x200000000000)
+# The window's address is written once, as kWindowStart in
+# common/snapshot_format.h (restore and ptracer check addresses against it);
+# the link address is read from there so the two cannot disagree.
+file(STRINGS ${CMAKE_SOURCE_DIR}/common/snapshot_format.h SNAPPY_WINDOW_LINE
+     REGEX "^constexpr uint64_t kWindowStart = 0x[0-9a-fA-F]+")
+string(REGEX REPLACE ".*= (0x[0-9a-fA-F]+).*" "\\1" SNAPPY_WINDOW_START "${SNAPPY_WINDOW_LINE}")
+if(NOT SNAPPY_WINDOW_START MATCHES "^0x[0-9a-fA-F]+$")
+  message(FATAL_ERROR "cannot read kWindowStart from common/snapshot_format.h")
+endif()
 
 execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE COMPILER_INCLUDE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
