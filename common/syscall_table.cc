@@ -239,9 +239,11 @@ std::vector<SyscallRule> make_rules() {
   // fds restore creates anew: glibc's nscd probe makes an AF_UNIX socket
   // (never connected: connecting triggers), Python's selectors module an
   // epoll instance, libuv (Node.js) an epoll instance, self-pipes and
-  // eventfds for its loops. What they hold is read at capture: a pipe
-  // must be empty, an eventfd's counter and an epoll interest list are
-  // recreated. Writing to any of them triggers (fd > 2).
+  // eventfds for its loops. What they hold is read at capture and
+  // recreated: a pipe's contents (up to 64 KiB, when both ends are the
+  // program's), an eventfd's counter, an epoll interest list. Writing into
+  // the program's own pipes and eventfds is modelled below; writing to any
+  // other fd above 2 triggers.
   r.push_back(model(SYS_socket, H::kNewFd, true, {eq32(0, AF_UNIX)}));
   for (int nr : {SYS_epoll_create, SYS_epoll_create1, SYS_pipe, SYS_pipe2, SYS_eventfd, SYS_eventfd2}) {
     r.push_back(model(nr, H::kNewFd, true));
