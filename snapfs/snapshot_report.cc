@@ -259,6 +259,10 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
       static constexpr const char* kLimitNames[kRlimitCount] = {
           "cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
           "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime"};
+      // mm->def_flags of the last mlockall: restore sets it again.
+      if (p.flags & kProcessLockFuture) {
+        out << "  mlockall: MCL_FUTURE" << ((p.flags & kProcessLockFutureOnFault) ? "|MCL_ONFAULT" : "") << "\n";
+      }
       if (p.rlimits_set) {
         out << "  limits the program set:";
         for (uint32_t r = 0; r < kRlimitCount; ++r) {
