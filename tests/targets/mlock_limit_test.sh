@@ -9,13 +9,15 @@
 # 0, is refused:
 #   restore: the program's mlockall(MCL_FUTURE): RLIMIT_MEMLOCK is 0: this caller may not lock memory
 # (a cold run of either under that limit fails its mlock call: exit 2).
-# usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT WORKDIR
+# Recorded without CAP_IPC_LOCK, mlockall(MCL_CURRENT) is the snapshot
+# point with its reason; restored by root, the instance makes the call.
+# usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR
 set -uo pipefail
-if (( $# != 5 )); then
-  echo "usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT WORKDIR" >&2
+if (( $# != 6 )); then
+  echo "usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR" >&2
   exit 2
 fi
-ptracer=$1 restore=$2 regions=$3 onfault=$4 workdir=$5
+ptracer=$1 restore=$2 regions=$3 onfault=$4 current=$5 workdir=$6
 rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
@@ -60,6 +62,26 @@ cmp -s cold.out fits.out || fail "restore under 24 KiB: output differs: $(diff c
 echo "regions under 24 KiB: restored, output identical"
 
 refused onfault 0 '^restore: the program'"'"'s mlockall\(MCL_FUTURE\): RLIMIT_MEMLOCK is 0: this caller may not lock memory$'
+
+# mlockall(MCL_CURRENT) recorded without CAP_IPC_LOCK under a finite
+# limit is the snapshot point, with its reason; an instance restored by a
+# caller who may lock (root keeps CAP_IPC_LOCK) makes the call itself and
+# prints what the cold run does.
+drop=()
+(( $(id -u) == 0 )) && drop=(setpriv --bounding-set=-ipc_lock --)
+"${drop[@]}" "$ptracer" -o current "$current" always </dev/null >rec3.out 2>rec3.err ||
+    fail "recording mlockall_current: $(cat rec3.err)"
+grep -Eq 'at mlockall\(MCL_CURRENT\|MCL_FUTURE\) \(mlockall\(MCL_CURRENT\) under RLIMIT_MEMLOCK: the recorder'"'"'s window would count against it\)' rec3.err ||
+    fail "mlockall(MCL_CURRENT) unprivileged: $(cat rec3.err)"
+echo "recorded unprivileged: $(grep -o 'at mlockall.*against it)' rec3.err)"
+if (( $(id -u) == 0 )); then
+  "$current" always </dev/null >cold3.out 2>&1 || fail "cold mlockall_current: exit $?"
+  "$restore" current </dev/null >current.out 2>&1 || fail "restore of mlockall_current: exit $?: $(cat current.out)"
+  cmp -s cold3.out current.out || fail "mlockall_current restored: $(diff cold3.out current.out | head)"
+  echo "restored by root: the instance's own mlockall, output identical"
+else
+  echo "note: not root, the restore of that snapshot with CAP_IPC_LOCK is not tried"
+fi
 
 [[ $failed == 0 ]] || { echo "RESULT: FAIL"; exit 1; }
 echo "RESULT: ok"
