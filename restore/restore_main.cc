@@ -11,12 +11,14 @@
 // backing file and the vDSO, stage an invocation's strings in the window,
 // switch to our own stack inside the window, park the vDSO/vvar in the
 // window and unmap everything else outside it, map the snapshot, place the
-// invocation's strings, reopen fds, re-apply signal handlers, mm layout (brk,
+// invocation's strings; in each instance the VmFlags fork drops
+// (mapping_flags.cc), reopen fds, re-apply signal handlers, mm layout (brk,
 // argv, auxv), cwd, umask, tid address, robust list, rseq and fs base,
 // replay the recorded output, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
-// the validation, invocation.cc the caller's argv and environment,
+// the validation, mapping_flags.cc the recorded VmFlags and mlockall,
+// invocation.cc the caller's argv and environment,
 // threads.cc the other threads, errors.cc the error and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
