@@ -39,8 +39,9 @@ void copy_pages(uint64_t to, uint64_t from, uint64_t size) {
   for (uint64_t i = 0; i < size / 8; ++i) d[i] = s[i];
 }
 
-// A MAP_DROPPABLE mapping comes from the snapshot as ordinary private
-// anonymous memory holding its stored pages (map_by_copy). Here it becomes
+// With -n N, a MAP_DROPPABLE mapping comes from the snapshot as ordinary
+// private anonymous memory holding its stored pages (map_by_copy, before
+// the fork, which would wipe droppable memory). In each instance it becomes
 // MAP_DROPPABLE again: the pages move aside (mremap), droppable memory
 // takes their place, and the stored runs are copied into it; the rest of
 // it reads zero, as the kernel's own dropped pages do.
@@ -144,7 +145,7 @@ void apply_instance_flags() {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
     if (m.base == kBaseVvar || m.base == kBaseVdso) continue;
     uint64_t size = m.end - m.start;
-    if (m.flags & kMappingDroppable) make_droppable(m);
+    if ((m.flags & kMappingDroppable) && g.instances > 1) make_droppable(m);  // else map_by_copy made it so
     // The program's fork semantics: they must hold.
     if (m.flags & kMappingDontFork) {
       Text what;

@@ -119,11 +119,16 @@ int reserve_flag(const MappingRecord& m);
 // Anonymous memory with the stored pages read into it (costs a copy of the
 // written pages: a stack holds a few). For the stack, WIPEONFORK memory and
 // named memory, which the kernel allows only on anonymous VMAs.
+// Droppable memory is mapped MAP_DROPPABLE here when this process is the
+// one instance; with -n N the children would read it as zeros (fork wipes
+// droppable memory), so it is ordinary memory here and each instance makes
+// it droppable after the fork (mapping_flags.cc).
 void map_by_copy(const MappingRecord& m) {
   Text what;
   what.add("mapping anonymous memory at ").hex(m.start);
+  int type = (m.flags & kMappingDroppable) && g.instances == 1 ? sys::kMapDroppable : sys::kMapPrivate;
   check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
+                  type | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     uint64_t done = 0;
