@@ -71,7 +71,7 @@ void check_memory_locks() {
   const MappingRecord* first = nullptr;
   for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
     const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    if (!(m.flags & kMappingLocked) || (m.flags & kMappingDroppable)) continue;
+    if (!(m.flags & kMappingLocked) || (m.flags & kMappingDroppable) || m.base == kBaseVvar || m.base == kBaseVdso) continue;
     locked += m.end - m.start;
     if (!first) first = &m;
   }

@@ -2,7 +2,12 @@
 
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <gtest/gtest.h>
 
@@ -83,6 +88,31 @@ TEST(VmFlagsTest, ReadsThisProcessesLocks) {
             uint32_t{kMappingLocked | kMappingLockOnFault});
   munmap(p, page);
   munmap(p + 2 * page, page);
+}
+
+// MAP_DROPPABLE memory of this process shows dp (with the wf dd nr it
+// implies) where the kernel has it (Linux 6.11); an older kernel refuses
+// the map type with EINVAL.
+TEST(VmFlagsTest, ReadsThisProcessesDroppableMemory) {
+  constexpr int kMapDroppable = 0x08;
+  long page = sysconf(_SC_PAGESIZE);
+  void* p = mmap(nullptr, page, PROT_READ | PROT_WRITE, kMapDroppable | MAP_ANONYMOUS, -1, 0);
+  utsname uts;
+  ASSERT_EQ(uname(&uts), 0);
+  unsigned major = 0, minor = 0;
+  ASSERT_EQ(std::sscanf(uts.release, "%u.%u", &major, &minor), 2);
+  bool has_droppable = major > 6 || (major == 6 && minor >= 11);
+  if (!has_droppable) {
+    EXPECT_EQ(p, MAP_FAILED) << uts.release;
+    EXPECT_EQ(errno, EINVAL);
+    return;
+  }
+  ASSERT_NE(p, MAP_FAILED) << uts.release << ": " << std::strerror(errno);
+  auto flags = read_vmflags(getpid());
+  ASSERT_TRUE(flags.count(start_of(p)));
+  EXPECT_EQ(flags[start_of(p)].mapping_flags,
+            uint32_t{kMappingDroppable | kMappingWipeOnFork | kMappingDontDump | kMappingNoReserve});
+  munmap(p, page);
 }
 
 }  // namespace
