@@ -192,6 +192,7 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
     return fail(error, "argv or environment not NUL-terminated for process", p.pid);
   }
   if (p.flags & ~uint32_t{kProcessKnownFlags}) return fail(error, "unknown flags for process", p.pid);
+  if ((p.flags & kProcessLockFutureOnFault) && !(p.flags & kProcessLockFuture)) return fail(error, "MCL_ONFAULT without MCL_FUTURE for process", p.pid);
   if (p.rlimits_set >> kRlimitCount) return fail(error, "unknown resource among the limits set by process", p.pid);
   if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
@@ -209,6 +210,11 @@ bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {
     if (overlaps_window(m.start, m.end)) return fail(error, "mapping inside restore's reserved window at", m.start);
     if (m.prot & ~7u) return fail(error, "bad protection for mapping at", m.start);
     if (m.flags & ~uint32_t{kMappingKnownFlags}) return fail(error, "unknown flags for mapping at", m.start);
+    // Only the kernel's combinations: MLOCK_ONFAULT is a kind of lock, and
+    // MAP_DROPPABLE makes private anonymous memory only.
+    if ((m.flags & kMappingLockOnFault) && !(m.flags & kMappingLocked)) return fail(error, "lock-on-fault without a lock for mapping at", m.start);
+    if ((m.flags & kMappingDroppable) && ((m.flags & kMappingShared) || (m.base != kBaseZero && m.base != kBasePages)))
+      return fail(error, "droppable mapping not private anonymous memory at", m.start);
     if (m.name.size != 0 && !check_string(m.name)) return fail(error, "mapping name outside the string table", m.start);
     previous_start = m.start;
     previous_end = m.end;

@@ -83,6 +83,7 @@ constexpr int kO_CLOEXEC = 02000000;
 constexpr int kProtNone = 0, kProtRead = 1, kProtWrite = 2, kProtExec = 4;
 constexpr int kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,
               kMapAnonymous = 0x20, kMapNoreserve = 0x4000,
+              kMapDroppable = 0x08,  // a map type, like MAP_PRIVATE (Linux 6.11)
               kMapFixedNoreplace = 0x100000;
 constexpr int kMremapMaymove = 1, kMremapFixed = 2;
 constexpr int kSeekSet = 0;
@@ -180,6 +181,25 @@ inline long madvise(uint64_t addr, uint64_t len, int advice) {
 inline long mlock(uint64_t addr, uint64_t len) {
   return syscall2(149 /* SYS_mlock */, (long)addr, (long)len);
 }
+// int mlock2(const void *addr, size_t len, unsigned int flags);
+inline long mlock2(uint64_t addr, uint64_t len, unsigned flags) {
+  return syscall3(325 /* SYS_mlock2 */, (long)addr, (long)len, (long)flags);
+}
+constexpr unsigned kMlockOnfault = 1;
+// int mlockall(int flags);
+inline long mlockall(int flags) { return syscall2(151 /* SYS_mlockall */, flags, 0); }
+constexpr int kMclFuture = 2, kMclOnfault = 4;
+// int capget(cap_user_header_t hdrp, cap_user_data_t datap);
+// (linux/capability.h: version 3 takes two data structs, 64 capabilities.)
+struct CapHeader {
+  uint32_t version;
+  int pid;
+};
+struct CapData {
+  uint32_t effective, permitted, inheritable;
+};
+constexpr uint32_t kCapabilityVersion3 = 0x20080522;
+inline long capget(CapHeader* header, CapData (*data)[2]) { return syscall2(125 /* SYS_capget */, (long)header, (long)data); }
 // void *mremap(void *old_address, size_t old_size, size_t new_size,
 //              int flags, ... /* void *new_address */);
 inline long mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len,

@@ -1,4 +1,4 @@
-// The snapshot format, version 3: every record of NAME.info, in one place.
+// The snapshot format, version 6: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -36,8 +36,11 @@ namespace snappy::format {
 // version ("recorded by format N, this build reads M"). History: 1, the
 // first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
 // gains ctime_ns; 3, EpollRegistration names the fd holding each
-// registered description (24 bytes), and FileFlags gains kFileOfProcess.
-constexpr uint32_t kVersion = 3;
+// registered description (24 bytes), and FileFlags gains kFileOfProcess;
+// 6, MappingFlags gains kMappingLockOnFault and kMappingDroppable, and
+// ProcessFlags kProcessLockFuture and kProcessLockFutureOnFault (4 and 5
+// are other branches' numbers).
+constexpr uint32_t kVersion = 6;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -125,9 +128,18 @@ enum ProcessFlags : uint32_t {
   // The program set PR_SET_THP_DISABLE (MMF_DISABLE_THP on its mm, shown as
   // "THP_enabled: 0" in /proc/PID/status): restore sets it again.
   kProcessThpDisabled = 4,
+  // The program's last successful mlockall had MCL_FUTURE (VM_LOCKED in
+  // mm->def_flags: every later mapping is locked), and with it MCL_ONFAULT
+  // (VM_LOCKONFAULT too). No /proc file shows def_flags: ptracer models
+  // mlockall and munlockall (each replaces def_flags), and restore calls
+  // mlockall(MCL_FUTURE [| MCL_ONFAULT]) last, in each instance (fork does
+  // not inherit it). snap cannot know it: never set in a live snapshot.
+  kProcessLockFuture = 8,
+  kProcessLockFutureOnFault = 16,  // only with kProcessLockFuture
   // Every bit this build knows: the reader refuses others, since a flag
   // asks restore to re-apply some state and an unknown one cannot be.
-  kProcessKnownFlags = kProcessNoVdso | kProcessLive | kProcessThpDisabled,
+  kProcessKnownFlags =
+      kProcessNoVdso | kProcessLive | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault,
 };
 
 enum TriggerKind : uint32_t {
@@ -238,9 +250,15 @@ enum MappingFlags : uint32_t {
   kMappingMergeable = 1u << 7,    // mg: MADV_MERGEABLE
   kMappingSequential = 1u << 8,   // sr: MADV_SEQUENTIAL
   kMappingRandom = 1u << 9,       // rr: MADV_RANDOM
-  kMappingLocked = 1u << 10,      // lo: mlock, MAP_LOCKED
+  kMappingLocked = 1u << 10,      // lo: mlock, mlock2, mlockall, MAP_LOCKED
   kMappingNoReserve = 1u << 11,   // nr: MAP_NORESERVE
-  kMappingKnownFlags = (1u << 12) - 1,
+  kMappingLockOnFault = 1u << 12, // lf: MLOCK_ONFAULT, MCL_ONFAULT (with lo)
+  // dp: MAP_DROPPABLE (Linux 6.11): private anonymous memory the kernel may
+  // free under pressure instead of swapping (the page reads zero again);
+  // implies wf dd nr. restore maps it MAP_DROPPABLE and copies the stored
+  // pages in: never a file mapping, so it stays droppable.
+  kMappingDroppable = 1u << 13,
+  kMappingKnownFlags = (1u << 14) - 1,
 };
 
 struct MappingRecord {

@@ -229,7 +229,8 @@ std::string prot_bits(uint64_t v) {
 
 std::string map_flags(uint64_t v) {
   std::string s = one_of(v & MAP_TYPE, {{MAP_SHARED, "MAP_SHARED"}, {MAP_PRIVATE, "MAP_PRIVATE"},
-                                        {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"}});
+                                        {MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE"},
+                                        {0x08 /* MAP_DROPPABLE, Linux 6.11 */, "MAP_DROPPABLE"}});
   if (v & ~uint64_t{MAP_TYPE}) {
     s += "|" + bits(v & ~uint64_t{MAP_TYPE},
                     {{MAP_FIXED, "MAP_FIXED"}, {MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {MAP_32BIT, "MAP_32BIT"},
@@ -391,8 +392,13 @@ std::optional<std::string> arguments(long nr, const Decoder& a) {
                    a[3] & MAP_ANONYMOUS ? decimal(static_cast<int>(a[4])) : a.fd(4), hex(a[5])});
     case SYS_mprotect:
       return join({hex(a[0]), decimal(a[1]), prot_bits(a[2])});
-    case SYS_munmap:
+    case SYS_munmap: case SYS_mlock: case SYS_munlock:
       return join({hex(a[0]), decimal(a[1])});
+    case SYS_mlock2:
+      return join({hex(a[0]), decimal(a[1]), a[2] == 1 ? "MLOCK_ONFAULT" : decimal(static_cast<uint32_t>(a[2]))});
+    case SYS_mlockall:
+      return bits(static_cast<uint32_t>(a[0]), {{MCL_CURRENT, "MCL_CURRENT"}, {MCL_FUTURE, "MCL_FUTURE"},
+                                                {MCL_ONFAULT, "MCL_ONFAULT"}});
     case SYS_kill: case SYS_tkill:
       return join({decimal(static_cast<int>(a[0])), decimal(a[1])});
     case SYS_exit: case SYS_exit_group:

@@ -132,6 +132,14 @@ std::vector<SyscallRule> make_rules() {
   // MADV_DONTNEED and friends need no model (a split VMA is fine for the
   // cross-check).
   r.push_back(allow(SYS_madvise));
+  // Locks are per-VMA flags, shown in smaps VmFlags (lo, lf for
+  // MLOCK_ONFAULT) and re-applied by restore per mapping; the pages they
+  // fault in are the program's own. The limit (RLIMIT_MEMLOCK against
+  // mm->locked_vm) sees the same locked pages recording as cold: the
+  // recorder's window is never locked by these, which name ranges.
+  r.push_back(allow(SYS_mlock));
+  r.push_back(allow(SYS_mlock2));
+  r.push_back(allow(SYS_munlock));
   // fs/gs base come from the registers at capture. Other codes (CPUID
   // faulting, vDSO mapping, AMX permission requests, shadow stacks)
   // change state nobody records: triggers.
@@ -227,6 +235,10 @@ std::vector<SyscallRule> make_rules() {
   r.push_back(model(SYS_readlink, H::kReadlink, true));
   r.push_back(model(SYS_readlinkat, H::kReadlink, true));
   for (int nr : {SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6}) r.push_back(model(nr, H::kPoll, false));
+  // mlockall replaces mm->def_flags (MCL_FUTURE), munlockall clears it:
+  // the handler keeps the last successful one's flags for restore.
+  r.push_back(model(SYS_mlockall, H::kLockAll, true));
+  r.push_back(model(SYS_munlockall, H::kLockAll, true));
   // Threads, not processes: clone with CLONE_THREAD (the handler checks
   // the other flags), clone3 whose flags the handler reads from memory.
   r.push_back(model(SYS_clone, H::kClone, false, {{0, Op::kMaskedEq, CLONE_THREAD, CLONE_THREAD}}));

@@ -69,6 +69,10 @@ enum class ModelHandler : uint8_t {
                   // caller's descriptions) O_NONBLOCK/O_APPEND changes are
                   // recorded for restore to apply, any other status flag
                   // triggers; above 2 they are read from fdinfo at capture
+  kLockAll,       // mlockall, munlockall: MCL_FUTURE is mm state no /proc
+                  // file shows (ProcessFlags kProcessLockFuture); MCL_CURRENT
+                  // triggers where the recorder's window would count
+                  // against RLIMIT_MEMLOCK
   kClone,         // clone/clone3 making a thread (CLONE_THREAD): a new
                   // traced thread with its own tid address; fork and vfork
                   // stay triggers

@@ -402,6 +402,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   p.pid = static_cast<uint32_t>(pid);
   p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
   if (read_thp_disabled(pid)) p.flags |= kProcessThpDisabled;
+  p.flags |= model.lock_future;
   // The leader first: restore's own thread becomes it, and makes the
   // others with clone.
   p.first_thread = 0;

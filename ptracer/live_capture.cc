@@ -32,6 +32,7 @@
 #include "ptracer/stop_events.h"
 #include "ptracer/syscall_restart.h"
 #include "ptracer/tracee.h"
+#include "ptracer/vm_flags.h"
 
 namespace snappy {
 
@@ -304,40 +305,15 @@ uint64_t find_syscall_instruction(pid_t tid, const std::vector<ProcMapsEntry>& m
 
 // ------------------------------------------------------------- memory
 
-struct VmInfo {
-  std::set<std::string> flags;  // VmFlags of /proc/PID/smaps
-};
-
-// VmFlags of each mapping by start address.
-std::map<uint64_t, VmInfo> read_vmflags(pid_t pid) {
-  std::map<uint64_t, VmInfo> out;
-  std::istringstream in(read_text(proc_path(pid, "smaps")));
-  std::string line;
-  uint64_t current = 0;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') != std::string::npos &&
-        line.find(':') > line.find(' ')) {
-      current = std::strtoull(line.c_str(), nullptr, 16);
-      out[current];
-    } else if (starts_with(line, "VmFlags:")) {
-      std::istringstream words(line.substr(8));
-      std::string w;
-      while (words >> w) out[current].flags.insert(w);
-    }
-  }
-  return out;
-}
-
 enum class Shape { kSkip, kKernel, kAnonPrivate, kAnonShared, kFilePrivate, kFileShared, kShm, kHuge, kOther };
 
-Shape shape_of(const ProcMapsEntry& e, const VmInfo& vm) {
+Shape shape_of(const ProcMapsEntry& e, const VmFlags& vm) {
   const std::string& p = e.path;
   if (p == "[vsyscall]") return Shape::kSkip;
   if (e.start < kWindowEnd && e.end > kWindowStart) return Shape::kSkip;  // unreadable by the format
   if (e.end > kUserAddressEnd) return Shape::kSkip;
   if (p == "[vdso]" || starts_with(p, "[vvar")) return Shape::kKernel;
-  if (vm.flags.count("ht") || starts_with(p, "/anon_hugepage")) return Shape::kHuge;
+  if (vm.hugetlb || starts_with(p, "/anon_hugepage")) return Shape::kHuge;
   if (starts_with(p, "/SYSV")) return Shape::kShm;
   bool anon_name = p.empty() || p == "[heap]" || starts_with(p, "[stack") || starts_with(p, "[anon:");
   if (e.shared && (anon_name || starts_with(p, "/dev/zero") || starts_with(p, "[anon_shmem:") ||
@@ -463,11 +439,9 @@ bool class_wanted(const MemoryPlan& plan, Shape shape, bool shared) {
 
 void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, FileTable& files, AtomicFile& pages,
                          LiveResult& result) {
-  std::map<uint64_t, VmInfo> vm = read_vmflags(plan.source);
-  if (plan.source != plan.process) {
-    // Mappings the child lacks (MADV_DONTFORK): their flags from the process.
-    for (auto& [start, info] : read_vmflags(plan.process)) vm.emplace(start, info);
-  }
+  // The process's own VmFlags, not the forked child's: fork drops the
+  // locks (lo, lf: mlock is not inherited) and the MADV_DONTFORK mappings.
+  std::map<uint64_t, VmFlags> vm = read_vmflags(plan.process);
   std::set<uint64_t> in_source;
   if (plan.source != plan.process) {
     for (const ProcMapsEntry& e : read_proc_maps(plan.source)) in_source.insert(e.start);
@@ -479,14 +453,14 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
     // meanwhile); a test holds after the first.
     throw_if_stopped(*plan.options);
     if (s.mappings.size() == p.first_mapping + 1) hold_for_test(*plan.options, "copying");
-    const VmInfo& info = vm[e.start];
+    const VmFlags& info = vm[e.start];
     Shape shape = shape_of(e, info);
     if (shape == Shape::kSkip) continue;
     // Memory the child does not have (MADV_DONTFORK) or has zeroed
     // (MADV_WIPEONFORK) is read from the running process: not frozen.
     pid_t src = plan.source;
-    if (src != plan.process && (!in_source.count(e.start) || info.flags.count("wf"))) src = plan.process;
-    bool dontdump = !plan.ignore_filter && info.flags.count("dd");
+    if (src != plan.process && (!in_source.count(e.start) || (info.mapping_flags & kMappingWipeOnFork))) src = plan.process;
+    bool dontdump = !plan.ignore_filter && (info.mapping_flags & kMappingDontDump);
     bool wanted = !dontdump && class_wanted(plan, shape, e.shared);
     bool regular_file = e.is_file() && !e.deleted;
 
@@ -494,8 +468,7 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
     rec.start = e.start;
     rec.end = e.end;
     rec.prot = static_cast<uint32_t>(e.prot());
-    rec.flags = e.shared ? uint32_t{kMappingShared} : 0u;
-    if (info.flags.count("gd")) rec.flags |= kMappingGrowsDown;
+    rec.flags = (e.shared ? uint32_t{kMappingShared} : 0u) | info.mapping_flags;
     rec.first_run = static_cast<uint32_t>(s.runs.size());
     if (!e.path.empty()) rec.name = s.add_string(e.path);
 
@@ -509,8 +482,9 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
         MemoryCaptureStats st = capture_memory(src, {e}, scratch, s, files, pages);
         result.bytes_stored += st.bytes_stored;
         if (s.mappings.size() == before + 1) {
-          // Keep the flags we know better (grows-down) and the name.
-          s.mappings.back().flags |= rec.flags & kMappingGrowsDown;
+          // The process's flags, not those capture_memory read from the
+          // child (its locks and DONTFORK mappings are gone).
+          s.mappings.back().flags = rec.flags;
           done = true;
         }
       } catch (const WriteError&) {

@@ -323,10 +323,10 @@ MemoryCaptureStats capture_memory(pid_t pid, const std::vector<ProcMapsEntry>& e
   process.mapping_count = static_cast<uint32_t>(snapshot.mappings.size()) - process.first_mapping;
   // What madvise, mlock and mmap flags made of each mapping. The process
   // is stopped, so smaps lists the mappings maps did.
-  std::map<uint64_t, uint32_t> vm = read_mapping_flags(pid);
+  std::map<uint64_t, VmFlags> vm = read_vmflags(pid);
   for (size_t i = process.first_mapping; i < snapshot.mappings.size(); ++i) {
     auto it = vm.find(snapshot.mappings[i].start);
-    if (it != vm.end()) snapshot.mappings[i].flags |= it->second;
+    if (it != vm.end()) snapshot.mappings[i].flags |= it->second.mapping_flags;
   }
   MemoryCaptureStats stats = capturer.stats();
   // The apparent size covers trailing holes, so every mapping's region of

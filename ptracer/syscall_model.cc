@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -96,6 +97,8 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return clone_entry(tracee, call);
     case ModelHandler::kSetRlimit:
       return Decision::kContinue;  // noted at the exit, if it succeeded
+    case ModelHandler::kLockAll:
+      return lock_all_entry(tracee, call);
     case ModelHandler::kPoll:
       return poll_entry(tracee, call);
     case ModelHandler::kPkeyAlloc: {
@@ -328,6 +331,31 @@ Decision SyscallModel::epoll_ctl_entry(const SyscallArgs& call) {
   return Decision::kContinue;
 }
 
+// mlockall(MCL_CURRENT) locks every VMA, and the kernel first checks the
+// whole address space (mm->total_vm) against RLIMIT_MEMLOCK unless the
+// caller has CAP_IPC_LOCK (mm/mlock.c). While recording, that space holds
+// the recorder's 1 GiB window, which a cold run has not: the call would
+// fail here and succeed cold (and, succeeding, would count the window in
+// locked_vm against every later mlock). So it is modelled only where no
+// limit applies; elsewhere it is the snapshot point, and each restored
+// instance makes the call for real. MCL_FUTURE alone checks nothing but
+// that locking is allowed at all.
+Decision SyscallModel::lock_all_entry(const Tracee& tracee, const SyscallArgs& call) {
+  if (call.nr == SYS_munlockall || !(call.args[0] & MCL_CURRENT)) return Decision::kContinue;
+  struct rlimit64 lim;
+  if (prlimit64(tracee.tid(), RLIMIT_MEMLOCK, nullptr, &lim) == 0 && lim.rlim_cur == RLIM64_INFINITY) {
+    return Decision::kContinue;
+  }
+  std::string status = read_text(proc_path(tracee.tid(), "status"));
+  size_t at = status.find("\nCapEff:");
+  constexpr uint64_t kCapIpcLock = uint64_t{1} << 14;  // CAP_IPC_LOCK
+  if (at != std::string::npos && (std::strtoull(status.c_str() + at + 9, nullptr, 16) & kCapIpcLock)) {
+    return Decision::kContinue;
+  }
+  trigger_reason_ = "mlockall(MCL_CURRENT) under RLIMIT_MEMLOCK: the recorder's window would count against it";
+  return Decision::kTrigger;
+}
+
 // The status flags setfl() lets F_SETFL change (fs/fcntl.c SETFL_MASK)
 // besides O_APPEND and O_NONBLOCK: O_ASYNC, O_DIRECT, O_NOATIME.
 constexpr uint32_t kOtherSetflBits = O_ASYNC | O_DIRECT | O_NOATIME;
@@ -477,6 +505,18 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       if (first) it->second.before = p.status_before;
       it->second.mask |= p.status_mask;
       it->second.value = (it->second.value & ~p.status_mask) | p.status_value;
+      break;
+    }
+    case ModelHandler::kLockAll: {
+      // mm/mlock.c apply_mlockall_flags: def_flags loses VM_LOCKED and
+      // VM_LOCKONFAULT, then gets them back with MCL_FUTURE (and
+      // MCL_ONFAULT); munlockall is that with no flags.
+      uint32_t flags = c.nr == SYS_munlockall ? 0 : static_cast<uint32_t>(c.args[0]);
+      lock_future = 0;
+      if (flags & MCL_FUTURE) {
+        lock_future = format::kProcessLockFuture;
+        if (flags & MCL_ONFAULT) lock_future |= format::kProcessLockFutureOnFault;
+      }
       break;
     }
     case ModelHandler::kSetRlimit: {

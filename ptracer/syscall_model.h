@@ -113,6 +113,10 @@ class SyscallModel {
   // setrlimit or prlimit64 on itself, whatever the value): restore applies
   // only these (format::ProcessRecord::rlimits_set).
   uint32_t rlimits_set = 0;
+  // What the last successful mlockall left in mm->def_flags, which no
+  // /proc file shows: format::kProcessLockFuture, with
+  // kProcessLockFutureOnFault. munlockall clears it.
+  uint32_t lock_future = 0;
   // Most output kept for replay; it is stored in NAME.info (whose reader
   // limit is format::kMaxInfoSize).
   static constexpr uint64_t kMaxReplayBytes = 64ull << 20;
@@ -125,6 +129,7 @@ class SyscallModel {
   Decision poll_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision epoll_ctl_entry(const SyscallArgs& call);
   Decision status_flags_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision lock_all_entry(const Tracee& tracee, const SyscallArgs& call);
   void new_fd_exit(const Tracee& tracee, const SyscallArgs& call, uint64_t rax);
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);

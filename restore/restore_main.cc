@@ -11,12 +11,14 @@
 // backing file and the vDSO, stage an invocation's strings in the window,
 // switch to our own stack inside the window, park the vDSO/vvar in the
 // window and unmap everything else outside it, map the snapshot, place the
-// invocation's strings, reopen fds, re-apply signal handlers, mm layout (brk,
+// invocation's strings; in each instance the VmFlags fork drops
+// (mapping_flags.cc), reopen fds, re-apply signal handlers, mm layout (brk,
 // argv, auxv), cwd, umask, tid address, robust list, rseq and fs base,
 // replay the recorded output, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
-// the validation, invocation.cc the caller's argv and environment,
+// the validation, mapping_flags.cc the recorded VmFlags and mlockall,
+// invocation.cc the caller's argv and environment,
 // threads.cc the other threads, errors.cc the error and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
@@ -117,11 +119,16 @@ int reserve_flag(const MappingRecord& m);
 // Anonymous memory with the stored pages read into it (costs a copy of the
 // written pages: a stack holds a few). For the stack, WIPEONFORK memory and
 // named memory, which the kernel allows only on anonymous VMAs.
+// Droppable memory is mapped MAP_DROPPABLE here when this process is the
+// one instance; with -n N the children would read it as zeros (fork wipes
+// droppable memory), so it is ordinary memory here and each instance makes
+// it droppable after the fork (mapping_flags.cc).
 void map_by_copy(const MappingRecord& m) {
   Text what;
   what.add("mapping anonymous memory at ").hex(m.start);
+  int type = (m.flags & kMappingDroppable) && g.instances == 1 ? sys::kMapDroppable : sys::kMapPrivate;
   check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
+                  type | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     uint64_t done = 0;
@@ -135,10 +142,11 @@ void map_by_copy(const MappingRecord& m) {
   if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), what.c_str());
 }
 
-// The name PR_SET_VMA_ANON_NAME gave a private anonymous mapping (maps
-// shows "[anon:NAME]"), copied NUL-terminated into buf; nullptr if none.
-// The kernel limits a name to 80 bytes with its NUL (ANON_VMA_NAME_MAX_LEN).
-constexpr uint32_t kAnonNameMax = 80;
+constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
+
+}  // namespace
+
+// maps shows the name as "[anon:NAME]".
 const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]) {
   if ((m.base != kBaseZero && m.base != kBasePages) || (m.flags & kMappingShared) || m.name.size == 0) return nullptr;
   const char* p = g.view.string(m.name);  // checked: NUL-terminated, m.name.size bytes
@@ -154,9 +162,6 @@ const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]) {
   return buf;
 }
 
-constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
-
-}  // namespace
 
 // The kernel requires anonymous memory for the argument area (FOLL_ANON),
 // MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME: such a
@@ -164,8 +169,11 @@ constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
 // NAME.pages. One rule for map_snapshot and check_exec_mounts.
 bool copies_stored_pages(const MappingRecord& m) {
   char buf[kAnonNameMax];
-  if (m.base == kBasePages) return holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf);
-  return m.base == kBaseZero && m.run_count && anon_name(m, buf);
+  // Droppable memory too: each instance moves it whole into MAP_DROPPABLE
+  // memory (mapping_flags.cc), which needs one anonymous VMA.
+  uint32_t anonymous_only = kMappingWipeOnFork | kMappingDroppable;
+  if (m.base == kBasePages) return holds_arguments(m) || (m.flags & anonymous_only) || anon_name(m, buf);
+  return m.base == kBaseZero && m.run_count && (anon_name(m, buf) || (m.flags & kMappingDroppable));
 }
 
 namespace {
@@ -185,50 +193,6 @@ int stored_page_flags(int prot) {
 
 // MAP_NORESERVE can only be given at mmap time.
 int reserve_flag(const MappingRecord& m) { return (m.flags & kMappingNoReserve) ? sys::kMapNoreserve : 0; }
-
-// What madvise and mlock had made of a mapping in the recorded process
-// (smaps VmFlags at capture). The fork semantics (DONTFORK, WIPEONFORK) are
-// the program's contract and must hold; the rest are hints, applied where
-// this kernel has them. A lock beyond the caller's RLIMIT_MEMLOCK is
-// skipped: a cold run by that caller would have failed to lock too.
-void apply_mapping_flags(const MappingRecord& m) {
-  struct Advice {
-    uint32_t bit;
-    int advice;
-    bool required;
-  };
-  static constexpr Advice kAdvices[] = {
-      {kMappingDontFork, 10, true},     // MADV_DONTFORK
-      {kMappingWipeOnFork, 18, true},   // MADV_WIPEONFORK
-      {kMappingDontDump, 16, false},    // MADV_DONTDUMP
-      {kMappingHugePage, 14, false},    // MADV_HUGEPAGE
-      {kMappingNoHugePage, 15, false},  // MADV_NOHUGEPAGE
-      {kMappingMergeable, 12, false},   // MADV_MERGEABLE
-      {kMappingSequential, 2, false},   // MADV_SEQUENTIAL
-      {kMappingRandom, 1, false},       // MADV_RANDOM
-  };
-  if (m.base == kBaseVvar || m.base == kBaseVdso) return;  // the kernel's own
-  for (const Advice& a : kAdvices) {
-    if (!(m.flags & a.bit)) continue;
-    long done = sys::madvise(m.start, m.end - m.start, a.advice);
-    if (a.required && sys::is_error(done)) {
-      Text what;
-      die_errno(what.add("re-applying madvise to the mapping at ").hex(m.start).c_str(), done);
-    }
-  }
-  if (m.flags & kMappingLocked) sys::mlock(m.start, m.end - m.start);
-  // A name is visible state (/proc/PID/maps, what PHP's and Go's allocators
-  // look for): the kernel's support was checked before the point of no
-  // return (check_anon_names), so a failure here is a real error.
-  char buf[kAnonNameMax];
-  if (const char* name = anon_name(m, buf)) {
-    long done = sys::prctl(kPrSetVma, kPrSetVmaAnonName, long(m.start), long(m.end - m.start), long(name));
-    if (sys::is_error(done)) {
-      Text what;
-      die_errno(what.add("re-applying the anonymous name to the mapping at ").hex(m.start).c_str(), done);
-    }
-  }
-}
 
 // Names are only given to anonymous memory (EINVAL on a file mapping, and on
 // a kernel without CONFIG_ANON_VMA_NAME, which a zero-length call shows):
@@ -294,7 +258,8 @@ void map_snapshot() {
   }
   // Once everything is mapped: a page run mapped over a mapping's base
   // replaces that part of its VMA, which would lose an advice given first.
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) apply_mapping_flags(g.view.mapping(g.process->first_mapping + i));
+  // What fork drops comes in each instance (apply_instance_flags).
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) apply_mapping_hints(g.view.mapping(g.process->first_mapping + i));
   recheck_files();
   for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
   sys::close(g.pages_fd);
@@ -675,6 +640,7 @@ void replay_output() {
 // What each instance does for itself after the snapshot is mapped. The
 // other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
+  apply_instance_flags();
   open_up_fd_limit();
   reopen_fds();
   apply_kernel_state();
@@ -856,6 +822,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   open_files();
   check_exec_mounts();
   check_anon_names();
+  check_memory_locks();
+  check_droppable();
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();

@@ -135,4 +135,22 @@ uint64_t program_frame_address(const ThreadRecord& t);
 void start_threads();
 bool writable_at(uint64_t address, uint64_t size);
 
+// mapping_flags.cc: the recorded VmFlags and mlockall(MCL_FUTURE), made
+// again. Before the point of no return: the locks fit the caller's
+// RLIMIT_MEMLOCK (or it has CAP_IPC_LOCK), and the kernel has
+// MAP_DROPPABLE if the snapshot has droppable memory. Once mapped: the
+// hints fork keeps, and the anonymous name. In each instance (after -n's
+// fork): DONTFORK, WIPEONFORK, droppable memory and locks; and last before
+// any program code runs (threads.cc), MCL_FUTURE.
+void check_memory_locks();
+void check_droppable();
+void apply_mapping_hints(const MappingRecord& m);
+void apply_instance_flags();
+void apply_lock_future();
+// restore_main.cc: the name PR_SET_VMA_ANON_NAME gave a private anonymous
+// mapping, NUL-terminated in buf (the kernel's limit, 80 bytes with the
+// NUL: ANON_VMA_NAME_MAX_LEN), or nullptr if none.
+constexpr uint32_t kAnonNameMax = 80;
+const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]);
+
 }  // namespace snappy::restorer

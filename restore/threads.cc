@@ -75,10 +75,17 @@ void start_threads() {
   for (uint32_t i = 0; i <= others && !g.window_stays; ++i) {
     if (!program_frame_address(thread_record(i))) g.window_stays = true;
   }
-  if (others == 0) return;
+  // mlockall(MCL_FUTURE) after restore's own last mapping (these stacks,
+  // unmapped with the window, are not the program's) and before any of
+  // the program's code runs (its threads' first mmap is locked, as cold).
+  if (others == 0) {
+    apply_lock_future();
+    return;
+  }
   uint64_t stacks = uint64_t(check(sys::mmap(kThreadStacks, uint64_t(others) * kThreadStackSize, sys::kProtRead | sys::kProtWrite,
                                              sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixedNoreplace, -1, 0),
                                    "mapping thread stacks"));
+  apply_lock_future();
   for (uint32_t i = 1; i <= others; ++i) {
     const ThreadRecord& t = thread_record(i);
     unsigned long flags = kThreadFlags | (t.tid_address ? kCloneParentSettid | kCloneChildCleartid : 0);

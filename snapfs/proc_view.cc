@@ -1,5 +1,7 @@
 #include "snapfs/proc_view.h"
 
+#include "common/mapping_flag_words.h"
+
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -193,7 +195,9 @@ std::string render_smaps(const InfoView& v, uint32_t p, int pages_fd) {
     if (m.prot & 2) out += " wr";
     if (m.prot & 4) out += " ex";
     if (m.flags & kMappingShared) out += " sh";
-    if (m.flags & kMappingGrowsDown) out += " gd";
+    for (const MappingFlagWord& w : kMappingFlagWords) {
+      if (m.flags & w.bit) out += std::string(" ") + w.name;
+    }
     out += " \n";
   }
   return out;

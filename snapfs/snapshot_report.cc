@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/checksum.h"
+#include "common/mapping_flag_words.h"
 #include "common/syscall_decode.h"
 #include "common/syscall_table.h"
 
@@ -84,6 +85,16 @@ std::string perms(const MappingRecord& m) {
   if (m.prot & 4) p[2] = 'x';
   if (m.flags & kMappingShared) p[3] = 's';
   return p;
+}
+
+// The smaps VmFlags words of the bits restore re-applies, as the recorded
+// process had them ("lo lf wf"), or "".
+std::string vm_flag_words(const MappingRecord& m) {
+  std::string out;
+  for (const MappingFlagWord& w : kMappingFlagWords) {
+    if (m.flags & w.bit) out += (out.empty() ? "" : " ") + std::string(w.name);
+  }
+  return out;
 }
 
 std::string time_text(uint64_t unix_ns) {
@@ -248,6 +259,10 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
       static constexpr const char* kLimitNames[kRlimitCount] = {
           "cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
           "memlock", "as", "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime"};
+      // mm->def_flags of the last mlockall: restore sets it again.
+      if (p.flags & kProcessLockFuture) {
+        out << "  mlockall: MCL_FUTURE" << ((p.flags & kProcessLockFutureOnFault) ? "|MCL_ONFAULT" : "") << "\n";
+      }
       if (p.rlimits_set) {
         out << "  limits the program set:";
         for (uint32_t r = 0; r < kRlimitCount; ++r) {
@@ -273,14 +288,18 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
       if (json) {
         out << (i ? ", " : "") << "{\"start\": " << m.start << ", \"end\": " << m.end << ", \"perms\": "
             << json_string(perms(m)) << ", \"offset\": " << offset << ", \"path\": " << json_string(path)
-            << ", \"source\": " << json_string(base_name(m.base)) << ", \"stored_bytes\": " << bytes << "}";
+            << ", \"source\": " << json_string(base_name(m.base)) << ", \"stored_bytes\": " << bytes
+            << ", \"vm_flags\": " << json_string(vm_flag_words(m)) << "}";
       } else {
         char line[512];
         std::snprintf(line, sizeof(line), "%012" PRIx64 "-%012" PRIx64 " %s %08" PRIx64 " %02x:%02x %-8" PRIu64
-                      " %-6s %8" PRIu64 "K stored  %s\n",
+                      " %-6s %8" PRIu64 "K stored  %s",
                       m.start, m.end, perms(m).c_str(), offset, major(dev), minor(dev), ino, base_name(m.base),
                       bytes >> 10, path.c_str());
         out << line;
+        // After the name, in smaps' words: "  VmFlags: lo wf".
+        if (std::string words = vm_flag_words(m); !words.empty()) out << "  VmFlags: " << words;
+        out << "\n";
       }
     }
     if (json) {

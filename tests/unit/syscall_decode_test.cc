@@ -112,6 +112,15 @@ TEST(SyscallDecode, SocketsPrctlCloneMmap) {
   EXPECT_EQ(decode(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, static_cast<uint64_t>(-1), 0},
                    nullptr),
             "mmap(0x0, 4096, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0x0)");
+  EXPECT_EQ(decode(SYS_mmap, {0, 4096, PROT_READ, 0x08 | MAP_ANONYMOUS | MAP_LOCKED, static_cast<uint64_t>(-1), 0},
+                   nullptr),
+            "mmap(0x0, 4096, PROT_READ, MAP_DROPPABLE|MAP_ANONYMOUS|MAP_LOCKED, -1, 0x0)");
+  // What a snapshot point at mlockall(MCL_CURRENT) shows (the registers
+  // past its one argument are not part of the call).
+  EXPECT_EQ(decode(SYS_mlockall, {MCL_CURRENT | MCL_FUTURE, 1, 1}, nullptr), "mlockall(MCL_CURRENT|MCL_FUTURE)");
+  EXPECT_EQ(decode(SYS_mlockall, {MCL_FUTURE | MCL_ONFAULT | 0x10}, nullptr), "mlockall(MCL_FUTURE|MCL_ONFAULT|0x10)");
+  EXPECT_EQ(decode(SYS_mlock2, {0x1000, 8192, 1}, nullptr), "mlock2(0x1000, 8192, MLOCK_ONFAULT)");
+  EXPECT_EQ(decode(SYS_munlock, {0x1000, 8192}, nullptr), "munlock(0x1000, 8192)");
 }
 
 TEST(SyscallDecode, ExecveAndGeneric) {

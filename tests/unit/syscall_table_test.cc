@@ -124,6 +124,15 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_faccessat, {0, 0, R_OK}), ModelHandler::kAccess));
   EXPECT_TRUE(is_model(rule_for(SYS_mmap, {0, 4096, 3, 0x22, ~0ull, 0}), ModelHandler::kMmap));
   EXPECT_TRUE(rule_for(SYS_mmap, {})->needs_exit);
+  // Locks: per-mapping state read from smaps; mlockall's MCL_FUTURE is
+  // modelled (the handler needs the result).
+  EXPECT_TRUE(is_allow(rule_for(SYS_mlock, {0x1000, 4096})));
+  EXPECT_TRUE(is_allow(rule_for(SYS_mlock2, {0x1000, 4096, 1 /* MLOCK_ONFAULT */})));
+  EXPECT_TRUE(is_allow(rule_for(SYS_munlock, {0x1000, 4096})));
+  EXPECT_TRUE(is_model(rule_for(SYS_mlockall, {2 /* MCL_FUTURE */}), ModelHandler::kLockAll));
+  EXPECT_TRUE(rule_for(SYS_mlockall, {2})->needs_exit);
+  EXPECT_TRUE(is_model(rule_for(SYS_munlockall, {}), ModelHandler::kLockAll));
+  EXPECT_TRUE(rule_for(SYS_munlockall, {})->needs_exit);
 
   // Threads are modelled; a clone without CLONE_THREAD (fork) is not.
   EXPECT_TRUE(is_model(rule_for(SYS_clone, {0x3d0f00}), ModelHandler::kClone));
