@@ -1,4 +1,4 @@
-// The snapshot format, version 6: every record of NAME.info, in one place.
+// The snapshot format, version 4: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -40,7 +40,7 @@ namespace snappy::format {
 // 6, MappingFlags gains kMappingLockOnFault and kMappingDroppable, and
 // ProcessFlags kProcessLockFuture and kProcessLockFutureOnFault (4 and 5
 // are other branches' numbers).
-constexpr uint32_t kVersion = 6;
+constexpr uint32_t kVersion = 4;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
