@@ -860,6 +860,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_vdso(auxv);
   check_program_writes();
   check_fd_limit();
+  check_timers();
   if (!inv.given) check_cwd();  // an invocation keeps the caller's
   stage_invocation();
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
