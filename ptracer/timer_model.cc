@@ -1,6 +1,7 @@
 #include "ptracer/timer_model.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -171,10 +172,16 @@ std::vector<TimerRecord> TimerModel::capture(pid_t pid, const std::vector<pid_t>
     r.value = p.value;
     if (p.notify & kSigevThreadId) {
       auto at = std::find(threads.begin(), threads.end(), p.target);
-      if (at == threads.end()) {
+      if (at != threads.end()) {
+        r.thread = static_cast<uint32_t>(at - threads.begin());
+      } else if (access(proc_path(pid, "task/" + std::to_string(p.target)).c_str(), F_OK) != 0) {
+        // Its thread has exited: the timer lives on (timers belong to the
+        // process) but its signals reach no one, which the program can
+        // tell from a SIGEV_NONE timer only in /proc. Held as one.
+        r.notify = kSigevNone;
+      } else {
         throw CaptureError(name + " signals thread " + std::to_string(p.target) + ", which is not in the snapshot");
       }
-      r.thread = static_cast<uint32_t>(at - threads.begin());
     }
     const Timer& t = it->second;
     r.remaining_ns = timer_remaining(t.expiry_ns, t.interval_ns, t.expiry_ns ? clock_now(t.clock, pid) : 0);
