@@ -83,7 +83,7 @@ uint64_t timer_remaining(uint64_t expiry_ns, uint64_t interval_ns, uint64_t now_
   return expiry_ns + periods * interval_ns - now_ns;
 }
 
-std::optional<std::string> TimerModel::create_entry(const Tracee&, const SyscallArgs& call) const {
+std::optional<std::string> TimerModel::create_entry(const SyscallArgs& call) const {
   int32_t clock = static_cast<int32_t>(call.args[0]);
   if (is_timer_clock(clock)) return std::nullopt;
   return clock_refusal(clock);
@@ -113,7 +113,13 @@ void TimerModel::settime_exit(const Tracee& tracee, const SyscallArgs& call) {
     return;
   }
   t.interval_ns = timespec_ns(v[0], v[1]);
-  t.expiry_ns = (call.args[1] & kTimerAbstime) ? value : clock_now(t.clock, tgid_of(tracee.tid())) + value;
+  if (call.args[1] & kTimerAbstime) {
+    t.expiry_ns = value;
+  } else {
+    // Only a CPU clock needs the process (and /proc read to find it).
+    pid_t pid = is_process_cpu_clock(t.clock) ? tgid_of(tracee.tid()) : 0;
+    t.expiry_ns = std::min(clock_now(t.clock, pid) + value, kNever);
+  }
 }
 
 std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
