@@ -13,11 +13,13 @@
 // window and unmap everything else outside it, map the snapshot, place the
 // invocation's strings, reopen fds, re-apply signal handlers, mm layout (brk,
 // argv, auxv), cwd, umask, tid address, robust list, rseq and fs base,
-// replay the recorded output, and rt_sigreturn into the program.
+// replay the recorded output, start the other threads, make the POSIX
+// timers, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
 // the validation, invocation.cc the caller's argv and environment,
-// threads.cc the other threads, errors.cc the error and string helpers.
+// threads.cc the other threads, timers.cc the timers, errors.cc the error
+// and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
 // restore --help`); 1 anything refused or failed; after the jump, the
