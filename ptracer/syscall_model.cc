@@ -99,7 +99,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kTimerDelete:
       return Decision::kContinue;  // noted at the exit, if it succeeded
     case ModelHandler::kTimerCreate:
-      if (std::optional<std::string> why = timers.create_entry(call)) {
+      if (std::optional<std::string> why = timers.create_entry(tracee, call)) {
         trigger_reason_ = *why;
         return Decision::kTrigger;
       }

@@ -83,10 +83,16 @@ uint64_t timer_remaining(uint64_t expiry_ns, uint64_t interval_ns, uint64_t now_
   return expiry_ns + periods * interval_ns - now_ns;
 }
 
-std::optional<std::string> TimerModel::create_entry(const SyscallArgs& call) const {
+std::optional<std::string> TimerModel::create_entry(const Tracee& tracee, const SyscallArgs& call) const {
   int32_t clock = static_cast<int32_t>(call.args[0]);
-  if (is_timer_clock(clock)) return std::nullopt;
-  return clock_refusal(clock);
+  if (!is_timer_clock(clock)) return clock_refusal(clock);
+  // Capture reads the live timers from /proc/PID/timers, which only a
+  // kernel with CONFIG_CHECKPOINT_RESTORE has: without it the timer
+  // could not be held.
+  if (access(proc_path(tracee.tid(), "timers").c_str(), R_OK) != 0) {
+    return std::string("timer_create on a kernel without /proc/PID/timers (CONFIG_CHECKPOINT_RESTORE)");
+  }
+  return std::nullopt;
 }
 
 void TimerModel::create_exit(const Tracee& tracee, const SyscallArgs& call) {
@@ -160,6 +166,10 @@ std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
 }
 
 std::vector<TimerRecord> TimerModel::capture(pid_t pid, const std::vector<pid_t>& threads) const {
+  // A process starts without timers (exec deletes them) and every one it
+  // makes is modelled: none seen, none there (and /proc/PID/timers, which
+  // not every kernel has, is not needed).
+  if (timers_.empty()) return {};
   std::vector<ProcTimer> live = parse_proc_timers(read_text(proc_path(pid, "timers")));
   std::sort(live.begin(), live.end(), [](const ProcTimer& a, const ProcTimer& b) { return a.id < b.id; });
   if (live.size() > kMaxTimers) throw CaptureError("more than " + std::to_string(kMaxTimers) + " POSIX timers");

@@ -33,7 +33,7 @@ class TimerModel {
  public:
   // timer_create's entry: empty if the model can hold the timer, else why
   // not (for the trigger's summary line).
-  std::optional<std::string> create_entry(const SyscallArgs& call) const;
+  std::optional<std::string> create_entry(const Tracee& tracee, const SyscallArgs& call) const;
   // A successful timer_create: the new id, written at *arg2.
   void create_exit(const Tracee& tracee, const SyscallArgs& call);
   // A successful timer_settime.
