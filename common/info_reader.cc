@@ -181,6 +181,9 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
     return fail(error, "bad signal handler range for process", p.pid);
   }
   if (!in_range(p.first_output, p.output_count, count(kOutputs))) return fail(error, "bad output range for process", p.pid);
+  if (!in_range(p.first_timer, p.timer_count, count(kTimers)) || p.timer_count > kMaxTimers) {
+    return fail(error, "bad timer range for process", p.pid);
+  }
   if (!check_string(p.exe) || !check_string(p.cwd) || !check_string(p.kernel_release)) {
     return fail(error, "process string outside the string table", p.pid);
   }
@@ -196,7 +199,32 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
   if (p.rlimits_set >> kRlimitCount) return fail(error, "unknown resource among the limits set by process", p.pid);
   if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
-  return check_mappings(p, error);
+  return check_timers(p, error) && check_mappings(p, error);
+}
+
+// restore creates every timer after the irreversible step, so each must be
+// one it can create: a fresh id (sorted, hence distinct), a clock and a
+// notification the kernel takes, a thread of this process to signal.
+bool InfoView::check_timers(const ProcessRecord& p, InfoError* error) const {
+  int64_t previous_id = -1;
+  if (p.next_timer_id < 0 || p.reserved1) return fail(error, "bad next timer id for process", p.pid);
+  for (uint32_t i = p.first_timer; i < p.first_timer + p.timer_count; ++i) {
+    const TimerRecord& t = timer(i);
+    if (t.id < 0 || t.id <= previous_id) return fail(error, "timer ids unsorted or repeated at timer", i);
+    if (t.id >= p.next_timer_id) return fail(error, "timer id not below the next timer id", uint64_t(uint32_t(t.id)));
+    previous_id = t.id;
+    if (!is_timer_clock(t.clock)) return fail(error, "unknown clock for timer", uint64_t(uint32_t(t.id)));
+    bool to_thread = t.notify == (kSigevThreadId | kSigevSignal);
+    if (t.notify != kSigevSignal && t.notify != kSigevNone && t.notify != kSigevThread && !to_thread) {
+      return fail(error, "unknown notification for timer", uint64_t(uint32_t(t.id)));
+    }
+    if (t.notify != kSigevNone && (t.signo < 1 || t.signo > 64)) return fail(error, "bad signal number for timer", t.signo);
+    if ((to_thread ? t.thread >= p.thread_count : t.thread != 0) || t.reserved0) {
+      return fail(error, "bad thread for timer", uint64_t(uint32_t(t.id)));
+    }
+    if (t.remaining_ns == 0 && t.interval_ns != 0) return fail(error, "interval for a disarmed timer", uint64_t(uint32_t(t.id)));
+  }
+  return true;
 }
 
 bool InfoView::check_mappings(const ProcessRecord& p, InfoError* error) const {

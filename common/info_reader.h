@@ -3,7 +3,9 @@
 // returns a view: magic, version, architecture, both checksums, that every
 // section, index and blob reference lies inside the file, and that mappings
 // and page runs are page-aligned, sorted, non-overlapping, inside user space
-// but outside the restore window, and inside NAME.pages. After a successful
+// but outside the restore window, and inside NAME.pages, and that each
+// process's timers have distinct ids (sorted), known clocks and
+// notifications, and name threads it has. After a successful
 // open() the accessors need no further checks.
 #pragma once
 
@@ -65,6 +67,9 @@ class InfoView {
   const format::OutputRecord& output(uint32_t i) const {
     return record<format::OutputRecord>(format::kOutputs, i);
   }
+  const format::TimerRecord& timer(uint32_t i) const {
+    return record<format::TimerRecord>(format::kTimers, i);
+  }
   const uint8_t* blob(const format::BlobRef& ref) const {
     return data_ + header_->sections[format::kBlob].offset + ref.offset;
   }
@@ -81,6 +86,7 @@ class InfoView {
   bool check_sections(InfoError* error) const;
   bool check_process(const format::ProcessRecord& p, InfoError* error) const;
   bool check_mappings(const format::ProcessRecord& p, InfoError* error) const;
+  bool check_timers(const format::ProcessRecord& p, InfoError* error) const;
   bool check_all_runs(InfoError* error) const;
   bool check_blob(const format::BlobRef& ref) const;
   bool check_string(const format::BlobRef& ref) const;

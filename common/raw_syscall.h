@@ -340,4 +340,33 @@ inline long kill(int pid, int sig) { return syscall2(kKill, pid, sig); }
 // int sigaltstack(const stack_t *ss, stack_t *old_ss);
 inline long sigaltstack(const void* ss, void* old) { return syscall2(131, (long)ss, (long)old); }
 
+// POSIX timers. struct sigevent as the kernel reads it (64 bytes; the
+// thread id of SIGEV_THREAD_ID in the union after the first 16).
+struct KernelSigevent {
+  uint64_t value;
+  int32_t signo, notify;
+  int32_t tid;
+  int32_t pad[11];
+};
+static_assert(sizeof(KernelSigevent) == 64, "struct sigevent layout");
+struct ItimerSpec {
+  Timespec interval, value;
+};
+// int timer_create(clockid_t clockid, struct sigevent *sevp, timer_t *id):
+// the kernel's timer_t is an int. With PR_TIMER_CREATE_RESTORE_IDS on, *id
+// is read as the id wanted (EBUSY if taken).
+inline long timer_create(int clock, const KernelSigevent* ev, int32_t* id) {
+  return syscall3(222, clock, (long)ev, (long)id);
+}
+// int timer_settime(timer_t id, int flags, const struct itimerspec *new, struct itimerspec *old);
+inline long timer_settime(int32_t id, int flags, const ItimerSpec* value) {
+  return syscall4(223, id, flags, (long)value, 0);
+}
+// int timer_delete(timer_t id);
+inline long timer_delete(int32_t id) { return syscall1(226, id); }
+// prctl(PR_TIMER_CREATE_RESTORE_IDS, OFF 0 | ON 1 | GET 2), Linux 6.15
+// (uapi/linux/prctl.h; EINVAL before).
+constexpr int kPrTimerCreateRestoreIds = 77;
+constexpr long kRestoreIdsOff = 0, kRestoreIdsOn = 1, kRestoreIdsGet = 2;
+
 }  // namespace snappy::sys

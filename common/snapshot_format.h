@@ -1,4 +1,4 @@
-// The snapshot format, version 4: every record of NAME.info, in one place.
+// The snapshot format, version 5: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -16,7 +16,7 @@
 // Header.body_checksum   = xxh3-64 of bytes [header_size, info_size).
 //
 // A process owns contiguous index ranges of the thread, mapping, fd,
-// sigaction and output arrays. Its mappings are sorted by address and do not
+// sigaction, output and timer arrays. Its mappings are sorted by address and do not
 // overlap. Each mapping has a base (what an untouched page contains) and page
 // runs overlaid from NAME.pages (pages the process had written).
 //
@@ -37,10 +37,12 @@ namespace snappy::format {
 // first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
 // gains ctime_ns; 3, EpollRegistration names the fd holding each
 // registered description (24 bytes), and FileFlags gains kFileOfProcess;
-// 6, MappingFlags gains kMappingLockOnFault and kMappingDroppable, and
-// ProcessFlags kProcessLockFuture and kProcessLockFutureOnFault (4 and 5
-// are other branches' numbers).
-constexpr uint32_t kVersion = 4;
+// 4, MappingFlags gains kMappingLockOnFault and kMappingDroppable, and
+// ProcessFlags kProcessLockFuture and kProcessLockFutureOnFault;
+// 5, POSIX timers: a kTimers section (TimerRecord) and ProcessRecord's
+// first_timer, timer_count and next_timer_id (608 bytes), so the header holds ten sections
+// (280 bytes).
+constexpr uint32_t kVersion = 5;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -74,6 +76,7 @@ enum Section : uint32_t {
   kSigactions,
   kOutputs,
   kBlob,
+  kTimers,  // after kBlob, so the older sections keep their indices
   kSectionCount
 };
 
@@ -109,9 +112,9 @@ struct Header {
   SectionRef sections[kSectionCount];
   uint64_t header_checksum;  // covers every byte before this field
 };
-static_assert(sizeof(Header) == 264, "Header layout");
+static_assert(sizeof(Header) == 280, "Header layout");
 static_assert(offsetof(Header, sections) == 112, "Header layout");
-static_assert(offsetof(Header, header_checksum) == 256, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 272, "Header layout");
 
 // The last 4 KiB of a bound NAME.pages (Header.pages_id != 0): after every
 // page the snapshot maps, so nothing maps it.
@@ -199,9 +202,17 @@ struct ProcessRecord {
   uint64_t sigreturn_gadget;
   RlimitRecord rlimits[kRlimitCount];  // as at the snapshot point (see rlimits_set)
   Trigger trigger;
+  uint32_t first_timer, timer_count;  // its POSIX timers (TimerRecord)
+  // The id the program's next timer_create would get: the kernel hands
+  // ids out in increasing order (signal_struct.next_posix_timer_id), so a
+  // cold run's next timer follows every id it ever created, deleted ones
+  // included. restore sets it the same way. 0 when it made none.
+  int32_t next_timer_id;
+  uint32_t reserved1;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64 + 16,
               "ProcessRecord layout");
+static_assert(offsetof(ProcessRecord, first_timer) == 592, "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.
 enum Reg : uint32_t {
@@ -396,11 +407,72 @@ struct OutputRecord {
 };
 static_assert(sizeof(OutputRecord) == 24, "OutputRecord layout");
 
+// sigev_notify values (asm-generic/siginfo.h): how a timer tells its
+// expiry. SIGEV_THREAD is a C library notion (a callback in a thread);
+// glibc implements it as kSigevThreadId to a helper thread of its own, and
+// the kernel treats a raw SIGEV_THREAD like kSigevSignal.
+inline constexpr uint32_t kSigevSignal = 0;
+inline constexpr uint32_t kSigevNone = 1;
+inline constexpr uint32_t kSigevThread = 2;
+inline constexpr uint32_t kSigevThreadId = 4;  // | kSigevSignal: to one thread
+
+// The clocks a recorded timer may use (uapi/linux/time.h). Restore
+// recreates the timer on the same clock and arms it relative to now, so
+// the remaining time means the same in the instance: the system clocks
+// are shared, and the process CPU clock counts the instance's own CPU
+// time. A thread's CPU clock (CLOCK_THREAD_CPUTIME_ID, or a clockid made
+// from a pid or tid) and the alarm clocks (CAP_WAKE_ALARM) are refused.
+//
+// The calling process's CPU clocks come in two spellings: 2
+// (CLOCK_PROCESS_CPUTIME_ID) and MAKE_PROCESS_CPUCLOCK(0, which) =
+// (~0 << 3) | which, which glibc passes for it (which: 0 PROF, 1 VIRT,
+// 2 SCHED; include/linux/posix-timers.h). pid 0 is "the caller", so the
+// instance's own CPU time. The kernel shows the clock as it was passed.
+inline constexpr int32_t kClockRealtime = 0;
+inline constexpr int32_t kClockMonotonic = 1;
+inline constexpr int32_t kClockProcessCputime = 2;
+inline constexpr int32_t kClockBoottime = 7;
+inline constexpr int32_t kClockTai = 11;
+inline constexpr int32_t kClockOwnProcessProf = -8, kClockOwnProcessVirt = -7, kClockOwnProcessSched = -6;
+inline constexpr bool is_process_cpu_clock(int32_t c) {
+  return c == kClockProcessCputime || c == kClockOwnProcessProf || c == kClockOwnProcessVirt ||
+         c == kClockOwnProcessSched;
+}
+inline constexpr bool is_timer_clock(int32_t c) {
+  return c == kClockRealtime || c == kClockMonotonic || c == kClockBoottime || c == kClockTai ||
+         is_process_cpu_clock(c);
+}
+
+// One POSIX timer (timer_create) live at the snapshot point, as
+// /proc/PID/timers lists it and as the model saw it armed. restore
+// creates it with the same id (prctl PR_TIMER_CREATE_RESTORE_IDS, Linux
+// 6.15) and arms it relative to its own start with `remaining_ns` and
+// `interval_ns`; remaining_ns == 0 is a disarmed timer. An expiry counted
+// in the recorded process (an overrun, a signal still pending) is not
+// carried over (docs/DESIGN.md, "Timers").
+struct TimerRecord {
+  int32_t id;        // the timer_t the program holds (0 .. INT_MAX)
+  int32_t clock;     // is_timer_clock
+  uint32_t notify;   // kSigevSignal, kSigevNone, kSigevThread or
+                     // kSigevThreadId | kSigevSignal
+  uint32_t signo;    // 1..64 unless kSigevNone
+  uint64_t value;    // sigev_value (sival_ptr: all 64 bits)
+  uint32_t thread;   // kSigevThreadId: index (within the process) of the
+                     // thread it signals; else 0
+  uint32_t reserved0;
+  uint64_t remaining_ns;  // to the next expiry at the snapshot point
+  uint64_t interval_ns;   // it_interval; 0: one-shot
+};
+static_assert(sizeof(TimerRecord) == 48, "TimerRecord layout");
+// At most this many timers per process: restore creates them one by one.
+inline constexpr uint32_t kMaxTimers = 4096;
+
 // The record type of each section, for sizes and validation.
 constexpr uint32_t kRecordSize[kSectionCount] = {
     sizeof(ProcessRecord), sizeof(ThreadRecord),    sizeof(MappingRecord),
     sizeof(PageRunRecord), sizeof(FileRecord),      sizeof(FdRecord),
     sizeof(SigactionRecord), sizeof(OutputRecord),  1,
+    sizeof(TimerRecord),
 };
 
 }  // namespace snappy::format

@@ -83,6 +83,7 @@ std::vector<uint8_t> serialize_info(const Snapshot& s, uint64_t pages_size) {
   place(out, header, kSigactions, s.sigactions);
   place(out, header, kOutputs, s.outputs);
   place(out, header, kBlob, s.blob);
+  place(out, header, kTimers, s.timers);
   out.resize((out.size() + 7) & ~size_t{7});
 
   header.info_size = out.size();

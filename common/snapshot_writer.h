@@ -27,6 +27,7 @@ struct Snapshot {
   std::vector<format::SigactionRecord> sigactions;
   std::vector<format::OutputRecord> outputs;
   std::vector<uint8_t> blob;
+  std::vector<format::TimerRecord> timers;
 
   // Appends bytes to the blob, 8-aligned, and returns where they are.
   format::BlobRef add_blob(const void* data, size_t size);

@@ -269,6 +269,16 @@ std::vector<SyscallRule> make_rules() {
   // run), so the handler notes which.
   r.push_back(model(SYS_prlimit64, H::kSetRlimit, true, {eq32(0, 0), ne64(2, 0)}));
   r.push_back(model(SYS_setrlimit, H::kSetRlimit, true));
+  // POSIX timers are process state restore recreates with their ids
+  // (format::TimerRecord): which timers live, on which clock, signalling
+  // what, comes from /proc/PID/timers at capture; when each expires next
+  // comes from the model, which sees every arming. Reading a timer
+  // changes nothing.
+  r.push_back(model(SYS_timer_create, H::kTimerCreate, true));
+  r.push_back(model(SYS_timer_settime, H::kTimerSettime, true));
+  r.push_back(model(SYS_timer_delete, H::kTimerDelete, true));
+  r.push_back(allow(SYS_timer_gettime));
+  r.push_back(allow(SYS_timer_getoverrun));
   r.push_back(model(SYS_connect, H::kConnect, false));
   r.push_back(model(SYS_access, H::kAccess, false));
   r.push_back(model(SYS_faccessat, H::kAccess, false));

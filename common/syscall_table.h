@@ -76,6 +76,11 @@ enum class ModelHandler : uint8_t {
   kClone,         // clone/clone3 making a thread (CLONE_THREAD): a new
                   // traced thread with its own tid address; fork and vfork
                   // stay triggers
+  kTimerCreate,   // timer_create on a clock restore can recreate
+                  // (format::is_timer_clock), else a trigger: the timer
+                  // model (ptracer/timer_model.h) notes its id
+  kTimerSettime,  // timer_settime: the model notes when it expires
+  kTimerDelete,   // timer_delete
 };
 
 struct ArgCondition {

@@ -116,6 +116,7 @@ void check_promises(const InfoView& v, const uint8_t* data, uint64_t size) {
     t.blob(o.data);
     FUZZ_CHECK(o.fd == 1 || o.fd == 2);
   }
+  for (uint32_t i = 0; i < v.count(kTimers); ++i) t.record(v.timer(i));
   // The blob section itself.
   t.blob(BlobRef{0, h.sections[kBlob].count});
 
@@ -143,6 +144,14 @@ void check_promises(const InfoView& v, const uint8_t* data, uint64_t size) {
     for (uint32_t i = 0; i < p.fd_count; ++i) t.record(v.fd(p.first_fd + i));
     for (uint32_t i = 0; i < p.sigaction_count; ++i) t.record(v.sigaction(p.first_sigaction + i));
     for (uint32_t i = 0; i < p.output_count; ++i) t.blob(v.output(p.first_output + i).data);
+    FUZZ_CHECK(within(p.first_timer, p.timer_count, v.count(kTimers)) && p.timer_count <= kMaxTimers);
+    for (uint32_t i = 0; i < p.timer_count; ++i) {
+      const TimerRecord& tm = v.timer(p.first_timer + i);
+      FUZZ_CHECK(tm.id >= 0 && tm.id < p.next_timer_id && is_timer_clock(tm.clock));
+      FUZZ_CHECK(i == 0 || v.timer(p.first_timer + i - 1).id < tm.id);
+      if (tm.notify == (kSigevThreadId | kSigevSignal)) FUZZ_CHECK(tm.thread < p.thread_count);
+      if (tm.notify != kSigevNone) FUZZ_CHECK(tm.signo >= 1 && tm.signo <= 64);
+    }
     uint64_t previous_end = 0;
     for (uint32_t mi = 0; mi < p.mapping_count; ++mi) {
       const MappingRecord& m = v.mapping(p.first_mapping + mi);

@@ -415,6 +415,12 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
     s.threads.push_back(capture_thread(Tracee(t.tid), t.regs, model, s));
   }
   p.thread_count = static_cast<uint32_t>(s.threads.size());
+  std::vector<pid_t> tids;
+  for (const StoppedThread& t : threads) tids.push_back(t.tid);
+  p.first_timer = static_cast<uint32_t>(s.timers.size());
+  for (const TimerRecord& t : model.timers.capture(pid, tids)) s.timers.push_back(t);
+  p.timer_count = static_cast<uint32_t>(s.timers.size()) - p.first_timer;
+  p.next_timer_id = model.timers.next_id();
 
   SyscallArgs call = trigger.syscall_args();
   p.trigger.nr = static_cast<uint64_t>(call.nr);

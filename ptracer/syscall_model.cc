@@ -96,9 +96,17 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kClone:
       return clone_entry(tracee, call);
     case ModelHandler::kSetRlimit:
+    case ModelHandler::kTimerSettime:
+    case ModelHandler::kTimerDelete:
       return Decision::kContinue;  // noted at the exit, if it succeeded
     case ModelHandler::kLockAll:
       return lock_all_entry(tracee, call);
+    case ModelHandler::kTimerCreate:
+      if (std::optional<std::string> why = timers.create_entry(tracee, call)) {
+        trigger_reason_ = *why;
+        return Decision::kTrigger;
+      }
+      return Decision::kContinue;
     case ModelHandler::kPoll:
       return poll_entry(tracee, call);
     case ModelHandler::kPkeyAlloc: {
@@ -519,6 +527,15 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       }
       break;
     }
+    case ModelHandler::kTimerCreate:
+      timers.create_exit(tracee, c);
+      break;
+    case ModelHandler::kTimerSettime:
+      timers.settime_exit(tracee, c);
+      break;
+    case ModelHandler::kTimerDelete:
+      timers.delete_exit(c);
+      break;
     case ModelHandler::kSetRlimit: {
       // The resource is an unsigned int: setrlimit's first argument,
       // prlimit64's second.

@@ -24,6 +24,7 @@
 
 #include "common/syscall_table.h"
 #include "ptracer/mapping_model.h"
+#include "ptracer/timer_model.h"
 #include "ptracer/tracee.h"
 
 namespace snappy {
@@ -96,6 +97,7 @@ class SyscallModel {
   std::map<int, CallerStatus> caller_status; // by fd, 0-2
   std::map<int, KernelSigaction> sigactions;
   std::map<pid_t, ThreadState> threads;
+  TimerModel timers;  // POSIX timers (timer_create and friends)
   // The program put a mapping inside the loader/restore window: refused at
   // capture (docs/DESIGN.md, "Address-space contract").
   bool mapped_into_window = false;

@@ -14,12 +14,13 @@
 // invocation's strings; in each instance the VmFlags fork drops
 // (mapping_flags.cc), reopen fds, re-apply signal handlers, mm layout (brk,
 // argv, auxv), cwd, umask, tid address, robust list, rseq and fs base,
-// replay the recorded output, and rt_sigreturn into the program.
+// replay the recorded output, start the other threads, make the POSIX
+// timers, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
 // the validation, mapping_flags.cc the recorded VmFlags and mlockall,
-// invocation.cc the caller's argv and environment,
-// threads.cc the other threads, errors.cc the error and string helpers.
+// invocation.cc the caller's argv and environment, threads.cc the other
+// threads, timers.cc the timers, errors.cc the error and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
 // restore --help`); 1 anything refused or failed; after the jump, the
@@ -828,6 +829,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_vdso(auxv);
   check_program_writes();
   check_fd_limit();
+  check_timers();
   if (!inv.given) check_cwd();  // an invocation keeps the caller's
   stage_invocation();
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no

@@ -130,9 +130,15 @@ void apply_invocation(MmLayout& mm);
 // restore_main.cc: where thread `t`'s signal frame goes so that it can
 // leave the window by the exit gadgets, or 0 if it cannot.
 uint64_t program_frame_address(const ThreadRecord& t);
-// threads.cc: clone every thread but the main one into the program, and
-// wait until each has left the window.
+// threads.cc: clone every thread but the main one into the program (each
+// waits at a gate until the timers exist), make the timers, and wait until
+// each thread has left the window.
 void start_threads();
+// timers.cc: the kernel can give a timer its recorded id (checked before
+// the irreversible step when the snapshot has timers); then every timer
+// made and armed, thread-directed ones at tids[ThreadRecord index].
+void check_timers();
+void make_timers(const int32_t* tids);
 bool writable_at(uint64_t address, uint64_t size);
 
 // mapping_flags.cc: the recorded VmFlags and mlockall(MCL_FUTURE), made

@@ -3,6 +3,9 @@
 // the address space, fds and process state are in place; each new thread
 // re-registers its own kernel state and enters the program through
 // rt_sigreturn, like the main thread. The main thread resumes last.
+// A new thread first waits at a gate until the main thread has made the
+// program's timers (timers.cc: thread-directed ones need the new tids, and
+// no program code may run while timer ids are chosen).
 //
 // A thread leaves restore's window the way the main thread does (exit
 // gadgets, common/exit_gadgets.h): its first rt_sigreturn lands on the
@@ -42,6 +45,10 @@ constexpr unsigned long kThreadFlags =
     kCloneVm | kCloneFs | kCloneFiles | kCloneSighand | kCloneThread | kCloneSysvsem | kCloneSettls;
 
 volatile uint32_t g_threads_out;
+// 0 until the main thread has made the program's timers (timers.cc): no
+// program code may run while timer ids are being chosen.
+volatile uint32_t g_timers_made;
+int32_t g_tids[kMaxThreads];  // each thread's new tid, by ThreadRecord index
 
 const ThreadRecord& thread_record(uint32_t i) { return g.view.thread(g.process->first_thread + i); }
 
@@ -49,6 +56,10 @@ const ThreadRecord& thread_record(uint32_t i) { return g.view.thread(g.process->
 // (inherited from the main thread).
 [[noreturn]] void thread_main(void* arg) {
   const ThreadRecord& t = *static_cast<const ThreadRecord*>(arg);
+  while (g_timers_made == 0) {
+    long r = sys::futex_wait(&g_timers_made, 0);
+    if (r != 0 && r != -11 /* EAGAIN: it changed */ && r != -4 /* EINTR */) die_errno("waiting for the timers", r);
+  }
   if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting a thread's gs base");
   if (t.robust_list) check(sys::set_robust_list(t.robust_list, t.robust_list_len), "set_robust_list");
   if (t.rseq_addr) check(sys::rseq(t.rseq_addr, t.rseq_len, 0, t.rseq_sig), "registering a thread's rseq");
@@ -75,11 +86,13 @@ void start_threads() {
   for (uint32_t i = 0; i <= others && !g.window_stays; ++i) {
     if (!program_frame_address(thread_record(i))) g.window_stays = true;
   }
+  g_tids[0] = int32_t(sys::gettid());
   // mlockall(MCL_FUTURE) after restore's own last mapping (these stacks,
   // unmapped with the window, are not the program's) and before any of
   // the program's code runs (its threads' first mmap is locked, as cold).
   if (others == 0) {
     apply_lock_future();
+    make_timers(g_tids);
     return;
   }
   uint64_t stacks = uint64_t(check(sys::mmap(kThreadStacks, uint64_t(others) * kThreadStackSize, sys::kProtRead | sys::kProtWrite,
@@ -91,9 +104,12 @@ void start_threads() {
     unsigned long flags = kThreadFlags | (t.tid_address ? kCloneParentSettid | kCloneChildCleartid : 0);
     auto* tid = reinterpret_cast<uint32_t*>(t.tid_address);
     void* top = reinterpret_cast<void*>(stacks + uint64_t(i) * kThreadStackSize);
-    check(clone_thread(flags, top, tid, tid, t.regs[kFsBase], thread_main, const_cast<ThreadRecord*>(&t)),
-          "starting a thread");
+    g_tids[i] = int32_t(check(clone_thread(flags, top, tid, tid, t.regs[kFsBase], thread_main, const_cast<ThreadRecord*>(&t)),
+                              "starting a thread"));
   }
+  make_timers(g_tids);
+  g_timers_made = 1;
+  sys::syscall6(sys::kFutex, long(&g_timers_made), 1 | 128 /* FUTEX_WAKE_PRIVATE */, long(others), 0, 0, 0);
   if (g.window_stays) return;
   for (;;) {
     uint32_t out = g_threads_out;

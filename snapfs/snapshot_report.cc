@@ -177,6 +177,69 @@ int64_t unstored_data(const SnapshotFile& s) {
   return -1;
 }
 
+const char* clock_name(int32_t clock) {
+  switch (clock) {
+    case kClockRealtime: return "CLOCK_REALTIME";
+    case kClockMonotonic: return "CLOCK_MONOTONIC";
+    case kClockProcessCputime:
+    case kClockOwnProcessSched: return "CLOCK_PROCESS_CPUTIME_ID";
+    case kClockOwnProcessProf: return "process CPU clock (user+system, PROF)";
+    case kClockOwnProcessVirt: return "process CPU clock (user, VIRT)";
+    case kClockBoottime: return "CLOCK_BOOTTIME";
+    case kClockTai: return "CLOCK_TAI";
+  }
+  return "?";
+}
+
+const char* notify_name(uint32_t notify) {
+  switch (notify) {
+    case kSigevSignal: return "SIGEV_SIGNAL";
+    case kSigevNone: return "SIGEV_NONE";
+    case kSigevThread: return "SIGEV_THREAD";
+    case kSigevThreadId | kSigevSignal: return "SIGEV_THREAD_ID";
+  }
+  return "?";
+}
+
+// SIGVTALRM; real-time signals by number (glibc's SIGRTMIN is not the
+// kernel's: it keeps 32 and 33 for itself).
+std::string signal_name(uint32_t signo) {
+  const char* abbrev = signo < 32 ? sigabbrev_np(static_cast<int>(signo)) : nullptr;
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signo);
+}
+
+std::string seconds(uint64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%" PRIu64 ".%09" PRIu64 " s", ns / 1000000000, ns % 1000000000);
+  return buf;
+}
+
+void report_timers(const InfoView& v, const ProcessRecord& p, bool json, std::ostream& out) {
+  if (!json && p.timer_count) out << "  POSIX timers (recreated with their ids):\n";
+  for (uint32_t i = 0; i < p.timer_count; ++i) {
+    const TimerRecord& t = v.timer(p.first_timer + i);
+    bool to_thread = t.notify & kSigevThreadId;
+    if (json) {
+      out << (i ? ", " : "") << "{\"id\": " << t.id << ", \"clock\": " << json_string(clock_name(t.clock))
+          << ", \"notify\": " << json_string(notify_name(t.notify)) << ", \"signo\": " << t.signo
+          << ", \"signal\": " << json_string(t.notify == kSigevNone ? "" : signal_name(t.signo))
+          << ", \"value\": " << t.value << ", \"thread\": " << (to_thread ? std::to_string(t.thread) : "null")
+          << ", \"remaining_ns\": " << t.remaining_ns << ", \"interval_ns\": " << t.interval_ns << "}";
+      continue;
+    }
+    out << "    timer " << t.id << ": " << clock_name(t.clock) << ", " << notify_name(t.notify);
+    if (t.notify != kSigevNone) out << " " << signal_name(t.signo);
+    if (to_thread) out << " to thread " << t.thread << " (tid " << v.thread(p.first_thread + t.thread).tid << ")";
+    out << ", value " << hex(t.value) << ", ";
+    if (t.remaining_ns == 0) {
+      out << "disarmed\n";
+    } else {
+      out << "armed: " << seconds(t.remaining_ns) << " left"
+          << (t.interval_ns ? ", then every " + seconds(t.interval_ns) : std::string(", once")) << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 // The recorded memory of one process, for the decoder. The fds are not
@@ -246,7 +309,9 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
           << json_string(syscall_name(static_cast<long>(p.trigger.nr))) << ", \"args\": [";
       for (int i = 0; i < 6; ++i) out << (i ? ", " : "") << p.trigger.args[i];
       out << "], \"kind\": " << p.trigger.kind << ", \"text\": " << json_string(describe_trigger(p.trigger, &s, pi))
-          << "}, \"threads\": " << p.thread_count << ", \"mappings\": [";
+          << "}, \"threads\": " << p.thread_count << ", \"timers\": [";
+      report_timers(v, p, true, out);
+      out << "], \"mappings\": [";
     } else {
       out << "process " << p.pid << ": " << v.string(p.exe) << "\n  argv:";
       for (const auto& a : argv) out << " " << a;
@@ -270,6 +335,7 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
         }
         out << "\n";
       }
+      report_timers(v, p, false, out);
       out << "\n";
     }
     for (uint32_t i = 0; i < p.mapping_count; ++i) {

@@ -197,6 +197,12 @@ Snapshot make_snapshot() {
   p.trigger.nr = 39;
   p.trigger.args[0] = 0xdead;
   p.trigger.kind = kTriggerSyscall;
+  // Two POSIX timers: one armed interval timer signalling the process,
+  // one disarmed SIGEV_NONE timer; ids 1 and 3 (0 and 2 were deleted).
+  s.timers.push_back({1, kClockMonotonic, kSigevSignal, 26, 0x7f0000020000, 0, 0, 250000000, 10000000});
+  s.timers.push_back({3, kClockProcessCputime, kSigevNone, 0, 3, 0, 0, 0, 0});
+  p.timer_count = 2;
+  p.next_timer_id = 4;
   s.processes.push_back(p);
   return s;
 }
@@ -266,14 +272,16 @@ bool same_bytes(const T& a, const T& b) {
 
 // ---------------------------------------------------------------- layout
 
-TEST(InfoFormatLayout, HeaderIs264BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(sizeof(Header), 264u);
-  EXPECT_EQ(offsetof(Header, header_checksum), 256u);
+TEST(InfoFormatLayout, HeaderIs280BytesAndRecordSizesMatchTheTable) {
+  EXPECT_EQ(kVersion, 5u);
+  EXPECT_EQ(sizeof(Header), 280u);
+  EXPECT_EQ(offsetof(Header, header_checksum), 272u);
   EXPECT_EQ(offsetof(Header, sections), 112u);
-  const uint32_t expected[kSectionCount] = {592, 312, 80, 32, 72, 32, 40, 24, 1};
+  EXPECT_EQ(offsetof(ProcessRecord, first_timer), 592u);
+  const uint32_t expected[kSectionCount] = {608, 312, 80, 32, 72, 32, 40, 24, 1, 48};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
-      sizeof(SigactionRecord), sizeof(OutputRecord), 1};
+      sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord)};
   for (uint32_t s = 0; s < kSectionCount; ++s) {
     EXPECT_EQ(kRecordSize[s], expected[s]) << "section " << s;
     EXPECT_EQ(kRecordSize[s], sizes[s]) << "section " << s;
@@ -287,7 +295,7 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   Header h = read_header(bytes);
   EXPECT_EQ(std::memcmp(h.magic, kInfoMagic, 8), 0);
   EXPECT_EQ(h.version, kVersion);
-  EXPECT_EQ(h.header_size, 264u);
+  EXPECT_EQ(h.header_size, 280u);
   EXPECT_EQ(h.arch, kArchX86_64);
   EXPECT_EQ(h.flags, 0u);
   EXPECT_EQ(h.info_size, bytes.size());
@@ -296,8 +304,8 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   EXPECT_EQ(h.created_unix_ns, s.created_unix_ns);
   EXPECT_EQ(h.xcr0, s.xcr0);
   EXPECT_EQ(h.xsave_size, kXsaveBytes);
-  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 256));
-  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 264, bytes.size() - 264));
+  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 272));
+  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 280, bytes.size() - 280));
   uint64_t end = sizeof(Header);
   for (uint32_t i = 0; i < kSectionCount; ++i) {
     const SectionRef& ref = h.sections[i];
@@ -333,6 +341,7 @@ TEST(InfoFormatRoundTrip, EveryRecordAndBlobReadsBack) {
   ASSERT_EQ(v.count(kSigactions), 3u);
   ASSERT_EQ(v.count(kOutputs), 3u);
   ASSERT_EQ(v.count(kBlob), s.blob.size());
+  ASSERT_EQ(v.count(kTimers), 2u);
   EXPECT_EQ(std::memcmp(v.blob({0, s.blob.size()}), s.blob.data(), s.blob.size()), 0);
 
   // Byte-for-byte, every record.
@@ -344,6 +353,11 @@ TEST(InfoFormatRoundTrip, EveryRecordAndBlobReadsBack) {
   for (uint32_t i = 0; i < v.count(kFds); ++i) EXPECT_TRUE(same_bytes(v.fd(i), s.fds[i])) << i;
   for (uint32_t i = 0; i < v.count(kSigactions); ++i) EXPECT_TRUE(same_bytes(v.sigaction(i), s.sigactions[i])) << i;
   for (uint32_t i = 0; i < v.count(kOutputs); ++i) EXPECT_TRUE(same_bytes(v.output(i), s.outputs[i])) << i;
+  for (uint32_t i = 0; i < v.count(kTimers); ++i) EXPECT_TRUE(same_bytes(v.timer(i), s.timers[i])) << i;
+  EXPECT_EQ(v.process(0).timer_count, 2u);
+  EXPECT_EQ(v.process(0).next_timer_id, 4);
+  EXPECT_EQ(v.timer(0).remaining_ns, 250000000u);
+  EXPECT_EQ(v.timer(1).notify, kSigevNone);
 
   // And by meaning, the way restore and snapinfo read them.
   const ProcessRecord& p = v.process(0);
@@ -492,7 +506,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 4, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  static_assert(kVersion == 5, "a layout change bumps the version: update this test and tests/tools/info_patch");
   for (uint32_t version : {kVersion - 1, 0u, kVersion + 1, 4294967295u}) {
     InfoError error;
     InfoView view;
@@ -716,6 +730,25 @@ const FieldCase kFieldCases[] = {
     {"UnknownTriggerKind", [](Snapshot& s) { s.processes[0].trigger.kind = 7; }, "unknown trigger kind"},
     {"MappingOfADirectory", [](Snapshot& s) { s.files[s.mappings[kLibcText].file_index].mode = 040755; }, "bad file for mapping"},
     {"RunOfNoMapping", [](Snapshot& s) { s.runs.push_back({0x1000, 0x1000, ~uint64_t{0xfff}, 0}); }, "page run points outside the pages file"},
+    // POSIX timers.
+    {"TimerRangeOutOfBounds", [](Snapshot& s) { s.processes[0].timer_count = 3; }, "bad timer range for process"},
+    {"TimerIdsRepeated", [](Snapshot& s) { s.timers[1].id = 1; }, "timer ids unsorted or repeated"},
+    {"TimerIdsUnsorted", [](Snapshot& s) { std::swap(s.timers[0], s.timers[1]); }, "timer ids unsorted or repeated"},
+    {"TimerIdNegative", [](Snapshot& s) { s.timers[0].id = -1; }, "timer ids unsorted or repeated"},
+    {"TimerIdAtNextId", [](Snapshot& s) { s.processes[0].next_timer_id = 3; }, "timer id not below the next timer id"},
+    {"NextTimerIdNegative", [](Snapshot& s) { s.processes[0].next_timer_id = -5; }, "bad next timer id"},
+    {"TimerThreadClock", [](Snapshot& s) { s.timers[0].clock = 3; }, "unknown clock for timer"},
+    {"TimerPidCpuClock", [](Snapshot& s) { s.timers[0].clock = -8 * 4242 - 6; }, "unknown clock for timer"},
+    {"TimerAlarmClock", [](Snapshot& s) { s.timers[0].clock = 8; }, "unknown clock for timer"},
+    {"TimerUnknownNotify", [](Snapshot& s) { s.timers[0].notify = 3; }, "unknown notification for timer"},
+    {"TimerSignal0", [](Snapshot& s) { s.timers[0].signo = 0; }, "bad signal number for timer"},
+    {"TimerSignal65", [](Snapshot& s) { s.timers[0].signo = 65; }, "bad signal number for timer"},
+    {"TimerToMissingThread", [](Snapshot& s) { s.timers[0].notify = kSigevThreadId | kSigevSignal; s.timers[0].thread = 1; }, "bad thread for timer"},
+    {"TimerToTheOnlyThread", [](Snapshot& s) { s.timers[0].notify = kSigevThreadId | kSigevSignal; }, nullptr},
+    {"TimerThreadWithoutThreadId", [](Snapshot& s) { s.timers[0].thread = 1; }, "bad thread for timer"},
+    {"TimerReservedSet", [](Snapshot& s) { s.timers[1].reserved0 = 1; }, "bad thread for timer"},
+    {"DisarmedTimerWithInterval", [](Snapshot& s) { s.timers[1].interval_ns = 5; }, "interval for a disarmed timer"},
+    {"NoTimersButANextId", [](Snapshot& s) { s.timers.clear(); s.processes[0].timer_count = 0; }, nullptr},
     {"NoFdsHandlersOrOutput", [](Snapshot& s) {
        s.processes[0].fd_count = s.processes[0].sigaction_count = s.processes[0].output_count = 0;
      }, nullptr},

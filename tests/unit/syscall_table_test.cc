@@ -141,6 +141,18 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_model(rule_for(SYS_eventfd2, {0, 0}), ModelHandler::kNewFd));
   EXPECT_TRUE(is_model(rule_for(SYS_epoll_ctl, {3, 1, 4, 0}), ModelHandler::kEpollCtl));
   EXPECT_TRUE(is_model(rule_for(SYS_rt_sigreturn, {}), ModelHandler::kRtSigreturn));
+  // POSIX timers: creating, arming and deleting are modelled (at the exit:
+  // the id, the expiry), reading them is allowed. The clock is judged by
+  // the handler (a thread's CPU clock triggers), not by the filter.
+  EXPECT_TRUE(is_model(rule_for(SYS_timer_create, {1, 0, 0x1000}), ModelHandler::kTimerCreate));
+  EXPECT_TRUE(is_model(rule_for(SYS_timer_create, {uint64_t(-2), 0, 0x1000}), ModelHandler::kTimerCreate));
+  EXPECT_TRUE(rule_for(SYS_timer_create, {})->needs_exit);
+  EXPECT_TRUE(is_model(rule_for(SYS_timer_settime, {0, 0, 0x1000, 0}), ModelHandler::kTimerSettime));
+  EXPECT_TRUE(rule_for(SYS_timer_settime, {})->needs_exit);
+  EXPECT_TRUE(is_model(rule_for(SYS_timer_delete, {0}), ModelHandler::kTimerDelete));
+  EXPECT_TRUE(rule_for(SYS_timer_delete, {})->needs_exit);
+  EXPECT_TRUE(is_allow(rule_for(SYS_timer_gettime, {0, 0x1000})));
+  EXPECT_TRUE(is_allow(rule_for(SYS_timer_getoverrun, {0})));
 
   for (long nr : {SYS_socket, SYS_fork, SYS_vfork, SYS_execve, SYS_umask, SYS_socketpair, SYS_memfd_create,
                   SYS_timerfd_create, SYS_kill}) {
