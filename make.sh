@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # snappy-start build driver.
 #   ./make.sh          install what is missing, build (build/)
-#   ./make.sh test     build, then run every test (ctest)
+#   ./make.sh test     build, then run every test but the long ones (ctest -LE long)
+#   ./make.sh test-long  build, then run the long tests only (ctest -L long:
+#                      most of CPython's regression modules, restored)
 #   ./make.sh demo     build, record the bundled Python+numpy example, restore it
 #   ./make.sh bench    build, then run the benchmark (bench/bench.py; --quick: smoke run)
 set -euo pipefail
@@ -37,7 +39,11 @@ case "${1:-build}" in
   build) build ;;
   test)
     build
-    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)" -LE long
+    ;;
+  test-long)
+    build
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)" -L long
     ;;
   demo)
     build
@@ -49,7 +55,7 @@ case "${1:-build}" in
     /usr/bin/python3 bench/bench.py --build "$BUILD_DIR" "$@"
     ;;
   *)
-    echo "usage: ./make.sh [build|test|demo|bench [--quick]]" >&2
+    echo "usage: ./make.sh [build|test|test-long|demo|bench [--quick]]" >&2
     exit 2
     ;;
 esac
