@@ -1,4 +1,4 @@
-// The snapshot format, version 3: every record of NAME.info, in one place.
+// The snapshot format, version 4: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -36,8 +36,9 @@ namespace snappy::format {
 // version ("recorded by format N, this build reads M"). History: 1, the
 // first (its header grew from 224 to 264 bytes unversioned); 2, FileRecord
 // gains ctime_ns; 3, EpollRegistration names the fd holding each
-// registered description (24 bytes), and FileFlags gains kFileOfProcess.
-constexpr uint32_t kVersion = 3;
+// registered description (24 bytes), and FileFlags gains kFileOfProcess;
+// 4, ProcessRecord gains coredump_filter (kProcessCoredumpFilter).
+constexpr uint32_t kVersion = 4;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -125,10 +126,19 @@ enum ProcessFlags : uint32_t {
   // The program set PR_SET_THP_DISABLE (MMF_DISABLE_THP on its mm, shown as
   // "THP_enabled: 0" in /proc/PID/status): restore sets it again.
   kProcessThpDisabled = 4,
+  // The program wrote its /proc/self/coredump_filter (the JVM does at
+  // startup): restore writes ProcessRecord::coredump_filter into its own.
+  kProcessCoredumpFilter = 8,
   // Every bit this build knows: the reader refuses others, since a flag
   // asks restore to re-apply some state and an unknown one cannot be.
-  kProcessKnownFlags = kProcessNoVdso | kProcessLive | kProcessThpDisabled,
+  kProcessKnownFlags = kProcessNoVdso | kProcessLive | kProcessThpDisabled | kProcessCoredumpFilter,
 };
+
+// The bits of /proc/PID/coredump_filter (MMF_DUMP_FILTER_BITS = 9 in
+// linux/sched/coredump.h: anonymous private and shared, file private and
+// shared, ELF headers, hugetlb private and shared, DAX private and shared);
+// the kernel ignores any other bit written.
+inline constexpr uint32_t kCoredumpFilterBits = 0x1ff;
 
 enum TriggerKind : uint32_t {
   kTriggerSyscall = 0,  // resumes by executing the trigger syscall for real
@@ -180,6 +190,11 @@ struct ProcessRecord {
   // other limit stays the caller's, as in a cold run. 0 for snap's live
   // snapshots (not restorable).
   uint32_t rlimits_set;
+  // With kProcessCoredumpFilter: /proc/PID/coredump_filter as the program
+  // left it (kCoredumpFilterBits only); else 0, and an instance keeps its
+  // caller's, which a cold run inherits (fork and exec keep it).
+  uint32_t coredump_filter;
+  uint32_t reserved0;
   char comm[16];           // /proc/PID/comm (PR_SET_NAME), NUL-padded
   // Code restore borrows to unmap itself (common/exit_gadgets.h); 0 when
   // the program has none, and restore then stays mapped in its window.
@@ -188,8 +203,9 @@ struct ProcessRecord {
   RlimitRecord rlimits[kRlimitCount];  // as at the snapshot point (see rlimits_set)
   Trigger trigger;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 8 + 16 + 16 + 256 + 64,
               "ProcessRecord layout");
+static_assert(offsetof(ProcessRecord, coredump_filter) == 240, "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.
 enum Reg : uint32_t {

@@ -270,7 +270,7 @@ TEST(InfoFormatLayout, HeaderIs264BytesAndRecordSizesMatchTheTable) {
   EXPECT_EQ(sizeof(Header), 264u);
   EXPECT_EQ(offsetof(Header, header_checksum), 256u);
   EXPECT_EQ(offsetof(Header, sections), 112u);
-  const uint32_t expected[kSectionCount] = {592, 312, 80, 32, 72, 32, 40, 24, 1};
+  const uint32_t expected[kSectionCount] = {600, 312, 80, 32, 72, 32, 40, 24, 1};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
       sizeof(SigactionRecord), sizeof(OutputRecord), 1};
@@ -492,20 +492,20 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 3, "a layout change bumps the version: update this test and tests/tools/info_patch");
-  for (uint32_t version : {2u, 0u, 4u, 4294967295u}) {
+  static_assert(kVersion == 4, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  for (uint32_t version : {3u, 0u, 5u, 4294967295u}) {
     InfoError error;
     InfoView view;
     b = with_header(good, [version](Header& h) { h.version = version; });
     EXPECT_FALSE(view.open(b.data(), b.size(), kPagesSize, &error));
-    EXPECT_STREQ(error.what, ("recorded by format " + std::to_string(version) + ", this build reads 3").c_str());
+    EXPECT_STREQ(error.what, ("recorded by format " + std::to_string(version) + ", this build reads 4").c_str());
     EXPECT_FALSE(error.has_value);
   }
   // Read before the checksum: a newer format's header may be laid out
   // differently, and is named as such, not as corrupt.
   b = good;
   b[offsetof(Header, version)] = 7;
-  EXPECT_TRUE(refused(b, "recorded by format 7, this build reads 3"));
+  EXPECT_TRUE(refused(b, "recorded by format 7, this build reads 4"));
 
   b = good;
   b[offsetof(Header, created_unix_ns)] ^= 1;
@@ -703,9 +703,12 @@ const FieldCase kFieldCases[] = {
     {"TriggerThreadOutOfRange", [](Snapshot& s) { s.processes[0].trigger.thread = 1; }, "trigger thread out of range"},
     {"ArgvWithoutNul", [](Snapshot& s) { s.processes[0].argv.size -= 1; }, "argv or environment not NUL-terminated"},
     {"EnvpWithoutNul", [](Snapshot& s) { s.processes[0].envp.size -= 1; }, "argv or environment not NUL-terminated"},
-    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 8; }, "unknown flags for process"},
+    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 16; }, "unknown flags for process"},
+    {"CoredumpFilterBeyondKernelBits", [](Snapshot& s) { s.processes[0].flags |= kProcessCoredumpFilter; s.processes[0].coredump_filter = 0x200; }, "bad coredump_filter for process"},
+    {"CoredumpFilterWithoutFlag", [](Snapshot& s) { s.processes[0].coredump_filter = 0x33; }, "bad coredump_filter for process"},
+    {"ProcessReservedSet", [](Snapshot& s) { s.processes[0].reserved0 = 1; }, "bad coredump_filter for process"},
     {"UnknownRlimitSet", [](Snapshot& s) { s.processes[0].rlimits_set |= 1u << kRlimitCount; }, "unknown resource among the limits set by process"},
-    {"AllKnownProcessFlags", [](Snapshot& s) { s.processes[0].flags = kProcessNoVdso | kProcessThpDisabled; s.processes[0].rlimits_set = (1u << kRlimitCount) - 1; }, nullptr},
+    {"AllKnownProcessFlags", [](Snapshot& s) { s.processes[0].flags = kProcessNoVdso | kProcessThpDisabled | kProcessCoredumpFilter; s.processes[0].coredump_filter = kCoredumpFilterBits; s.processes[0].rlimits_set = (1u << kRlimitCount) - 1; }, nullptr},
     {"UnknownTriggerKind", [](Snapshot& s) { s.processes[0].trigger.kind = 7; }, "unknown trigger kind"},
     {"MappingOfADirectory", [](Snapshot& s) { s.files[s.mappings[kLibcText].file_index].mode = 040755; }, "bad file for mapping"},
     {"RunOfNoMapping", [](Snapshot& s) { s.runs.push_back({0x1000, 0x1000, ~uint64_t{0xfff}, 0}); }, "page run points outside the pages file"},
