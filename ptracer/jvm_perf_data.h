@@ -17,7 +17,9 @@
 // the recorder makes exactly those two calls fail with EACCES, as a /tmp the
 // user could not write would, and the JVM carries on as with
 // -XX:-UsePerfData: nothing is created, nothing unlinked, and a restored
-// instance is not listed by jps.
+// instance is not listed by jps. The rule is by path: a recorded program
+// that lists other JVMs' perf data (jps and jstat, JVMs themselves) sees
+// none before its snapshot point.
 #pragma once
 
 #include <string>

@@ -94,11 +94,11 @@ hold() {
   rm -f "$name.fifo" && mkfifo "$name.fifo"
   "$@" <"$name.fifo" >"$name.out" 2>"$name.err" &
   held_pid=$!
-  exec 3>"$name.fifo"
+  exec 9>"$name.fifo"
   for _ in $(seq 600); do grep -q coredump_filter "$name.out" && return 0; sleep 0.1; done
   fail "$name did not reach its snapshot point"
 }
-release() { echo "a line" >&3; exec 3>&-; wait "$held_pid"; }
+release() { echo "a line" >&9; exec 9>&-; wait "$held_pid"; }
 hold cold_held "${JAVA[@]}"
 jps -q >jps_cold.txt
 grep -qx "$held_pid" jps_cold.txt && echo "jps lists the cold JVM ($held_pid)" || fail "jps does not list the cold JVM $held_pid: $(tr '\n' ' ' <jps_cold.txt)"
