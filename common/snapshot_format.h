@@ -128,7 +128,8 @@ enum ProcessFlags : uint32_t {
   kProcessThpDisabled = 4,
   // The program wrote its /proc/self/coredump_filter (the JVM does at
   // startup): restore writes ProcessRecord::coredump_filter into its own.
-  kProcessCoredumpFilter = 8,
+  // 32, not 8: main's vmflags branch took 8 and 16 (kProcessLockFuture*).
+  kProcessCoredumpFilter = 32,
   // Every bit this build knows: the reader refuses others, since a flag
   // asks restore to re-apply some state and an unknown one cannot be.
   kProcessKnownFlags = kProcessNoVdso | kProcessLive | kProcessThpDisabled | kProcessCoredumpFilter,

@@ -703,7 +703,7 @@ const FieldCase kFieldCases[] = {
     {"TriggerThreadOutOfRange", [](Snapshot& s) { s.processes[0].trigger.thread = 1; }, "trigger thread out of range"},
     {"ArgvWithoutNul", [](Snapshot& s) { s.processes[0].argv.size -= 1; }, "argv or environment not NUL-terminated"},
     {"EnvpWithoutNul", [](Snapshot& s) { s.processes[0].envp.size -= 1; }, "argv or environment not NUL-terminated"},
-    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 16; }, "unknown flags for process"},
+    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 64; }, "unknown flags for process"},
     {"CoredumpFilterBeyondKernelBits", [](Snapshot& s) { s.processes[0].flags |= kProcessCoredumpFilter; s.processes[0].coredump_filter = 0x200; }, "bad coredump_filter for process"},
     {"CoredumpFilterWithoutFlag", [](Snapshot& s) { s.processes[0].coredump_filter = 0x33; }, "bad coredump_filter for process"},
     {"ProcessReservedSet", [](Snapshot& s) { s.processes[0].reserved0 = 1; }, "bad coredump_filter for process"},
