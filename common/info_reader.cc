@@ -197,6 +197,13 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
   if (p.flags & ~uint32_t{kProcessKnownFlags}) return fail(error, "unknown flags for process", p.pid);
   if ((p.flags & kProcessLockFutureOnFault) && !(p.flags & kProcessLockFuture)) return fail(error, "MCL_ONFAULT without MCL_FUTURE for process", p.pid);
   if (p.rlimits_set >> kRlimitCount) return fail(error, "unknown resource among the limits set by process", p.pid);
+  // restore writes the value into /proc/self/coredump_filter only with the
+  // flag; without it the field must be empty, and no kernel shows bits
+  // beyond MMF_DUMP_FILTER_BITS.
+  if ((p.coredump_filter & ~kCoredumpFilterBits) ||
+      (!(p.flags & kProcessCoredumpFilter) && p.coredump_filter != 0) || p.reserved0 != 0) {
+    return fail(error, "bad coredump_filter for process", p.pid);
+  }
   if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
   return check_timers(p, error) && check_mappings(p, error);

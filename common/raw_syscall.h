@@ -79,6 +79,7 @@ inline bool is_error(long ret) { return ret < 0 && ret > -4096; }
 // Constants from the kernel UAPI headers that the freestanding code needs.
 constexpr int kAtFdcwd = -100;
 constexpr int kO_RDONLY = 0;
+constexpr int kO_WRONLY = 1;
 constexpr int kO_CLOEXEC = 02000000;
 constexpr int kProtNone = 0, kProtRead = 1, kProtWrite = 2, kProtExec = 4;
 constexpr int kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,

@@ -1,4 +1,4 @@
-// The snapshot format, version 5: every record of NAME.info, in one place.
+// The snapshot format, version 6: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -42,7 +42,8 @@ namespace snappy::format {
 // 5, POSIX timers: a kTimers section (TimerRecord) and ProcessRecord's
 // first_timer, timer_count and next_timer_id (608 bytes), so the header holds ten sections
 // (280 bytes).
-constexpr uint32_t kVersion = 5;
+// 6, ProcessRecord gains coredump_filter (kProcessCoredumpFilter).
+constexpr uint32_t kVersion = 6;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -139,11 +140,21 @@ enum ProcessFlags : uint32_t {
   // not inherit it). snap cannot know it: never set in a live snapshot.
   kProcessLockFuture = 8,
   kProcessLockFutureOnFault = 16,  // only with kProcessLockFuture
+  // The program wrote its /proc/self/coredump_filter (the JVM does at
+  // startup): restore writes ProcessRecord::coredump_filter into its own.
+  kProcessCoredumpFilter = 32,
   // Every bit this build knows: the reader refuses others, since a flag
   // asks restore to re-apply some state and an unknown one cannot be.
   kProcessKnownFlags =
-      kProcessNoVdso | kProcessLive | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault,
+      kProcessNoVdso | kProcessLive | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault |
+      kProcessCoredumpFilter,
 };
+
+// The bits of /proc/PID/coredump_filter (MMF_DUMP_FILTER_BITS = 9 in
+// linux/sched/coredump.h: anonymous private and shared, file private and
+// shared, ELF headers, hugetlb private and shared, DAX private and shared);
+// the kernel ignores any other bit written.
+inline constexpr uint32_t kCoredumpFilterBits = 0x1ff;
 
 enum TriggerKind : uint32_t {
   kTriggerSyscall = 0,  // resumes by executing the trigger syscall for real
@@ -195,6 +206,11 @@ struct ProcessRecord {
   // other limit stays the caller's, as in a cold run. 0 for snap's live
   // snapshots (not restorable).
   uint32_t rlimits_set;
+  // With kProcessCoredumpFilter: /proc/PID/coredump_filter as the program
+  // left it (kCoredumpFilterBits only); else 0, and an instance keeps its
+  // caller's, which a cold run inherits (fork and exec keep it).
+  uint32_t coredump_filter;
+  uint32_t reserved0;
   char comm[16];           // /proc/PID/comm (PR_SET_NAME), NUL-padded
   // Code restore borrows to unmap itself (common/exit_gadgets.h); 0 when
   // the program has none, and restore then stays mapped in its window.
@@ -210,9 +226,10 @@ struct ProcessRecord {
   int32_t next_timer_id;
   uint32_t reserved1;
 };
-static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 16 + 16 + 256 + 64 + 16,
+static_assert(sizeof(ProcessRecord) == 48 + 96 + 88 + 8 + 8 + 16 + 16 + 256 + 64 + 16,
               "ProcessRecord layout");
-static_assert(offsetof(ProcessRecord, first_timer) == 592, "ProcessRecord layout");
+static_assert(offsetof(ProcessRecord, coredump_filter) == 240, "ProcessRecord layout");
+static_assert(offsetof(ProcessRecord, first_timer) == 600, "ProcessRecord layout");
 
 // struct user_regs_struct (sys/user.h), in the kernel's order.
 enum Reg : uint32_t {

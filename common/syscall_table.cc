@@ -208,6 +208,9 @@ std::vector<SyscallRule> make_rules() {
     r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, mode, kOpenWriteMask}}));
     r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, mode, kOpenWriteMask}}));
   }
+  // Only to make the JVM's perf-data mkdir fail; any other triggers.
+  r.push_back(model(SYS_mkdir, H::kMkdir, false));
+  r.push_back(model(SYS_mkdirat, H::kMkdir, false));
   r.push_back(model(SYS_close, H::kClose, false));
   r.push_back(model(SYS_dup, H::kDup, true));
   r.push_back(model(SYS_dup2, H::kDup, true));

@@ -37,7 +37,11 @@ enum class ModelHandler : uint8_t {
   kGetNoNewPrivs, // prctl(PR_GET_NO_NEW_PRIVS): answers the recorder's own
                   // value (the caller's), not the 1 it set for seccomp
   kOpen,          // open/openat read-only: fd table (the path must be a
-                  // regular file or directory, else it triggers)
+                  // regular file or directory, else it triggers); for
+                  // writing only the program's own coredump_filter; the
+                  // JVM's perf-data directory is made to fail
+  kMkdir,         // mkdir/mkdirat: only the JVM's perf-data directory,
+                  // made to fail (ptracer/jvm_perf_data.h); others trigger
   kClose,         // close: fd table
   kDup,           // dup/dup2/dup3/fcntl(F_DUPFD*): fd table
   kRtSigaction,   // rt_sigaction with a new action: handler table

@@ -25,6 +25,7 @@
 #include "common/cpu_features.h"
 #include "common/exit_gadgets.h"
 #include "common/snapshot_writer.h"
+#include "ptracer/coredump_filter.h"
 #include "ptracer/file_table.h"
 #include "ptracer/memory_capture.h"
 #include "ptracer/proc_files.h"
@@ -403,6 +404,13 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
   if (read_thp_disabled(pid)) p.flags |= kProcessThpDisabled;
   p.flags |= model.lock_future;
+  // The value the program left, as the kernel holds it (the last write
+  // wins; one it refused changed nothing). A program that never wrote it
+  // keeps whatever each instance's caller has, as a cold run would.
+  if (model.coredump_filter_set) {
+    p.flags |= kProcessCoredumpFilter;
+    p.coredump_filter = read_coredump_filter(pid);
+  }
   // The leader first: restore's own thread becomes it, and makes the
   // others with clone.
   p.first_thread = 0;

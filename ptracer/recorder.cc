@@ -322,6 +322,20 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
       // PTRACE_SYSCALL from a seccomp stop stops next at the syscall's exit.
       resume(tracee.tid(), rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
       return false;
+    case Decision::kFail: {
+      // At a seccomp stop a syscall number of -1 skips the call, and the
+      // tracee gets rax as the tracer left it (seccomp(2), "SECCOMP_RET_TRACE").
+      user_regs_struct regs = tracee.registers();
+      regs.orig_rax = static_cast<uint64_t>(-1);
+      regs.rax = static_cast<uint64_t>(-static_cast<int64_t>(model_.fail_errno()));
+      tracee.set_registers(regs);
+      if (options_.verbose) {
+        std::fprintf(stderr, "ptracer:   made to fail with %s (%s)\n", strerrorname_np(model_.fail_errno()),
+                     model_.fail_reason().c_str());
+      }
+      resume(tracee.tid(), PTRACE_CONT);
+      return false;
+    }
     case Decision::kTrigger:
       take_snapshot(tracee, call, format::kTriggerSyscall, model_.trigger_reason());
       return true;

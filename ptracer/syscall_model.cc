@@ -16,7 +16,9 @@
 #include <cstring>
 
 #include "common/snapshot_format.h"
+#include "ptracer/coredump_filter.h"
 #include "ptracer/file_table.h"
+#include "ptracer/jvm_perf_data.h"
 #include "ptracer/open_target.h"
 #include "ptracer/proc_files.h"
 
@@ -27,6 +29,14 @@ namespace {
 uint64_t page_round_up(uint64_t v) { return (v + 4095) & ~uint64_t{4095}; }
 
 bool is_error_result(uint64_t rax) { return rax > uint64_t(-4096); }
+
+// `path` as the kernel would resolve it for the tracee: absolute as given,
+// else against `dirfd` (AT_FDCWD: the cwd), read from /proc/TID.
+std::string absolute_path(const Tracee& tracee, int dirfd, const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  std::string base = read_link(proc_path(tracee.tid(), dirfd == AT_FDCWD ? "cwd" : "fd/" + std::to_string(dirfd)));
+  return base + "/" + path;
+}
 
 }  // namespace
 
@@ -75,6 +85,8 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     }
     case ModelHandler::kOpen:
       return open_entry(tracee, call);
+    case ModelHandler::kMkdir:
+      return mkdir_entry(tracee, call);
     case ModelHandler::kDup:
       return dup_entry(call);
     case ModelHandler::kRtSigaction: {
@@ -151,6 +163,12 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       return Decision::kContinue;
     case ModelHandler::kWriteInternal: {
       auto it = files.find(static_cast<int>(call.args[0]));
+      if (it != files.end() && it->second.coredump_filter) {
+        // The kernel parses the value and sets it in the mm, which capture
+        // reads back (a write it refuses changes nothing).
+        coredump_filter_set = true;
+        return Decision::kContinue;
+      }
       if (it == files.end() || (it->second.kind != format::kFdPipeWrite && it->second.kind != format::kFdEventfd)) {
         trigger_reason_ = "writes to fd " + std::to_string(static_cast<int>(call.args[0]));
         return Decision::kTrigger;
@@ -174,17 +192,17 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
 
 Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call) {
   bool at = call.nr == SYS_openat;
-  std::string path = tracee.read_string(call.ptr(at ? 1 : 0));
-  if (path.empty() || path[0] != '/') {
-    int dirfd = at ? static_cast<int>(call.args[0]) : AT_FDCWD;
-    std::string base = read_link(proc_path(tracee.tid(), dirfd == AT_FDCWD ? "cwd" : "fd/" + std::to_string(dirfd)));
-    path = base + "/" + path;
-  }
+  std::string path = absolute_path(tracee, at ? static_cast<int>(call.args[0]) : AT_FDCWD,
+                                   tracee.read_string(call.ptr(at ? 1 : 0)));
+  if (is_jvm_perf_data(path)) return fail(kPerfDataErrno, "the JVM's perf-data directory");
   // /proc and /sys files look regular but are the kernel's state: one
-  // opened for writing (the JVM's /proc/self/coredump_filter) is about to
-  // change it.
+  // opened for writing is about to change it. The program's own
+  // coredump_filter is the exception: its value is recorded and restored.
+  // The path is judged again at the exit, as the kernel named what it
+  // opened, before a write to it is allowed.
   int flags = static_cast<int>(call.args[at ? 2 : 1]);
-  if ((flags & O_ACCMODE) != O_RDONLY && (path.rfind("/proc/", 0) == 0 || path.rfind("/sys/", 0) == 0)) {
+  if ((flags & O_ACCMODE) != O_RDONLY && (path.rfind("/proc/", 0) == 0 || path.rfind("/sys/", 0) == 0) &&
+      !names_own_coredump_filter(as_seen_by(tracee.tid(), path), [this](pid_t t) { return is_ours(t); })) {
     trigger_reason_ = "opens " + path + " for writing";
     return Decision::kTrigger;
   }
@@ -196,6 +214,15 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
     return Decision::kTrigger;
   }
   return Decision::kContinue;
+}
+
+Decision SyscallModel::mkdir_entry(const Tracee& tracee, const SyscallArgs& call) {
+  bool at = call.nr == SYS_mkdirat;
+  std::string path = absolute_path(tracee, at ? static_cast<int>(call.args[0]) : AT_FDCWD,
+                                   tracee.read_string(call.ptr(at ? 1 : 0)));
+  if (is_jvm_perf_data(path)) return fail(kPerfDataErrno, "the JVM's perf-data directory");
+  trigger_reason_ = "outside the model";
+  return Decision::kTrigger;
 }
 
 Decision SyscallModel::connect_entry(const Tracee& tracee, const SyscallArgs& call) {
@@ -486,7 +513,11 @@ void SyscallModel::on_exit(const Tracee& tracee) {
       break;
     case ModelHandler::kOpen: {
       int fd = static_cast<int>(rax);
-      files[fd] = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
+      OpenFile& f = files[fd];
+      f = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
+      int flags = static_cast<int>(c.args[c.nr == SYS_openat ? 2 : 1]);
+      f.coredump_filter = (flags & O_ACCMODE) != O_RDONLY &&
+                          names_own_coredump_filter(f.path, [this](pid_t t) { return is_ours(t); });
       break;
     }
     case ModelHandler::kDup: {

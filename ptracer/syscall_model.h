@@ -38,6 +38,9 @@ struct OpenFile {
   // socket, its type and protocol as created.
   uint32_t kind = 0;
   uint32_t socket_type = 0, protocol = 0;
+  // The program's own /proc/PID/coredump_filter, as the kernel named the
+  // opened file: writes to it are allowed (ptracer/coredump_filter.h).
+  bool coredump_filter = false;
 };
 
 struct KernelSigaction {
@@ -53,6 +56,8 @@ struct AltStack {
 // the syscall's exit (and calls on_exit) is the table's needs_exit.
 enum class Decision {
   kContinue,  // let the syscall run
+  kFail,      // skip it: it returns -fail_errno() having done nothing (the
+              // JVM's perf-data file, ptracer/jvm_perf_data.h)
   kTrigger,   // take the snapshot here: the syscall is outside the model
   kMarker,    // the checkpoint marker: snapshot, resume as if it succeeded
 };
@@ -88,6 +93,9 @@ class SyscallModel {
   }
   // Why the last on_entry returned kTrigger, for the summary line.
   const std::string& trigger_reason() const { return trigger_reason_; }
+  // The errno of the last kFail, and why (for -v).
+  int fail_errno() const { return fail_errno_; }
+  const std::string& fail_reason() const { return fail_reason_; }
 
   MappingModel mappings;
   // The recorded program's absolute path: what /proc/self/exe would name
@@ -119,12 +127,22 @@ class SyscallModel {
   // /proc file shows: format::kProcessLockFuture, with
   // kProcessLockFutureOnFault. munlockall clears it.
   uint32_t lock_future = 0;
+  // The program wrote to its own coredump_filter: capture records the value
+  // it left (format::kProcessCoredumpFilter).
+  bool coredump_filter_set = false;
   // Most output kept for replay; it is stored in NAME.info (whose reader
   // limit is format::kMaxInfoSize).
   static constexpr uint64_t kMaxReplayBytes = 64ull << 20;
 
  private:
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision mkdir_entry(const Tracee& tracee, const SyscallArgs& call);
+  Decision fail(int error, std::string why) {
+    fail_errno_ = error;
+    fail_reason_ = std::move(why);
+    return Decision::kFail;
+  }
+  bool is_ours(pid_t tid) const { return threads.count(tid) != 0; }
   Decision dup_entry(const SyscallArgs& call);
   Decision connect_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision clone_entry(const Tracee& tracee, const SyscallArgs& call);
@@ -152,6 +170,8 @@ class SyscallModel {
   };
   std::map<pid_t, Pending> pending_;  // by thread
   std::string trigger_reason_;
+  int fail_errno_ = 0;
+  std::string fail_reason_;
   uint32_t next_description_ = 1;
   uint64_t output_bytes_ = 0;
 };

@@ -496,6 +496,27 @@ void open_up_fd_limit() {
   check(sys::prlimit(kRlimitNofile, &now, nullptr), "RLIMIT_NOFILE");
 }
 
+// The coredump_filter the program wrote (the JVM ORs in the file-backed
+// bits): written into restore's own mm, which becomes the instance's, before
+// the irreversible part, so a failure refuses the snapshot cleanly. A
+// program that never wrote it keeps the caller's, as a cold run inherits it.
+// The kernel parses the text with kstrtoul(base 0) (fs/proc/base.c).
+void apply_coredump_filter() {
+  const ProcessRecord& p = *g.process;
+  if (!(p.flags & kProcessCoredumpFilter)) return;
+  constexpr const char* kPath = "/proc/self/coredump_filter";
+  Text value;
+  value.hex(p.coredump_filter);
+  Text what;
+  what.add(kPath).add(": writing ").add(value.c_str());
+  long fd = sys::open(kPath, sys::kO_WRONLY | sys::kO_CLOEXEC);
+  if (sys::is_error(fd)) die_errno(what.c_str(), fd);
+  long n = sys::write(int(fd), value.c_str(), length(value.c_str()));
+  sys::close(int(fd));
+  if (sys::is_error(n)) die_errno(what.c_str(), n);
+  if (size_t(n) != length(value.c_str())) die(what.c_str(), "short write");
+}
+
 void apply_kernel_state() {
   const ProcessRecord& p = *g.process;
   const ThreadRecord& t = *g.thread;
@@ -825,6 +846,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_anon_names();
   check_memory_locks();
   check_droppable();
+  apply_coredump_filter();
   if (g.verify) verify_contents();
   check_vdso(auxv);
   check_program_writes();

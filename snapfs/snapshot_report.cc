@@ -1,5 +1,6 @@
 #include "snapfs/snapshot_report.h"
 
+#include <cstdio>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -334,6 +335,13 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
           if (p.rlimits_set & (1u << r)) out << " " << kLimitNames[r];
         }
         out << "\n";
+      }
+      // Written by restore into /proc/self/coredump_filter; otherwise the
+      // instance keeps its caller's.
+      if (p.flags & kProcessCoredumpFilter) {
+        char hex[16];
+        std::snprintf(hex, sizeof(hex), "0x%x", p.coredump_filter);
+        out << "  coredump_filter the program set: " << hex << "\n";
       }
       report_timers(v, p, false, out);
       out << "\n";

@@ -24,9 +24,7 @@
  * no hash order), so a cold run and a restored one print the same bytes.
  *
  *   javac -d classes examples/jvm/*.java
- *   java -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions \
- *        -XX:-DumpPrivateMappingsInCore -XX:-DumpSharedMappingsInCore \
- *        -cp classes ReportWorker examples/jvm/data < queries
+ *   java -cp classes ReportWorker examples/jvm/data < queries
  *
  * It leaves with Runtime.halt after flushing stdout: see README.md for what
  * the JVM's orderly shutdown costs a restored instance.

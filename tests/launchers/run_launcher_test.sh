@@ -51,11 +51,9 @@ else
     { echo "FAIL: java or javac is missing: run ./make.sh (openjdk-17-jdk-headless)"; exit 1; }
   [[ -f $classes/Launcher.class ]] || { echo "FAIL: $classes/Launcher.class missing: build first"; exit 1; }
   "$javac" -d "$workdir/classes" "$here/java/Job.java" || { echo "FAIL: javac Job.java"; exit 1; }
-  # examples/jvm/README.md: the flags that keep the JVM in the model;
+  # The JVM's default flags record (examples/jvm/README.md);
   # examples/jvm-launcher/README.md: the opens for SnappyCheckpoint.adopt().
-  flags=(-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:-DumpPrivateMappingsInCore
-         -XX:-DumpSharedMappingsInCore -XX:-UseContainerSupport
-         --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
+  flags=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
          --add-opens java.base/sun.nio.fs=ALL-UNNAMED)
   record=("$java" "${flags[@]}" "-Xbootclasspath/a:$classes" -cp "$workdir/classes" Launcher)
   usage_lines=$'jvm-launcher: no main class\nusage: java FLAGS -Xbootclasspath/a:DIR -cp CLASSPATH Launcher MainClass [ARGS...]   (restored: restore NAME MainClass [ARGS...])'

@@ -273,12 +273,13 @@ bool same_bytes(const T& a, const T& b) {
 // ---------------------------------------------------------------- layout
 
 TEST(InfoFormatLayout, HeaderIs280BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(kVersion, 5u);
+  EXPECT_EQ(kVersion, 6u);
   EXPECT_EQ(sizeof(Header), 280u);
   EXPECT_EQ(offsetof(Header, header_checksum), 272u);
   EXPECT_EQ(offsetof(Header, sections), 112u);
-  EXPECT_EQ(offsetof(ProcessRecord, first_timer), 592u);
-  const uint32_t expected[kSectionCount] = {608, 312, 80, 32, 72, 32, 40, 24, 1, 48};
+  EXPECT_EQ(offsetof(ProcessRecord, coredump_filter), 240u);
+  EXPECT_EQ(offsetof(ProcessRecord, first_timer), 600u);
+  const uint32_t expected[kSectionCount] = {616, 312, 80, 32, 72, 32, 40, 24, 1, 48};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
       sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord)};
@@ -506,7 +507,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 5, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  static_assert(kVersion == 6, "a layout change bumps the version: update this test and tests/tools/info_patch");
   for (uint32_t version : {kVersion - 1, 0u, kVersion + 1, 4294967295u}) {
     InfoError error;
     InfoView view;
@@ -718,15 +719,18 @@ const FieldCase kFieldCases[] = {
     {"TriggerThreadOutOfRange", [](Snapshot& s) { s.processes[0].trigger.thread = 1; }, "trigger thread out of range"},
     {"ArgvWithoutNul", [](Snapshot& s) { s.processes[0].argv.size -= 1; }, "argv or environment not NUL-terminated"},
     {"EnvpWithoutNul", [](Snapshot& s) { s.processes[0].envp.size -= 1; }, "argv or environment not NUL-terminated"},
-    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 32; }, "unknown flags for process"},
+    {"UnknownProcessFlag", [](Snapshot& s) { s.processes[0].flags |= 64; }, "unknown flags for process"},
     {"UnknownRlimitSet", [](Snapshot& s) { s.processes[0].rlimits_set |= 1u << kRlimitCount; }, "unknown resource among the limits set by process"},
-    {"AllKnownProcessFlags", [](Snapshot& s) { s.processes[0].flags = kProcessNoVdso | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault; s.processes[0].rlimits_set = (1u << kRlimitCount) - 1; }, nullptr},
+    {"AllKnownProcessFlags", [](Snapshot& s) { s.processes[0].flags = kProcessNoVdso | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault | kProcessCoredumpFilter; s.processes[0].coredump_filter = kCoredumpFilterBits; s.processes[0].rlimits_set = (1u << kRlimitCount) - 1; }, nullptr},
     {"UnknownMappingFlag", [](Snapshot& s) { s.mappings[kStack].flags |= 1u << 14; }, "unknown flags for mapping at"},
     {"AllKnownMappingFlags", [](Snapshot& s) { s.mappings[kStack].flags = kMappingKnownFlags & ~uint32_t{kMappingShared}; }, nullptr},
     {"LockOnFaultWithoutLock", [](Snapshot& s) { s.mappings[kStack].flags |= kMappingLockOnFault; }, "lock-on-fault without a lock for mapping at"},
     {"DroppableFileMapping", [](Snapshot& s) { s.mappings[kLibcText].flags |= kMappingDroppable; }, "droppable mapping not private anonymous memory at"},
     {"DroppableShared", [](Snapshot& s) { s.mappings[kStack].flags |= kMappingDroppable | kMappingShared; }, "droppable mapping not private anonymous memory at"},
     {"FutureOnFaultWithoutFuture", [](Snapshot& s) { s.processes[0].flags |= kProcessLockFutureOnFault; }, "MCL_ONFAULT without MCL_FUTURE for process"},
+    {"CoredumpFilterBeyondKernelBits", [](Snapshot& s) { s.processes[0].flags |= kProcessCoredumpFilter; s.processes[0].coredump_filter = 0x200; }, "bad coredump_filter for process"},
+    {"CoredumpFilterWithoutFlag", [](Snapshot& s) { s.processes[0].coredump_filter = 0x33; }, "bad coredump_filter for process"},
+    {"ProcessReservedSet", [](Snapshot& s) { s.processes[0].reserved0 = 1; }, "bad coredump_filter for process"},
     {"UnknownTriggerKind", [](Snapshot& s) { s.processes[0].trigger.kind = 7; }, "unknown trigger kind"},
     {"MappingOfADirectory", [](Snapshot& s) { s.files[s.mappings[kLibcText].file_index].mode = 040755; }, "bad file for mapping"},
     {"RunOfNoMapping", [](Snapshot& s) { s.runs.push_back({0x1000, 0x1000, ~uint64_t{0xfff}, 0}); }, "page run points outside the pages file"},

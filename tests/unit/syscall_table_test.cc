@@ -81,6 +81,10 @@ TEST(SyscallTable, RuleLookup) {
   // fd > 2: the handler lets writes into the program's own pipes and
   // eventfds through and triggers at any other.
   EXPECT_TRUE(is_model(rule_for(SYS_write, {5, 0, 5}), ModelHandler::kWriteInternal));
+  // mkdir is traced only so that the JVM's perf-data directory can be made
+  // to fail; the handler makes every other mkdir a trigger.
+  EXPECT_TRUE(is_model(rule_for(SYS_mkdir, {0, 0755}), ModelHandler::kMkdir));
+  EXPECT_TRUE(is_model(rule_for(SYS_mkdirat, {uint64_t(-100), 0, 0755}), ModelHandler::kMkdir));
   EXPECT_EQ(rule_for(SYS_write, {0, 0, 5}), nullptr);
   EXPECT_EQ(rule_for(SYS_pwrite64, {5, 0, 5, 0}), nullptr);
 
