@@ -1,5 +1,5 @@
-// restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...
-// [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
+// restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]
+// [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
 // with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
 // the caller's (invocation.cc).
 //
@@ -114,16 +114,32 @@ void clear_address_space() {
 
 int reserve_flag(const MappingRecord& m);
 
-// Anonymous memory with the stored pages read into it (costs a copy of the
-// written pages: a stack holds a few). For the stack, WIPEONFORK memory and
-// named memory, which the kernel allows only on anonymous VMAs.
+// The mapping made as a cold run has it, with its stored pages read into it:
+// anonymous memory (kBasePages, kBaseZero), or the private file mapping
+// whose written pages they are (they become its copied-on-write pages, as
+// the program's own writes made them). Costs a copy of the stored pages and
+// their private memory in each instance (README "Anonymous memory"). The
+// mapping is writable while it is filled, then gets its recorded
+// protection.
 void map_by_copy(const MappingRecord& m) {
   Text what;
-  what.add("mapping anonymous memory at ").hex(m.start);
-  check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
+  int prot = int(m.prot) | sys::kProtWrite, flags = sys::kMapPrivate | sys::kMapFixed | reserve_flag(m);
+  long mapped;
+  if (m.base == kBaseFile) {
+    what.add(g.view.string(g.view.file(m.file_index).path));
+    mapped = sys::mmap(m.start, m.end - m.start, prot, flags, g_file_fds[m.file_index], m.file_offset);
+  } else {
+    what.add("mapping anonymous memory at ").hex(m.start);
+    mapped = sys::mmap(m.start, m.end - m.start, prot, flags | sys::kMapAnonymous, -1, 0);
+  }
+  check(mapped, what.c_str());
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
+    // Faulted in by one call, not one fault per page inside pread's copy
+    // (numpy's 16 MB: 28 ms against 40 ms on this VM, where fresh memory is
+    // costly). Only a hint: before Linux 5.14 it fails EINVAL and pread
+    // faults the pages itself.
+    sys::madvise(run.start, run.size, 23 /* MADV_POPULATE_WRITE */);
     uint64_t done = 0;
     while (done < run.size) {
       long n = sys::pread(g.pages_fd, reinterpret_cast<void*>(run.start + done), run.size - done, long(run.pages_offset + done));
@@ -158,14 +174,22 @@ constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
 
 }  // namespace
 
-// The kernel requires anonymous memory for the argument area (FOLL_ANON),
-// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME: such a
-// mapping's stored pages are read in (map_by_copy), not mapped from
-// NAME.pages. One rule for map_snapshot and check_exec_mounts.
+// Whether a mapping's stored pages are read in (map_by_copy) rather than
+// mapped from NAME.pages. With --anon=exact (the default) every private
+// mapping's are: a page mapped from NAME.pages is a page of that file, so
+// MADV_DONTNEED brings the snapshot's bytes back instead of zeros (or the
+// file's bytes), MADV_FREE fails EINVAL, and mremap growth maps the bytes
+// that follow in NAME.pages (another mapping's) instead of zeros
+// (tests/targets/anon_*.c). With --anon=mapped only the mappings the kernel
+// requires to be anonymous are: the argument area (FOLL_ANON),
+// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME. A shared
+// file mapping is never written (it is the file alone). One rule for
+// map_snapshot and check_exec_mounts.
 bool copies_stored_pages(const MappingRecord& m) {
   char buf[kAnonNameMax];
-  if (m.base == kBasePages) return holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf);
-  return m.base == kBaseZero && m.run_count && anon_name(m, buf);
+  if (m.base == kBaseFile) return g.anon_exact && m.run_count && !(m.flags & kMappingShared);
+  if (m.base == kBasePages) return g.anon_exact || holds_arguments(m) || (m.flags & kMappingWipeOnFork) || anon_name(m, buf);
+  return m.base == kBaseZero && m.run_count && (g.anon_exact || anon_name(m, buf));
 }
 
 namespace {
@@ -267,6 +291,10 @@ void map_snapshot() {
         break;
       }
       case kBaseFile: {
+        if (copies_stored_pages(m)) {
+          map_by_copy(m);
+          continue;
+        }
         int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
         check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed | reserve_flag(m), g_file_fds[m.file_index], m.file_offset),
               g.view.string(g.view.file(m.file_index).path));
@@ -756,10 +784,12 @@ void continue_on_own_stack(void*) {
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...\n"
-      "               [--clear-env] NAME [--] [ARGS...]\n"
+      "usage: restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]\n"
+      "               [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
-      "  content, --populate copies written pages up front, --stop waits for a\n"
+      "  content, --populate copies written pages up front, --anon=mapped maps\n"
+      "  them from NAME.pages (shared; not exact anonymous memory) instead of\n"
+      "  reading them in (--anon=exact, the default), --stop waits for a\n"
       "  debugger at the snapshot point, --trust accepts files of other owners or\n"
       "  writable by others, -n N starts N instances\n"
       "  with nothing after NAME: the recorded argv, environment and cwd; with\n"
@@ -769,6 +799,11 @@ void continue_on_own_stack(void*) {
       "exit: 2 usage; 1 refused or failed (one line on stderr); else the program's\n";
   sys::write(1, text, sizeof(text) - 1);
   sys::exit_group(0);
+}
+
+bool starts_with(const char* s, const char* prefix) {
+  while (*prefix && *s == *prefix) ++s, ++prefix;
+  return !*prefix;
 }
 
 bool has_equals(const char* s) {
@@ -817,6 +852,12 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.stop = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
+    } else if (equal(argv[i], "--anon=exact")) {
+      g.anon_exact = true;
+    } else if (equal(argv[i], "--anon=mapped")) {
+      g.anon_exact = false;
+    } else if (starts_with(argv[i], "--anon")) {
+      usage("--anon takes =exact or =mapped, not ", argv[i]);
     } else if (equal(argv[i], "-n")) {
       if (i + 1 == argc) usage("-n needs a value");
       g.instances = parse_count(argv[++i]);

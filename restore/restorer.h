@@ -57,6 +57,11 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
+  // --anon=exact (the default) or --anon=mapped: whether stored pages are
+  // read into the memory they belong to (anonymous memory stays anonymous,
+  // a written file page is a copied page of its file mapping) or mapped
+  // from NAME.pages (shared page cache; see copies_stored_pages).
+  bool anon_exact = true;
   Invocation invocation;
   // Some thread has no room below its stack for the frames that leave by
   // the exit gadgets: every thread resumes straight from the window, which
@@ -113,8 +118,9 @@ void check_fd_limit();
 void check_exec_mounts();
 // The mapping holds argv/envp: restore fills it by copy, anonymous.
 bool holds_arguments(const MappingRecord& m);
-// Whether a mapping's stored pages are read into anonymous memory
-// (restore_main.cc) instead of mapped from NAME.pages.
+// Whether a mapping's stored pages are read into the mapping (anonymous
+// memory, or a private file mapping; restore_main.cc) instead of mapped
+// from NAME.pages.
 bool copies_stored_pages(const MappingRecord& m);
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);

@@ -10,6 +10,13 @@
 #                       the same way restored
 #   --expect-trigger RE ptracer's stderr must match the extended regex RE
 #                       (e.g. the checkpoint marker's syscall name)
+#   --restore-arg ARG   pass ARG to each of the three restores before the
+#                       snapshot name (repeatable), e.g. --anon=mapped
+#   --differs-with ARG  one more restore with ARG (repeatable: one restore
+#                       with all of them) whose stdout or exit status must
+#                       differ from the cold run's: a documented difference
+#                       of that mode, asserted so it cannot silently vanish
+#                       or spread to the default
 #   --timeout SECONDS   per run (default 120)
 #
 # Steps: 1. cold run of PROG ARGS; 2. `PTRACER -o WORKDIR/snap PROG ARGS`,
@@ -20,12 +27,16 @@
 set -euo pipefail
 
 ptracer_args=()
+restore_args=()
+differs_args=()
 expect_exit=0
 expect_trigger=
 timeout_s=120
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
+    --restore-arg) restore_args+=("$2"); shift 2 ;;
+    --differs-with) differs_args+=("$2"); shift 2 ;;
     --expect-exit) expect_exit=$2; shift 2 ;;
     --expect-trigger) expect_trigger=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
@@ -51,7 +62,7 @@ args=("$@")
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir"
-rm -f snap.info snap.pages cold.* record.* restore[0-9].*
+rm -f snap.info snap.pages cold.* record.* restore[0-9].* differs.*
 
 failed=0
 fail() {
@@ -126,7 +137,7 @@ fi
 
 # 3. Restore three times.
 for i in 1 2 3; do
-  run "restore$i" "$restore" "$workdir/snap"
+  run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
   status=$(<"restore$i.status")
   problems=()
   cmp -s cold.out "restore$i.out" || problems+=("stdout differs")
@@ -147,6 +158,23 @@ for i in 1 2 3; do
     fi
   done
 done
+
+# 4. The documented difference of another mode.
+if [[ ${#differs_args[@]} -gt 0 ]]; then
+  run differs "$restore" "${differs_args[@]}" "$workdir/snap"
+  status=$(<differs.status)
+  if cmp -s cold.out differs.out && [[ $status == "$cold_status" ]]; then
+    fail "restore ${differs_args[*]}: output and status equal the cold run's, but this mode is documented to differ"
+  elif (( status > 128 )) || grep -q '^restore: ' differs.err; then
+    # Differing by a refusal or a crash is not the documented difference.
+    fail "restore ${differs_args[*]}: $(describe_status "$status") instead of running to its own result"
+    show_file "stderr" differs.err
+  else
+    echo "restore ${differs_args[*]}: differs from the cold run, as documented ($(describe_status "$status"))"
+    diff -u --label "cold stdout" --label "restore ${differs_args[*]} stdout" cold.out differs.out |
+        head -n 20 | sed 's/^/  | /' || true
+  fi
+fi
 
 if [[ $failed != 0 ]]; then
   echo "RESULT: FAIL ($workdir)"

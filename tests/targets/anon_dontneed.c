@@ -1,0 +1,48 @@
+/* Private anonymous memory written before the snapshot point is still
+ * anonymous after it: MADV_DONTNEED makes it read zeros (madvise(2): "for
+ * private anonymous mappings, zero-fill-on-demand pages"), not the bytes it
+ * held at the snapshot point, and MADV_FREE, which the kernel accepts only on
+ * private anonymous memory (EINVAL on a file mapping), is accepted. jemalloc
+ * relies on both: after a purge, calloc hands out memory without zeroing it.
+ *
+ * restore --anon=mapped maps these pages from NAME.pages instead, where
+ * both differ (README "Anonymous memory"): the run_target.sh check below
+ * asserts that this mode's output is not the cold run's.
+ * snappy-test: differs-with=--anon=mapped
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "target_check.h"
+
+#define PAGES 8
+#define SIZE (PAGES * 4096)
+
+static int all_bytes(const char *p, size_t n, char value) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != value) return 0;
+  return 1;
+}
+
+int main(void) {
+  static_stdout_buffer();
+  char *area = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char *other = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (area == MAP_FAILED || other == MAP_FAILED) return 2;
+  memset(area, 'a', SIZE);
+  memset(other, 'o', SIZE);
+  setup_done("two private anonymous regions of 8 pages written");
+
+  snappy_checkpoint();
+
+  check("the region holds its bytes", all_bytes(area, SIZE, 'a'));
+  check("MADV_DONTNEED accepted", madvise(area, SIZE / 2, MADV_DONTNEED) == 0);
+  check("its first half reads zeros after MADV_DONTNEED", all_bytes(area, SIZE / 2, 0));
+  check("its second half keeps its bytes", all_bytes(area + SIZE / 2, SIZE / 2, 'a'));
+  area[0] = 'z';
+  check("a page dropped and written again holds the new byte", area[0] == 'z' && area[1] == 0);
+  check("MADV_FREE accepted", madvise(other, SIZE, MADV_FREE) == 0);
+  other[0] = 'n';
+  check("a page written after MADV_FREE keeps the write", other[0] == 'n');
+  return finish();
+}
