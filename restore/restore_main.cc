@@ -175,15 +175,16 @@ constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
 }  // namespace
 
 // Whether a mapping's stored pages are read in (map_by_copy) rather than
-// mapped from NAME.pages. With --anon=exact (the default) every private
-// mapping's are: a page mapped from NAME.pages is a page of that file, so
-// MADV_DONTNEED brings the snapshot's bytes back instead of zeros (or the
-// file's bytes), MADV_FREE fails EINVAL, and mremap growth maps the bytes
-// that follow in NAME.pages (another mapping's) instead of zeros
-// (tests/targets/anon_*.c). With --anon=mapped only the mappings the kernel
-// requires to be anonymous are: the argument area (FOLL_ANON),
-// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME. A shared
-// file mapping is never written (it is the file alone). One rule for
+// mapped from NAME.pages. A page mapped from NAME.pages is a page of that
+// file: MADV_DONTNEED brings the snapshot's bytes back instead of zeros (or
+// the backing file's bytes), MADV_FREE fails EINVAL, and mremap growth maps
+// the bytes that follow in NAME.pages (another mapping's) instead of zeros
+// (tests/targets/anon_*.c). With --anon=exact every private mapping's pages
+// are read in. With --anon=mapped (the default: exact costs a copy and its
+// memory per instance, README "Anonymous memory") only those of the mappings
+// the kernel requires to be anonymous: the argument area (FOLL_ANON),
+// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME. A shared file
+// mapping is never written (it is the file alone). One rule for
 // map_snapshot and check_exec_mounts.
 bool copies_stored_pages(const MappingRecord& m) {
   char buf[kAnonNameMax];
@@ -787,11 +788,12 @@ void continue_on_own_stack(void*) {
       "usage: restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]\n"
       "               [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
-      "  content, --populate copies written pages up front, --anon=mapped maps\n"
-      "  them from NAME.pages (shared; not exact anonymous memory) instead of\n"
-      "  reading them in (--anon=exact, the default), --stop waits for a\n"
-      "  debugger at the snapshot point, --trust accepts files of other owners or\n"
-      "  writable by others, -n N starts N instances\n"
+      "  content, --populate copies written pages up front, --anon=exact reads\n"
+      "  them into the instance's own memory (exact anonymous memory; a copy\n"
+      "  per instance) instead of mapping them from NAME.pages (--anon=mapped,\n"
+      "  the default), --stop waits for a debugger at the snapshot point,\n"
+      "  --trust accepts files of other owners or writable by others, -n N\n"
+      "  starts N instances (with --anon=exact they share one copy)\n"
       "  with nothing after NAME: the recorded argv, environment and cwd; with\n"
       "  ARGS (or `--` alone, --env, --clear-env): argv is the recorded argv[0]\n"
       "  and ARGS, the environment this one (--clear-env empties it, --env K=V\n"

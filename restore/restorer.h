@@ -57,11 +57,11 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
-  // --anon=exact (the default) or --anon=mapped: whether stored pages are
+  // --anon=exact or --anon=mapped (the default): whether stored pages are
   // read into the memory they belong to (anonymous memory stays anonymous,
   // a written file page is a copied page of its file mapping) or mapped
   // from NAME.pages (shared page cache; see copies_stored_pages).
-  bool anon_exact = true;
+  bool anon_exact = false;
   Invocation invocation;
   // Some thread has no room below its stack for the frames that leave by
   // the exit gadgets: every thread resumes straight from the window, which

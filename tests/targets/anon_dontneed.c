@@ -5,10 +5,11 @@
  * private anonymous memory (EINVAL on a file mapping), is accepted. jemalloc
  * relies on both: after a purge, calloc hands out memory without zeroing it.
  *
- * restore --anon=mapped maps these pages from NAME.pages instead, where
- * both differ (README "Anonymous memory"): the run_target.sh check below
- * asserts that this mode's output is not the cold run's.
- * snappy-test: differs-with=--anon=mapped
+ * Restored with --anon=exact. The default, --anon=mapped, maps these pages
+ * from NAME.pages, where both differ (README "Anonymous memory"):
+ * run_target.sh asserts that its output is not the cold run's.
+ * snappy-test: restore-args=--anon=exact
+ * snappy-test: default-differs=yes
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -5,10 +5,11 @@
  * place (the pages after it are free) and moved (MREMAP_MAYMOVE with its
  * neighbour in the way).
  *
- * restore --anon=mapped maps these pages from NAME.pages, whose following
- * bytes are the next region's (README "Anonymous memory"): asserted to
- * differ from the cold run.
- * snappy-test: differs-with=--anon=mapped
+ * Restored with --anon=exact. The default, --anon=mapped, maps these pages
+ * from NAME.pages, whose following bytes are the next region's (README
+ * "Anonymous memory"): asserted to differ from the cold run.
+ * snappy-test: restore-args=--anon=exact
+ * snappy-test: default-differs=yes
  */
 #define _GNU_SOURCE
 #include <string.h>

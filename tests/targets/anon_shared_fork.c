@@ -3,8 +3,8 @@
  * and child (the child's write is the parent's read), while private
  * anonymous memory written before it is the child's copy (the child reads
  * the parent's bytes, its writes stay its own). Checked in both restore
- * modes (--anon=mapped too: shared memory must be right in every mode).
- * snappy-test: also-restore=--anon=mapped
+ * modes (--anon=exact too: shared memory must be right in every mode).
+ * snappy-test: also-restore=--anon=exact
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -5,7 +5,7 @@
  * Private anonymous memory written before that point stays private in the
  * child.
  * snappy-test: trigger=at mmap\(.*MAP_SHARED.MAP_ANONYMOUS
- * snappy-test: also-restore=--anon=mapped
+ * snappy-test: also-restore=--anon=exact
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -2,6 +2,8 @@
  * MADV_DONTFORK, MADV_DONTDUMP, MADV_SEQUENTIAL and MAP_NORESERVE show in
  * smaps' VmFlags after the snapshot point as before, and a child forked after it sees zeros in the
  * WIPEONFORK region (not the bytes written before) and no DONTFORK region.
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
  */
 #include <string.h>
 #include <sys/mman.h>
