@@ -136,8 +136,8 @@ void map_by_copy(const MappingRecord& m) {
   for (uint32_t r = 0; r < m.run_count; ++r) {
     const PageRunRecord& run = g.view.run(m.first_run + r);
     // Faulted in by one call, not one fault per page inside pread's copy
-    // (numpy's 16 MB: 28 ms against 40 ms on this VM, where fresh memory is
-    // costly). Only a hint: before Linux 5.14 it fails EINVAL and pread
+    // (a numpy restore, 16 MB stored: 28 ms against 40 ms on this VM, where
+    // fresh memory is costly). Only a hint: before Linux 5.14 it fails EINVAL and pread
     // faults the pages itself.
     sys::madvise(run.start, run.size, 23 /* MADV_POPULATE_WRITE */);
     uint64_t done = 0;
