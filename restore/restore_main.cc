@@ -216,31 +216,40 @@ int reserve_flag(const MappingRecord& m) { return (m.flags & kMappingNoReserve) 
 // the program's contract and must hold; the rest are hints, applied where
 // this kernel has them. A lock beyond the caller's RLIMIT_MEMLOCK is
 // skipped: a cold run by that caller would have failed to lock too.
-void apply_mapping_flags(const MappingRecord& m) {
+// The fork semantics are applied apart (`fork_advice`), by each instance
+// after restore -n N has forked it: a DONTFORK mapping advised before the
+// fork would be missing from every instance (V8 marks its heap pages
+// MADV_DONTFORK: forked Node instances died of SIGSEGV), a WIPEONFORK one
+// would read zeros there.
+enum class AdvicePhase { kMapped, kFork };
+void apply_mapping_flags(const MappingRecord& m, AdvicePhase phase) {
   struct Advice {
     uint32_t bit;
     int advice;
     bool required;
+    AdvicePhase phase;
   };
+  constexpr AdvicePhase kFork = AdvicePhase::kFork, kMapped = AdvicePhase::kMapped;
   static constexpr Advice kAdvices[] = {
-      {kMappingDontFork, 10, true},     // MADV_DONTFORK
-      {kMappingWipeOnFork, 18, true},   // MADV_WIPEONFORK
-      {kMappingDontDump, 16, false},    // MADV_DONTDUMP
-      {kMappingHugePage, 14, false},    // MADV_HUGEPAGE
-      {kMappingNoHugePage, 15, false},  // MADV_NOHUGEPAGE
-      {kMappingMergeable, 12, false},   // MADV_MERGEABLE
-      {kMappingSequential, 2, false},   // MADV_SEQUENTIAL
-      {kMappingRandom, 1, false},       // MADV_RANDOM
+      {kMappingDontFork, 10, true, kFork},      // MADV_DONTFORK
+      {kMappingWipeOnFork, 18, true, kFork},    // MADV_WIPEONFORK
+      {kMappingDontDump, 16, false, kMapped},   // MADV_DONTDUMP
+      {kMappingHugePage, 14, false, kMapped},   // MADV_HUGEPAGE
+      {kMappingNoHugePage, 15, false, kMapped}, // MADV_NOHUGEPAGE
+      {kMappingMergeable, 12, false, kMapped},  // MADV_MERGEABLE
+      {kMappingSequential, 2, false, kMapped},  // MADV_SEQUENTIAL
+      {kMappingRandom, 1, false, kMapped},      // MADV_RANDOM
   };
   if (m.base == kBaseVvar || m.base == kBaseVdso) return;  // the kernel's own
   for (const Advice& a : kAdvices) {
-    if (!(m.flags & a.bit)) continue;
+    if (!(m.flags & a.bit) || a.phase != phase) continue;
     long done = sys::madvise(m.start, m.end - m.start, a.advice);
     if (a.required && sys::is_error(done)) {
       Text what;
       die_errno(what.add("re-applying madvise to the mapping at ").hex(m.start).c_str(), done);
     }
   }
+  if (phase == AdvicePhase::kFork) return;
   if (m.flags & kMappingLocked) sys::mlock(m.start, m.end - m.start);
   // A name is visible state (/proc/PID/maps, what PHP's and Go's allocators
   // look for): the kernel's support was checked before the point of no
@@ -323,7 +332,9 @@ void map_snapshot() {
   }
   // Once everything is mapped: a page run mapped over a mapping's base
   // replaces that part of its VMA, which would lose an advice given first.
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) apply_mapping_flags(g.view.mapping(g.process->first_mapping + i));
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    apply_mapping_flags(g.view.mapping(g.process->first_mapping + i), AdvicePhase::kMapped);
+  }
   recheck_files();
   for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
   sys::close(g.pages_fd);
@@ -704,6 +715,9 @@ void replay_output() {
 // What each instance does for itself after the snapshot is mapped. The
 // other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
+  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
+    apply_mapping_flags(g.view.mapping(g.process->first_mapping + i), AdvicePhase::kFork);
+  }
   open_up_fd_limit();
   reopen_fds();
   apply_kernel_state();

@@ -10,6 +10,8 @@
  * run_target.sh asserts that its output is not the cold run's.
  * snappy-test: restore-args=--anon=exact
  * snappy-test: default-differs=yes
+ * And as 2 instances of restore -n 2 --anon=exact, which share one copy.
+ * snappy-test: also-restore=-n,2
  */
 #include <string.h>
 #include <sys/mman.h>

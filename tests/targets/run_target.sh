@@ -11,7 +11,10 @@
 #   --expect-trigger RE ptracer's stderr must match the extended regex RE
 #                       (e.g. the checkpoint marker's syscall name)
 #   --restore-arg ARG   pass ARG to each of the three restores before the
-#                       snapshot name (repeatable), e.g. --anon=mapped
+#                       snapshot name (repeatable), e.g. --anon=exact; with
+#                       `-n N` each restore runs N instances, whose output
+#                       lines (sorted) must be N times the cold run's and
+#                       whose status is 0 if the cold run's was 0, else 1
 #   --differs-with ARG  one more restore with ARG (repeatable: one restore
 #                       with all of them) whose stdout or exit status must
 #                       differ from the cold run's: a documented difference
@@ -140,15 +143,33 @@ if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" record.err; then
   show_file "ptracer stderr" record.err
 fi
 
-# 3. Restore three times.
+# 3. Restore three times. With -n N the instances' lines interleave: the
+# sorted output is compared with N copies of the cold run's, sorted.
+instances=1
+for (( k = 0; k + 1 < ${#restore_args[@]}; k++ )); do
+  [[ ${restore_args[k]} == -n ]] && instances=${restore_args[k + 1]}
+done
+expect_status=$cold_status
+if (( instances > 1 )); then
+  for stream in out err; do
+    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.$stream.n"
+  done
+  (( cold_status == 0 )) || expect_status=1
+fi
 for i in 1 2 3; do
   run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
   status=$(<"restore$i.status")
+  if (( instances > 1 )); then
+    for stream in out err; do sort "restore$i.$stream" >"restore$i.$stream.n"; done
+    suffix=.n
+  else
+    suffix=
+  fi
   problems=()
-  cmp -s cold.out "restore$i.out" || problems+=("stdout differs")
-  cmp -s cold.err "restore$i.err" || problems+=("stderr differs")
-  [[ $status == "$cold_status" ]] ||
-    problems+=("$(describe_status "$status") instead of $(describe_status "$cold_status")")
+  cmp -s "cold.out$suffix" "restore$i.out$suffix" || problems+=("stdout differs")
+  cmp -s "cold.err$suffix" "restore$i.err$suffix" || problems+=("stderr differs")
+  [[ $status == "$expect_status" ]] ||
+    problems+=("$(describe_status "$status") instead of $(describe_status "$expect_status")")
   if [[ ${#problems[@]} -eq 0 ]]; then
     echo "restore $i: ok ($(describe_status "$status"), output identical)"
     continue
@@ -156,10 +177,10 @@ for i in 1 2 3; do
   joined=$(printf '%s; ' "${problems[@]}")
   fail "restore $i: ${joined%; }"
   for stream in out err; do
-    if ! cmp -s "cold.$stream" "restore$i.$stream"; then
-      echo "  --- diff cold.$stream restore$i.$stream:"
+    if ! cmp -s "cold.$stream$suffix" "restore$i.$stream$suffix"; then
+      echo "  --- diff cold.$stream$suffix restore$i.$stream$suffix:"
       diff -u --label "cold std$stream" --label "restore $i std$stream" \
-          "cold.$stream" "restore$i.$stream" | head -n 40 | sed 's/^/  | /' || true
+          "cold.$stream$suffix" "restore$i.$stream$suffix" | head -n 40 | sed 's/^/  | /' || true
     fi
   done
 done

@@ -9,6 +9,8 @@
  * snappy-test: variants=pie,static
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
+ * And as 2 instances of restore -n 2.
+ * snappy-test: also-restore=-n,2
  */
 #define _GNU_SOURCE
 #include <poll.h>
