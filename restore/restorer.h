@@ -118,10 +118,18 @@ void check_fd_limit();
 void check_exec_mounts();
 // The mapping holds argv/envp: restore fills it by copy, anonymous.
 bool holds_arguments(const MappingRecord& m);
-// Whether a mapping's stored pages are read into the mapping (anonymous
-// memory, or a private file mapping; restore_main.cc) instead of mapped
+// memory_map.cc. Whether a mapping's stored pages are read into the
+// mapping (anonymous memory, or a private file mapping) instead of mapped
 // from NAME.pages.
 bool copies_stored_pages(const MappingRecord& m);
+// A recorded anonymous name the kernel cannot give is refused before the
+// point of no return.
+void check_anon_names();
+// Every recorded mapping made again with its pages and its advice but
+// DONTFORK/WIPEONFORK; then the backing files checked again and closed.
+void map_snapshot();
+// Each instance's DONTFORK/WIPEONFORK advice, after -n N's fork.
+void apply_fork_advice();
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
 
