@@ -5,6 +5,8 @@
  * the parent's bytes, its writes stay its own). Checked in both restore
  * modes (--anon=exact too: shared memory must be right in every mode).
  * snappy-test: also-restore=--anon=exact
+ * And as 2 instances of restore -n 2 --anon=exact.
+ * snappy-test: also-restore=--anon=exact,-n,2
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -6,6 +6,8 @@
  * child.
  * snappy-test: trigger=at mmap\(.*MAP_SHARED.MAP_ANONYMOUS
  * snappy-test: also-restore=--anon=exact
+ * And as 2 instances of restore -n 2 --anon=exact.
+ * snappy-test: also-restore=--anon=exact,-n,2
  */
 #include <string.h>
 #include <sys/mman.h>
