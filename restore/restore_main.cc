@@ -1,5 +1,5 @@
-// restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...
-// [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
+// restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]
+// [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
 // with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
 // the caller's (invocation.cc).
 //
@@ -18,9 +18,10 @@
 // timers, and rt_sigreturn into the program.
 //
 // This file is the order of work and the irreversible part; checks.cc holds
-// the validation, mapping_flags.cc the recorded VmFlags and mlockall,
-// invocation.cc the caller's argv and environment, threads.cc the other
-// threads, timers.cc the timers, errors.cc the error and string helpers.
+// the validation, memory_map.cc the mapping of the snapshot (mapped or read
+// in), mapping_flags.cc the recorded VmFlags and mlockall, invocation.cc
+// the caller's argv and environment, threads.cc the other threads,
+// timers.cc the timers, errors.cc the error and string helpers.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
 // restore --help`); 1 anything refused or failed; after the jump, the
@@ -113,157 +114,6 @@ void clear_address_space() {
   // the vDSO and vvar too. Unmapping nothing is not an error.
   check(sys::munmap(0, kWindowStart), "clearing the address space");
   check(sys::munmap(kWindowEnd, kUserAddressEnd - kWindowEnd), "clearing the address space");
-}
-
-int reserve_flag(const MappingRecord& m);
-
-// Anonymous memory with the stored pages read into it (costs a copy of the
-// written pages: a stack holds a few). For the stack, WIPEONFORK memory and
-// named memory, which the kernel allows only on anonymous VMAs.
-// Droppable memory is mapped MAP_DROPPABLE here when this process is the
-// one instance; with -n N the children would read it as zeros (fork wipes
-// droppable memory), so it is ordinary memory here and each instance makes
-// it droppable after the fork (mapping_flags.cc).
-void map_by_copy(const MappingRecord& m) {
-  Text what;
-  what.add("mapping anonymous memory at ").hex(m.start);
-  int type = (m.flags & kMappingDroppable) && g.instances == 1 ? sys::kMapDroppable : sys::kMapPrivate;
-  check(sys::mmap(m.start, m.end - m.start, int(m.prot) | sys::kProtWrite,
-                  type | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0), what.c_str());
-  for (uint32_t r = 0; r < m.run_count; ++r) {
-    const PageRunRecord& run = g.view.run(m.first_run + r);
-    uint64_t done = 0;
-    while (done < run.size) {
-      long n = sys::pread(g.pages_fd, reinterpret_cast<void*>(run.start + done), run.size - done, long(run.pages_offset + done));
-      if (n == -4) continue;  // EINTR
-      if (n <= 0) die(g_pages_path, "short read of stored pages", &run.start);
-      done += uint64_t(n);
-    }
-  }
-  if (!(m.prot & sys::kProtWrite)) check(sys::mprotect(m.start, m.end - m.start, int(m.prot)), what.c_str());
-}
-
-constexpr int kPrSetVma = 0x53564d41, kPrSetVmaAnonName = 0;
-
-}  // namespace
-
-// maps shows the name as "[anon:NAME]".
-const char* anon_name(const MappingRecord& m, char (&buf)[kAnonNameMax]) {
-  if ((m.base != kBaseZero && m.base != kBasePages) || (m.flags & kMappingShared) || m.name.size == 0) return nullptr;
-  const char* p = g.view.string(m.name);  // checked: NUL-terminated, m.name.size bytes
-  const char prefix[] = "[anon:";
-  uint64_t len = m.name.size - 1, prefix_len = sizeof prefix - 1;
-  if (len < prefix_len + 2 || p[len - 1] != ']' || len - prefix_len > kAnonNameMax) return nullptr;
-  for (uint64_t i = 0; i < prefix_len; ++i) {
-    if (p[i] != prefix[i]) return nullptr;
-  }
-  uint64_t n = len - prefix_len - 1;
-  for (uint64_t i = 0; i < n; ++i) buf[i] = p[prefix_len + i];
-  buf[n] = 0;
-  return buf;
-}
-
-
-// The kernel requires anonymous memory for the argument area (FOLL_ANON),
-// MADV_WIPEONFORK (EINVAL on a file) and PR_SET_VMA_ANON_NAME: such a
-// mapping's stored pages are read in (map_by_copy), not mapped from
-// NAME.pages. One rule for map_snapshot and check_exec_mounts.
-bool copies_stored_pages(const MappingRecord& m) {
-  char buf[kAnonNameMax];
-  // Droppable memory too: each instance moves it whole into MAP_DROPPABLE
-  // memory (mapping_flags.cc), which needs one anonymous VMA.
-  uint32_t anonymous_only = kMappingWipeOnFork | kMappingDroppable;
-  if (m.base == kBasePages) return holds_arguments(m) || (m.flags & anonymous_only) || anon_name(m, buf);
-  return m.base == kBaseZero && m.run_count && (anon_name(m, buf) || (m.flags & kMappingDroppable));
-}
-
-namespace {
-
-// mmap flags for stored pages. With --populate, writable ones are faulted in
-// for writing at once (each instance copies them now instead of on its
-// first write): that costs a copy per instance and loses sharing, but on a
-// kernel where a copy-on-write fault after a read pays a TLB flush (this
-// project's VM: about 40 us) it wins for jobs that write most of their
-// memory, such as Python's interpreter shutdown.
-int stored_page_flags(int prot) {
-  constexpr int kMapPopulate = 0x8000;
-  int flags = sys::kMapPrivate | sys::kMapFixed;
-  if (g.populate && (prot & sys::kProtWrite)) flags |= kMapPopulate;
-  return flags;
-}
-
-// MAP_NORESERVE can only be given at mmap time.
-int reserve_flag(const MappingRecord& m) { return (m.flags & kMappingNoReserve) ? sys::kMapNoreserve : 0; }
-
-// Names are only given to anonymous memory (EINVAL on a file mapping, and on
-// a kernel without CONFIG_ANON_VMA_NAME, which a zero-length call shows):
-// refused before anything is undone rather than restored without its name.
-void check_anon_names() {
-  char buf[kAnonNameMax];
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
-    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    if (!anon_name(m, buf)) continue;
-    long probe = sys::prctl(kPrSetVma, kPrSetVmaAnonName, long(m.start), 0, long(buf));
-    if (sys::is_error(probe)) {
-      Text what;
-      what.add("the anonymous mapping at ").hex(m.start).add(" named ").add(buf);
-      die(what.c_str(), "this kernel cannot name anonymous memory (no CONFIG_ANON_VMA_NAME)");
-    }
-    return;
-  }
-}
-
-void map_snapshot() {
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) {
-    const MappingRecord& m = g.view.mapping(g.process->first_mapping + i);
-    uint64_t size = m.end - m.start;
-    int prot = int(m.prot);
-    switch (m.base) {
-      case kBaseZero: {
-        if (copies_stored_pages(m)) {
-          map_by_copy(m);
-          continue;
-        }
-        long mapped = sys::mmap(m.start, size, prot, sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed | reserve_flag(m), -1, 0);
-        if (sys::is_error(mapped)) {
-          Text what;
-          die_errno(what.add("mapping zero pages at ").hex(m.start).c_str(), mapped);
-        }
-        break;
-      }
-      case kBaseFile: {
-        int flags = (m.flags & kMappingShared) ? sys::kMapShared : sys::kMapPrivate;
-        check(sys::mmap(m.start, size, prot, flags | sys::kMapFixed | reserve_flag(m), g_file_fds[m.file_index], m.file_offset),
-              g.view.string(g.view.file(m.file_index).path));
-        break;
-      }
-      case kBasePages:
-        if (copies_stored_pages(m)) {
-          map_by_copy(m);
-        } else {
-          check(sys::mmap(m.start, size, prot, stored_page_flags(prot) | reserve_flag(m), g.pages_fd, m.pages_offset), g_pages_path);
-        }
-        continue;  // its runs are part of this one mapping
-      case kBaseVvar:
-      case kBaseVdso:
-        if (!(g.process->flags & kProcessNoVdso)) {
-          uint64_t parked = kParkedSpecial + 0x100000 + (m.start - g.recorded_vdso);
-          check(sys::mremap(parked, size, size, sys::kMremapMaymove | sys::kMremapFixed, m.start), "placing the vDSO");
-        }
-        continue;
-    }
-    for (uint32_t r = 0; r < m.run_count; ++r) {
-      const PageRunRecord& run = g.view.run(m.first_run + r);
-      check(sys::mmap(run.start, run.size, prot, stored_page_flags(prot), g.pages_fd, run.pages_offset), g_pages_path);
-    }
-  }
-  // Once everything is mapped: a page run mapped over a mapping's base
-  // replaces that part of its VMA, which would lose an advice given first.
-  // What fork drops comes in each instance (apply_instance_flags).
-  for (uint32_t i = 0; i < g.process->mapping_count; ++i) apply_mapping_hints(g.view.mapping(g.process->first_mapping + i));
-  recheck_files();
-  for (uint32_t i = 0; i < g.view.count(kFiles); ++i) sys::close(g_file_fds[i]);
-  sys::close(g.pages_fd);
 }
 
 // Places `fd` at `target` (closing what the caller had there) with the
@@ -744,12 +594,15 @@ void continue_on_own_stack(void*) {
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--stop] [--trust] [-n N] [--env K=V]...\n"
-      "               [--clear-env] NAME [--] [ARGS...]\n"
+      "usage: restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]\n"
+      "               [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
-      "  content, --populate copies written pages up front, --stop waits for a\n"
-      "  debugger at the snapshot point, --trust accepts files of other owners or\n"
-      "  writable by others, -n N starts N instances\n"
+      "  content, --populate copies written pages up front, --anon=exact reads\n"
+      "  them into the instance's own memory (exact anonymous memory; a copy\n"
+      "  per instance) instead of mapping them from NAME.pages (--anon=mapped,\n"
+      "  the default), --stop waits for a debugger at the snapshot point,\n"
+      "  --trust accepts files of other owners or writable by others, -n N\n"
+      "  starts N instances (with --anon=exact they share one copy)\n"
       "  with nothing after NAME: the recorded argv, environment and cwd; with\n"
       "  ARGS (or `--` alone, --env, --clear-env): argv is the recorded argv[0]\n"
       "  and ARGS, the environment this one (--clear-env empties it, --env K=V\n"
@@ -757,6 +610,11 @@ void continue_on_own_stack(void*) {
       "exit: 2 usage; 1 refused or failed (one line on stderr); else the program's\n";
   sys::write(1, text, sizeof(text) - 1);
   sys::exit_group(0);
+}
+
+bool starts_with(const char* s, const char* prefix) {
+  while (*prefix && *s == *prefix) ++s, ++prefix;
+  return !*prefix;
 }
 
 bool has_equals(const char* s) {
@@ -805,6 +663,12 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.stop = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
+    } else if (equal(argv[i], "--anon=exact")) {
+      g.anon_exact = true;
+    } else if (equal(argv[i], "--anon=mapped")) {
+      g.anon_exact = false;
+    } else if (starts_with(argv[i], "--anon")) {
+      usage("--anon takes =exact or =mapped, not ", argv[i]);
     } else if (equal(argv[i], "-n")) {
       if (i + 1 == argc) usage("-n needs a value");
       g.instances = parse_count(argv[++i]);

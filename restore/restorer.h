@@ -57,6 +57,11 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
+  // --anon=exact or --anon=mapped (the default): whether stored pages are
+  // read into the memory they belong to (anonymous memory stays anonymous,
+  // a written file page is a copied page of its file mapping) or mapped
+  // from NAME.pages (shared page cache; see copies_stored_pages).
+  bool anon_exact = false;
   Invocation invocation;
   // Some thread has no room below its stack for the frames that leave by
   // the exit gadgets: every thread resumes straight from the window, which
@@ -113,9 +118,17 @@ void check_fd_limit();
 void check_exec_mounts();
 // The mapping holds argv/envp: restore fills it by copy, anonymous.
 bool holds_arguments(const MappingRecord& m);
-// Whether a mapping's stored pages are read into anonymous memory
-// (restore_main.cc) instead of mapped from NAME.pages.
+// memory_map.cc. Whether a mapping's stored pages are read into the
+// mapping (anonymous memory, or a private file mapping) instead of mapped
+// from NAME.pages.
 bool copies_stored_pages(const MappingRecord& m);
+// A recorded anonymous name the kernel cannot give is refused before the
+// point of no return.
+void check_anon_names();
+// Every recorded mapping made again with its pages and the hints fork
+// keeps (apply_mapping_hints); then the backing files checked again and
+// closed.
+void map_snapshot();
 void check_cwd();
 const MappingRecord* find_mapping(uint32_t base);
 
@@ -153,7 +166,7 @@ void check_droppable();
 void apply_mapping_hints(const MappingRecord& m);
 void apply_instance_flags();
 void apply_lock_future();
-// restore_main.cc: the name PR_SET_VMA_ANON_NAME gave a private anonymous
+// memory_map.cc: the name PR_SET_VMA_ANON_NAME gave a private anonymous
 // mapping, NUL-terminated in buf (the kernel's limit, 80 bytes with the
 // NUL: ANON_VMA_NAME_MAX_LEN), or nullptr if none.
 constexpr uint32_t kAnonNameMax = 80;

@@ -115,6 +115,8 @@ check 2   "-n needs a value"                              "$R" -n
 check 2   "-n needs a count from 1 to 100000, not 0"      "$R" -n 0 good
 check 2   "-n needs a count from 1 to 100000, not x"      "$R" -n x good
 check 2   "empty snapshot NAME"                           "$R" ""
+check 2   "restore: --anon takes =exact or =mapped, not --anon=copy; see restore --help" "$R" --anon=copy good
+check 2   "restore: --anon takes =exact or =mapped, not --anon; see restore --help" "$R" --anon good
 check 1   "nosuch.info: No such file or directory"        "$R" nosuch
 check 1   "nopages.pages: No such file or directory"      "$R" nopages
 check 1   "dirname.info: not a regular file"              "$R" dirname

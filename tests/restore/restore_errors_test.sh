@@ -74,8 +74,9 @@ expect_refused "a 300-byte file name (ENAMETOOLONG)" "restore: $workdir/$long.in
 # noexec mounts (tmpfs; root): mmap refuses PROT_EXEC from them (EPERM),
 # which restore would only meet past undoing. A snapshot there whose
 # NAME.pages holds executable pages (code written at run time), and a
-# program file there, are refused by path; a snapshot there without
-# executable pages restores.
+# program file there, are refused by path (but restored with --anon=exact,
+# which maps nothing from NAME.pages); a snapshot there without executable
+# pages restores.
 mkdir -p noexec exec
 if mount -t tmpfs -o size=16m,mode=0755,noexec snappy-noexec "$workdir/noexec" 2>mount.err &&
    mount -t tmpfs -o size=16m,mode=0755 snappy-exec "$workdir/exec" 2>>mount.err; then
@@ -86,6 +87,10 @@ if mount -t tmpfs -o size=16m,mode=0755,noexec snappy-noexec "$workdir/noexec" 2
       "$restore" "$workdir/noexec/jit"
   cp noexec/jit.info noexec/jit.pages . && expect_restored "the same snapshot elsewhere" "$restore" "$workdir/jit"
   [[ $(head -n 1 restored.out) == "jit 42" ]] || fail "the code written at run time did not run: $(cat restored.out)"
+  # --anon=exact reads those pages into anonymous memory: nothing is mapped
+  # executable from NAME.pages, so the mount does not matter.
+  expect_restored "executable pages on a noexec mount, --anon=exact" "$restore" --anon=exact "$workdir/noexec/jit"
+  [[ $(head -n 1 restored.out) == "jit 42" ]] || fail "--anon=exact: the code written at run time did not run: $(cat restored.out)"
   record noexec/plain
   expect_restored "no executable pages on a noexec mount" "$restore" "$workdir/noexec/plain"
   cp "$probe" exec/probe

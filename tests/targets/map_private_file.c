@@ -4,6 +4,8 @@
  * mapping at a file offset. After it: written pages keep what was written,
  * the rest shows the file.
  * snappy-test: args=@SRCDIR@
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
  */
 #include <stdint.h>
 

@@ -2,6 +2,12 @@
  * MADV_DONTFORK, MADV_DONTDUMP, MADV_SEQUENTIAL and MAP_NORESERVE show in
  * smaps' VmFlags after the snapshot point as before, and a child forked after it sees zeros in the
  * WIPEONFORK region (not the bytes written before) and no DONTFORK region.
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
+ * And as 2 instances of restore -n 2: each instance, not restore, advises
+ * DONTFORK and WIPEONFORK after its fork (advised before, every instance
+ * would lack the DONTFORK region and read zeros in the WIPEONFORK one).
+ * snappy-test: also-restore=-n,2
  */
 #include <string.h>
 #include <sys/mman.h>

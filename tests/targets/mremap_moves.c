@@ -1,6 +1,8 @@
 /* mremap before the checkpoint: a mapping grown (and so moved), one
  * shrunk, one moved to a chosen address with MREMAP_FIXED. Contents follow
  * the mappings; the places they left stay unmapped.
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
  */
 #define _GNU_SOURCE
 #include <stdint.h>

@@ -2,6 +2,8 @@
  * window stays reserved after the checkpoint: /proc/self/maps shows ---p
  * around rw-p, MAP_FIXED_NOREPLACE into it fails with EEXIST, touching a
  * reserved page faults, and committing more of it works.
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
  */
 #include <stdint.h>
 

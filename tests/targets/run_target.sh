@@ -10,6 +10,19 @@
 #                       the same way restored
 #   --expect-trigger RE ptracer's stderr must match the extended regex RE
 #                       (e.g. the checkpoint marker's syscall name)
+#   --restore-arg ARG   pass ARG to each of the three restores before the
+#                       snapshot name (repeatable), e.g. --anon=exact; with
+#                       `-n N` each restore runs N instances, whose output
+#                       lines (sorted) must be N times the cold run's and
+#                       whose status is 0 if the cold run's was 0, else 1
+#   --differs-with ARG  one more restore with ARG (repeatable: one restore
+#                       with all of them) whose stdout or exit status must
+#                       differ from the cold run's: a documented difference
+#                       of that mode, asserted so that it cannot vanish
+#                       unnoticed (then the documentation is wrong)
+#   --default-differs   the same for a restore without --restore-arg's: the
+#                       default mode differs (the target's restores choose
+#                       the exact mode with --restore-arg)
 #   --timeout SECONDS   per run (default 120)
 #
 # Steps: 1. cold run of PROG ARGS; 2. `PTRACER -o WORKDIR/snap PROG ARGS`,
@@ -20,12 +33,18 @@
 set -euo pipefail
 
 ptracer_args=()
+restore_args=()
+differs_args=()
+differs=0
 expect_exit=0
 expect_trigger=
 timeout_s=120
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
+    --restore-arg) restore_args+=("$2"); shift 2 ;;
+    --differs-with) differs_args+=("$2"); differs=1; shift 2 ;;
+    --default-differs) differs=1; shift ;;
     --expect-exit) expect_exit=$2; shift 2 ;;
     --expect-trigger) expect_trigger=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
@@ -51,7 +70,7 @@ args=("$@")
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir"
-rm -f snap.info snap.pages cold.* record.* restore[0-9].*
+rm -f snap.info snap.pages cold.* record.* restore[0-9].* differs.*
 
 failed=0
 fail() {
@@ -124,15 +143,33 @@ if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" record.err; then
   show_file "ptracer stderr" record.err
 fi
 
-# 3. Restore three times.
+# 3. Restore three times. With -n N the instances' lines interleave: the
+# sorted output is compared with N copies of the cold run's, sorted.
+instances=1
+for (( k = 0; k + 1 < ${#restore_args[@]}; k++ )); do
+  [[ ${restore_args[k]} == -n ]] && instances=${restore_args[k + 1]}
+done
+expect_status=$cold_status
+if (( instances > 1 )); then
+  for stream in out err; do
+    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.$stream.n"
+  done
+  (( cold_status == 0 )) || expect_status=1
+fi
 for i in 1 2 3; do
-  run "restore$i" "$restore" "$workdir/snap"
+  run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
   status=$(<"restore$i.status")
+  if (( instances > 1 )); then
+    for stream in out err; do sort "restore$i.$stream" >"restore$i.$stream.n"; done
+    suffix=.n
+  else
+    suffix=
+  fi
   problems=()
-  cmp -s cold.out "restore$i.out" || problems+=("stdout differs")
-  cmp -s cold.err "restore$i.err" || problems+=("stderr differs")
-  [[ $status == "$cold_status" ]] ||
-    problems+=("$(describe_status "$status") instead of $(describe_status "$cold_status")")
+  cmp -s "cold.out$suffix" "restore$i.out$suffix" || problems+=("stdout differs")
+  cmp -s "cold.err$suffix" "restore$i.err$suffix" || problems+=("stderr differs")
+  [[ $status == "$expect_status" ]] ||
+    problems+=("$(describe_status "$status") instead of $(describe_status "$expect_status")")
   if [[ ${#problems[@]} -eq 0 ]]; then
     echo "restore $i: ok ($(describe_status "$status"), output identical)"
     continue
@@ -140,13 +177,31 @@ for i in 1 2 3; do
   joined=$(printf '%s; ' "${problems[@]}")
   fail "restore $i: ${joined%; }"
   for stream in out err; do
-    if ! cmp -s "cold.$stream" "restore$i.$stream"; then
-      echo "  --- diff cold.$stream restore$i.$stream:"
+    if ! cmp -s "cold.$stream$suffix" "restore$i.$stream$suffix"; then
+      echo "  --- diff cold.$stream$suffix restore$i.$stream$suffix:"
       diff -u --label "cold std$stream" --label "restore $i std$stream" \
-          "cold.$stream" "restore$i.$stream" | head -n 40 | sed 's/^/  | /' || true
+          "cold.$stream$suffix" "restore$i.$stream$suffix" | head -n 40 | sed 's/^/  | /' || true
     fi
   done
 done
+
+# 4. The documented difference of another mode.
+if [[ $differs == 1 ]]; then
+  mode=${differs_args[*]:-(the default)}
+  run differs "$restore" "${differs_args[@]}" "$workdir/snap"
+  status=$(<differs.status)
+  if cmp -s cold.out differs.out && [[ $status == "$cold_status" ]]; then
+    fail "restore $mode: output and status equal the cold run's, but this mode is documented to differ"
+  elif (( status > 128 )) || grep -q '^restore: ' differs.err; then
+    # Differing by a refusal or a crash is not the documented difference.
+    fail "restore $mode: $(describe_status "$status") instead of running to its own result"
+    show_file "stderr" differs.err
+  else
+    echo "restore $mode: differs from the cold run, as documented ($(describe_status "$status"))"
+    diff -u --label "cold stdout" --label "restore $mode stdout" cold.out differs.out |
+        head -n 20 | sed 's/^/  | /' || true
+  fi
+fi
 
 if [[ $failed != 0 ]]; then
   echo "RESULT: FAIL ($workdir)"

@@ -7,6 +7,10 @@
  * joined (CLONE_CHILD_CLEARTID: the kernel clears the tid glibc keeps). A
  * thread created after the checkpoint must work too.
  * snappy-test: variants=pie,static
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
+ * And as 2 instances of restore -n 2.
+ * snappy-test: also-restore=-n,2
  */
 #define _GNU_SOURCE
 #include <poll.h>

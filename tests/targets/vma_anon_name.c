@@ -5,6 +5,8 @@
  * restored as cold. One region is named and then renamed. On a kernel
  * without CONFIG_ANON_VMA_NAME the calls fail with EINVAL and change
  * nothing, and both runs print no names.
+ * Also restored with --anon=exact (stored pages read in, not mapped).
+ * snappy-test: also-restore=--anon=exact
  */
 #include <errno.h>
 #include <stdint.h>
