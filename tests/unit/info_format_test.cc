@@ -272,17 +272,18 @@ bool same_bytes(const T& a, const T& b) {
 
 // ---------------------------------------------------------------- layout
 
-TEST(InfoFormatLayout, HeaderIs280BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(kVersion, 6u);
-  EXPECT_EQ(sizeof(Header), 280u);
-  EXPECT_EQ(offsetof(Header, header_checksum), 272u);
+TEST(InfoFormatLayout, HeaderIs304BytesAndRecordSizesMatchTheTable) {
+  EXPECT_EQ(kVersion, 7u);
+  EXPECT_EQ(sizeof(Header), 304u);
+  EXPECT_EQ(offsetof(Header, learned_pages_id), 288u);
+  EXPECT_EQ(offsetof(Header, header_checksum), 296u);
   EXPECT_EQ(offsetof(Header, sections), 112u);
   EXPECT_EQ(offsetof(ProcessRecord, coredump_filter), 240u);
   EXPECT_EQ(offsetof(ProcessRecord, first_timer), 600u);
-  const uint32_t expected[kSectionCount] = {616, 312, 80, 32, 72, 32, 40, 24, 1, 48};
+  const uint32_t expected[kSectionCount] = {616, 312, 80, 32, 72, 32, 40, 24, 1, 48, 24};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
-      sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord)};
+      sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord), sizeof(LearnedRunRecord)};
   for (uint32_t s = 0; s < kSectionCount; ++s) {
     EXPECT_EQ(kRecordSize[s], expected[s]) << "section " << s;
     EXPECT_EQ(kRecordSize[s], sizes[s]) << "section " << s;
@@ -296,7 +297,7 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   Header h = read_header(bytes);
   EXPECT_EQ(std::memcmp(h.magic, kInfoMagic, 8), 0);
   EXPECT_EQ(h.version, kVersion);
-  EXPECT_EQ(h.header_size, 280u);
+  EXPECT_EQ(h.header_size, 304u);
   EXPECT_EQ(h.arch, kArchX86_64);
   EXPECT_EQ(h.flags, 0u);
   EXPECT_EQ(h.info_size, bytes.size());
@@ -305,8 +306,10 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   EXPECT_EQ(h.created_unix_ns, s.created_unix_ns);
   EXPECT_EQ(h.xcr0, s.xcr0);
   EXPECT_EQ(h.xsave_size, kXsaveBytes);
-  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 272));
-  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 280, bytes.size() - 280));
+  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 296));
+  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 304, bytes.size() - 304));
+  EXPECT_EQ(h.training_runs, 0u);
+  EXPECT_EQ(h.learned_pages_id, 0u);
   uint64_t end = sizeof(Header);
   for (uint32_t i = 0; i < kSectionCount; ++i) {
     const SectionRef& ref = h.sections[i];
@@ -507,7 +510,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 6, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  static_assert(kVersion == 7, "a layout change bumps the version: update this test and tests/tools/info_patch");
   for (uint32_t version : {kVersion - 1, 0u, kVersion + 1, 4294967295u}) {
     InfoError error;
     InfoView view;
