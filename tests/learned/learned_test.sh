@@ -67,7 +67,11 @@ done
 run_restore ignored --no-learned snap
 ignored_faults=$(value faults ignored.fd3)
 (( ignored_faults > 1000 )) || fail "restore --no-learned took $ignored_faults faults: the set was applied"
-run_restore instances -n 2 snap
+# -n 2: each instance prefaults for itself after the fork; two outputs.
+cat cold.out cold.out >cold2.out
+status=0
+"$restore" -n 2 snap </dev/null >instances.out 2>instances.err 3>/dev/null || status=$?
+[[ $status == 0 ]] && cmp -s cold2.out instances.out || fail "restore -n 2: exit $status, $(head -c 300 instances.err)"
 
 # A second run merges: two training runs, the same pages (a union).
 "$snapinfo" learn snap </dev/null >train2.out 2>train2.err 3>/dev/null || fail "second learn: $(cat train2.err)"
