@@ -68,8 +68,8 @@ bool still_the_mapping(const Vma& vma, const MappingRecord& m, const InfoView& v
   return false;
 }
 
-// What the pages of `m` in [lo, hi) show, into `uses` (one per page of m).
-// Returns whether any page was present.
+// What the pages of `m` in [lo, hi) show, into `uses` (one per page of m;
+// a page keeps the strongest use seen).
 void classify(int pagemap, const MappingRecord& m, uint64_t lo, uint64_t hi, std::vector<PageUse>& uses) {
   bool can_write = !(m.flags & kMappingShared) && (m.prot & PROT_WRITE);
   bool has_file = m.base == kBaseFile || m.base == kBasePages;

@@ -67,11 +67,12 @@ done
 run_restore ignored --no-learned snap
 ignored_faults=$(value faults ignored.fd3)
 (( ignored_faults > 1000 )) || fail "restore --no-learned took $ignored_faults faults: the set was applied"
-# -n 2: each instance prefaults for itself after the fork; two outputs.
+# -n 2: each instance prefaults for itself after the fork; two outputs
+# (their lines interleave in any order).
 cat cold.out cold.out >cold2.out
 status=0
 "$restore" -n 2 snap </dev/null >instances.out 2>instances.err 3>/dev/null || status=$?
-[[ $status == 0 ]] && cmp -s cold2.out instances.out || fail "restore -n 2: exit $status, $(head -c 300 instances.err)"
+[[ $status == 0 ]] && cmp -s <(sort cold2.out) <(sort instances.out) || fail "restore -n 2: exit $status, $(head -c 300 instances.err)"
 
 # A second run merges: two training runs, the same pages (a union).
 "$snapinfo" learn snap </dev/null >train2.out 2>train2.err 3>/dev/null || fail "second learn: $(cat train2.err)"
@@ -148,6 +149,16 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   [[ $status == 1 ]] || fail "learn into another user's NAME.info: exit $status: $(cat shared.err)"
   grep -Eq "another user|owner" shared.err || fail "learn into another user's NAME.info: $(cat shared.err)"
   [[ $(sha256sum <"$shared/snap.info") == "$before" ]] || fail "another user's NAME.info was changed"
+  # The other way round: that user cannot train (nor read) this user's
+  # snapshot, mode 0600.
+  cp learned.info "$shared/mine.info" && cp learned.pages "$shared/mine.pages"
+  chmod 600 "$shared/mine.info" "$shared/mine.pages"
+  before=$(sha256sum <"$shared/mine.info")
+  status=0
+  setpriv --reuid=nobody --regid=nogroup --clear-groups "$snapinfo" learn --restore "$restore" "$shared/mine" \
+      </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
+  [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "another user's learn of my snapshot: exit $status: $(cat shared.err)"
+  [[ $(sha256sum <"$shared/mine.info") == "$before" ]] || fail "another user changed my NAME.info"
   rm -rf "$shared"
 else
   echo "no user nobody or no setpriv: the shared-directory case is not run"

@@ -11,6 +11,7 @@
  * job took (getrusage, from the checkpoint to the end of the job), and the
  * reservation's Rss (smaps) right after the checkpoint, which restore
  * --populate must keep at its one stored page.
+ * snappy-test: also-restore=--populate
  */
 #include <fcntl.h>
 #include <stdint.h>
