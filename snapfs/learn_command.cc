@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -90,6 +91,10 @@ int learn_command(int argc, char** argv) {
   if (restore.empty()) restore = default_restore();
   if (restore.empty()) {
     std::fprintf(stderr, "%s: no restore found (next to snapinfo or on PATH); give --restore PATH\n", kCommand);
+    return kExitFailed;
+  }
+  if (!executable(restore)) {
+    std::fprintf(stderr, "%s: %s: %s\n", kCommand, restore.c_str(), std::strerror(errno));
     return kExitFailed;
   }
   try {

@@ -153,8 +153,7 @@ TrainingRun train(const SnapshotFile& s, const std::string& restore_path, const 
     // once restore is loaded, before it runs.
     ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
     ::execv(restore_path.c_str(), argv.data());
-    std::fprintf(stderr, "snapinfo: learn: %s: %s\n", restore_path.c_str(), std::strerror(errno));
-    ::_exit(127);
+    ::_exit(127);  // the parent says it, in one line
   }
   auto wait_for = [pid](int* status) {
     while (::waitpid(pid, status, 0) < 0) {
@@ -163,7 +162,7 @@ TrainingRun train(const SnapshotFile& s, const std::string& restore_path, const 
   };
   int status = 0;
   wait_for(&status);
-  if (!WIFSTOPPED(status)) fail("learn: could not run " + restore_path);
+  if (!WIFSTOPPED(status)) fail("learn: could not run " + restore_path + " (exec failed)");
   // EXITKILL: if snapinfo dies, the instance does not run on untraced.
   long options = PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
   if (::ptrace(PTRACE_SETOPTIONS, pid, nullptr, reinterpret_cast<void*>(options)) != 0) {

@@ -128,6 +128,18 @@ done
 cp cut.info snap.info
 expect_refused "truncated learned section" "shorter than recorded" "$restore" snap
 
+# learn's own refusals: one line each, nothing stored.
+cp learned.info snap.info
+expect_refused "learn with a missing restore" "^snapinfo learn: $PWD/nosuch: No such file" \
+  "$snapinfo" learn --restore "$PWD/nosuch" snap
+expect_refused "learn when restore fails" "before the program ran: nothing learned" \
+  "$snapinfo" learn --restore /bin/false snap
+expect_refused "learn of a missing snapshot" "^snapinfo: nosuch.info: No such file" "$snapinfo" learn nosuch
+status=0
+"$snapinfo" learn </dev/null >/dev/null 2>usage.err || status=$?
+[[ $status == 2 ]] && grep -q "no snapshot NAME given" usage.err || fail "learn without NAME: exit $status: $(cat usage.err)"
+cmp -s learned.info snap.info || fail "a refused learn changed snap.info"
+
 # Stale: NAME.pages of another recording under the learned NAME.info.
 cp learned.info snap.info
 "$ptracer" -o other "$target" </dev/null >/dev/null 2>&1 || fail "recording again"
