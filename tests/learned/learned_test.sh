@@ -11,15 +11,17 @@
 #     truncation) and stale ones (other pages) are refused: one line, exit 1;
 #   - learn refuses to write NAME.info owned by another user in a sticky
 #     directory.
-# usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WORKDIR
+#   - with process_madvise failing (a seccomp filter), the fallback of one
+#     madvise per range prefaults as well;
+# usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR
 set -euo pipefail
-if [[ $# != 6 ]]; then
-  echo "usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WORKDIR" >&2
+if [[ $# != 7 ]]; then
+  echo "usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR" >&2
   exit 2
 fi
 ptracer=$(realpath "$1") restore=$(realpath "$2") snapinfo=$(realpath "$3")
-info_patch=$(realpath "$4") target=$(realpath "$5")
-rm -rf "$6" && mkdir -p "$6" && cd "$6"
+info_patch=$(realpath "$4") target=$(realpath "$5") without_batch=$(realpath "$6")
+rm -rf "$7" && mkdir -p "$7" && cd "$7"
 
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
@@ -64,6 +66,13 @@ for i in 1 2 3; do
   echo "learned restore $i: $faults faults"
   (( faults * 4 < unlearned_faults )) || fail "learned restore $i took $faults faults, unlearned $unlearned_faults"
 done
+# The fallback: process_madvise refused, one madvise per range.
+status=0
+"$without_batch" "$restore" snap </dev/null >fallback.out 2>fallback.err 3>fallback.fd3 || status=$?
+[[ $status == 0 ]] && cmp -s cold.out fallback.out || fail "restore without process_madvise: exit $status: $(cat fallback.err)"
+fallback_faults=$(value faults fallback.fd3)
+echo "learned restore without process_madvise: $fallback_faults faults"
+(( fallback_faults * 4 < unlearned_faults )) || fail "the per-range fallback took $fallback_faults faults"
 run_restore ignored --no-learned snap
 ignored_faults=$(value faults ignored.fd3)
 (( ignored_faults > 1000 )) || fail "restore --no-learned took $ignored_faults faults: the set was applied"
