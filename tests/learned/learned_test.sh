@@ -170,6 +170,18 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   [[ $status == 1 ]] || fail "learn into another user's NAME.info: exit $status: $(cat shared.err)"
   grep -Eq "another user|owner" shared.err || fail "learn into another user's NAME.info: $(cat shared.err)"
   [[ $(sha256sum <"$shared/snap.info") == "$before" ]] || fail "another user's NAME.info was changed"
+  # Links another user planted in the shared directory, pointing at this
+  # user's snapshot: never followed into a rewrite (fs.protected_symlinks
+  # refuses to follow them, and AtomicFile refuses to replace a name
+  # another user owns).
+  cp learned.info victim.info && cp learned.pages victim.pages
+  before=$(sha256sum <victim.info)
+  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.info" "$shared/planted.info"
+  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.pages" "$shared/planted.pages"
+  status=0
+  "$snapinfo" learn "$shared/planted" </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
+  [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "learn through planted links: exit $status: $(cat shared.err)"
+  [[ -L $shared/planted.info && $(sha256sum <victim.info) == "$before" ]] || fail "learn through planted links changed a file"
   # The other way round: that user cannot train (nor read) this user's
   # snapshot, mode 0600.
   cp learned.info "$shared/mine.info" && cp learned.pages "$shared/mine.pages"
