@@ -171,9 +171,9 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   grep -Eq "another user|owner" shared.err || fail "learn into another user's NAME.info: $(cat shared.err)"
   [[ $(sha256sum <"$shared/snap.info") == "$before" ]] || fail "another user's NAME.info was changed"
   # Links another user planted in the shared directory, pointing at this
-  # user's snapshot: never followed into a rewrite (fs.protected_symlinks
-  # refuses to follow them, and AtomicFile refuses to replace a name
-  # another user owns).
+  # user's snapshot: never followed into a rewrite. AtomicFile refuses to
+  # replace a name another user owns in a sticky directory, whether or not
+  # fs.protected_symlinks lets the read follow it (this machine: 0).
   cp learned.info victim.info && cp learned.pages victim.pages
   before=$(sha256sum <victim.info)
   setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.info" "$shared/planted.info"
