@@ -21,7 +21,8 @@ namespace {
 constexpr const char* kCommand = "snapinfo learn";
 
 const char kHelp[] =
-    "usage: snapinfo learn [--fresh] [--restore PATH] [--env K=V]... [--clear-env] NAME [INVOCATION...]\n"
+    "usage: snapinfo learn [--fresh] [--restore PATH] [restore's --env K=V, --clear-env,\n"
+    "                      --anon=exact|mapped, --trust, --verify] NAME [INVOCATION...]\n"
     "  restores NAME once (restore --no-learned, INVOCATION after NAME, e.g. `-- ARGS`)\n"
     "  with this stdin, stdout and stderr, and at the instance's exit stores in\n"
     "  NAME.info the pages it wrote and read (the learned working set), merged\n"
@@ -76,8 +77,8 @@ int learn_command(int argc, char** argv) {
         options.push_back(a);
         options.push_back(argv[++i]);
       }
-    } else if (a == "--clear-env") {
-      options.push_back(a);
+    } else if (a == "--clear-env" || a == "--trust" || a == "--verify" || a == "--anon=exact" || a == "--anon=mapped") {
+      options.push_back(a);  // restore's, as it takes them: the instance trained is the one restored
     } else if (a.size() > 1 && a[0] == '-') {
       return usage_error(kCommand, "unknown option " + a);
     } else if (a.empty()) {

@@ -12,6 +12,7 @@
  * reservation's Rss (smaps) right after the checkpoint, which restore
  * --populate must keep at its one stored page.
  * snappy-test: also-restore=--populate
+ * snappy-test: learn=yes
  */
 #include <fcntl.h>
 #include <stdint.h>
