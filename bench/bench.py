@@ -28,6 +28,7 @@ import sys
 import time
 
 import jvm
+import learned
 import launchers
 import live
 import nodejs
@@ -359,6 +360,7 @@ def targets(rows):
     out.append(("numpy PSS restored <= 30% of cold", f"{100 * p:.1f}%", p <= 0.30))
     out += jvm.targets(rows, find)
     out += nodejs.targets(rows, find)
+    out += learned.targets(rows, find)
     out += pylauncher.targets(rows, find)
     out += launchers.targets(rows, find)
     out += socketact.targets(rows, find)
@@ -496,6 +498,7 @@ def main():
     print("bench: jvm ...", file=sys.stderr, flush=True)
     jvm.jvm_rows(b, floor_ms, a.quick)
     nodejs.node_rows(b, floor_ms, a.quick)  # prints its own progress
+    learned.learned_rows(b, a.quick)         # so does this
     pylauncher.launcher_rows(b, floor_ms)  # prints its own progress
     launchers.launcher_rows(b, a.quick)     # so does this
     print("bench: socket-activated HTTP handler ...", file=sys.stderr, flush=True)

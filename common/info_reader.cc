@@ -106,7 +106,44 @@ bool InfoView::open(const void* data, uint64_t size, uint64_t pages_size,
     if (!check_process(process(i), error)) return false;
   }
   if (count(kProcesses) == 0) return fail(error, "snapshot holds no process");
-  return check_all_runs(error);
+  return check_all_runs(error) && check_learned(error);
+}
+
+// The learned working set is advice, but restore acts on it after its
+// point of no return, so a run it could not apply, or one for other pages,
+// is corrupt like any other record: refused, never half applied.
+bool InfoView::check_learned(InfoError* error) const {
+  const Header& h = *header_;
+  if (h.training_runs == 0) {
+    if (count(kLearnedRuns) != 0 || h.learned_pages_id != 0) return fail(error, "learned set without training runs");
+    return true;
+  }
+  if (h.pages_id == 0 || h.learned_pages_id != h.pages_id) {
+    return fail(error, "learned set recorded against other pages (NAME.pages changed since learning)");
+  }
+  uint32_t previous_mapping = 0;
+  uint64_t page_floor = 0;
+  for (uint32_t i = 0; i < count(kLearnedRuns); ++i) {
+    const LearnedRunRecord& r = learned(i);
+    if (r.mapping >= count(kMappings)) return fail(error, "learned run names no mapping, run", i);
+    if (r.kind != kLearnedWrite && r.kind != kLearnedRead) return fail(error, "unknown kind of learned run", i);
+    const MappingRecord& m = mapping(r.mapping);
+    uint64_t pages = (m.end - m.start) / kPageSize;
+    if (r.page_count == 0 || !fits(r.first_page, r.page_count, pages)) return fail(error, "learned run outside its mapping, run", i);
+    if (i > 0 && (r.mapping < previous_mapping || (r.mapping == previous_mapping && r.first_page < page_floor))) {
+      return fail(error, "learned runs unsorted or overlapping at run", i);
+    }
+    bool private_memory = !(m.flags & kMappingShared) && (m.base == kBaseZero || m.base == kBaseFile || m.base == kBasePages);
+    if (r.kind == kLearnedWrite && (!private_memory || !(m.prot & 2 /* PROT_WRITE */))) {
+      return fail(error, "learned write run in memory restore cannot write, run", i);
+    }
+    if (r.kind == kLearnedRead && m.base != kBaseFile && m.base != kBasePages) {
+      return fail(error, "learned read run in memory without a file, run", i);
+    }
+    previous_mapping = r.mapping;
+    page_floor = r.first_page + r.page_count;
+  }
+  return true;
 }
 
 bool InfoView::check_all_runs(InfoError* error) const {

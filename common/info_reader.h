@@ -5,7 +5,9 @@
 // and page runs are page-aligned, sorted, non-overlapping, inside user space
 // but outside the restore window, and inside NAME.pages, and that each
 // process's timers have distinct ids (sorted), known clocks and
-// notifications, and name threads it has. After a successful
+// notifications, and name threads it has, and that the learned working set
+// lies inside mappings restore can populate and belongs to these pages.
+// After a successful
 // open() the accessors need no further checks.
 #pragma once
 
@@ -70,6 +72,9 @@ class InfoView {
   const format::TimerRecord& timer(uint32_t i) const {
     return record<format::TimerRecord>(format::kTimers, i);
   }
+  const format::LearnedRunRecord& learned(uint32_t i) const {
+    return record<format::LearnedRunRecord>(format::kLearnedRuns, i);
+  }
   const uint8_t* blob(const format::BlobRef& ref) const {
     return data_ + header_->sections[format::kBlob].offset + ref.offset;
   }
@@ -88,6 +93,7 @@ class InfoView {
   bool check_mappings(const format::ProcessRecord& p, InfoError* error) const;
   bool check_timers(const format::ProcessRecord& p, InfoError* error) const;
   bool check_all_runs(InfoError* error) const;
+  bool check_learned(InfoError* error) const;
   bool check_blob(const format::BlobRef& ref) const;
   bool check_string(const format::BlobRef& ref) const;
 

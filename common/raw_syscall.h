@@ -46,6 +46,8 @@ enum Nr : long {
   kDup3 = 292,
   kPrlimit64 = 302,
   kRseq = 334,
+  kPidfdOpen = 434,
+  kProcessMadvise = 440,
 };
 
 inline long syscall6(long nr, long a0, long a1, long a2, long a3, long a4,
@@ -177,6 +179,20 @@ inline long mprotect(uint64_t addr, uint64_t len, int prot) {
 // int madvise(void *addr, size_t length, int advice);
 inline long madvise(uint64_t addr, uint64_t len, int advice) {
   return syscall3(28 /* SYS_madvise */, (long)addr, (long)len, advice);
+}
+// MADV_POPULATE_READ, MADV_POPULATE_WRITE (Linux 5.14): fault a range in
+// for reading or writing now, as the first access would (a write on a
+// MAP_PRIVATE mapping makes the private copies).
+constexpr int kMadvPopulateRead = 22;
+constexpr int kMadvPopulateWrite = 23;
+// int pidfd_open(pid_t pid, unsigned int flags);
+inline long pidfd_open(long pid) { return syscall2(kPidfdOpen, pid, 0); }
+// ssize_t process_madvise(int pidfd, const struct iovec *iovec, size_t n,
+//                         int advice, unsigned int flags);
+// Any advice on the caller itself since Linux 6.13; at most UIO_MAXIOV
+// (1024) ranges a call; returns the bytes advised.
+inline long process_madvise(int pidfd, const IoVec* iov, uint64_t n, int advice) {
+  return syscall6(kProcessMadvise, pidfd, (long)iov, (long)n, advice, 0, 0);
 }
 // int mlock(const void *addr, size_t len);
 inline long mlock(uint64_t addr, uint64_t len) {

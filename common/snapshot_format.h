@@ -1,4 +1,4 @@
-// The snapshot format, version 6: every record of NAME.info, in one place.
+// The snapshot format, version 7: every record of NAME.info, in one place.
 //
 // Compiles hosted and freestanding (only <stdint.h>/<stddef.h>).
 //
@@ -11,6 +11,8 @@
 //   kBlob section                bytes (record_size 1): strings, argv/envp
 //                                (NUL-separated), auxv, xsave areas, output
 //                                replay data. Referenced by BlobRef.
+//   kLearnedRuns section         the learned working set (LearnedRunRecord),
+//                                written by `snapinfo learn`; empty until then
 //
 // Header.header_checksum = xxh3-64 of the header bytes before that field;
 // Header.body_checksum   = xxh3-64 of bytes [header_size, info_size).
@@ -43,7 +45,10 @@ namespace snappy::format {
 // first_timer, timer_count and next_timer_id (608 bytes), so the header holds ten sections
 // (280 bytes).
 // 6, ProcessRecord gains coredump_filter (kProcessCoredumpFilter).
-constexpr uint32_t kVersion = 6;
+// 7, the learned working set: a kLearnedRuns section (LearnedRunRecord),
+// Header.training_runs (in reserved0's place) and Header.learned_pages_id
+// after the sections (header 280 -> 304 bytes).
+constexpr uint32_t kVersion = 7;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};
@@ -78,6 +83,7 @@ enum Section : uint32_t {
   kOutputs,
   kBlob,
   kTimers,  // after kBlob, so the older sections keep their indices
+  kLearnedRuns,  // last: `snapinfo learn` rewrites only this one
   kSectionCount
 };
 
@@ -103,7 +109,9 @@ struct Header {
   uint64_t created_unix_ns;  // when the snapshot was taken
   uint64_t xcr0;             // XSAVE feature mask of the recording CPU
   uint32_t xsave_size;       // CPUID.(EAX=0DH,ECX=0):EBX on that CPU
-  uint32_t reserved0;
+  // How many `snapinfo learn` runs the learned set (kLearnedRuns) is the
+  // union of; 0: nothing learned (the section is then empty).
+  uint32_t training_runs;
   uint32_t cpu_features[8];  // common/cpu_features.h: restore needs all of them
   // Binds NAME.info to its NAME.pages: the same random id is in the pages
   // file's trailer (PagesTrailer), so a pair mixed from two recordings (a
@@ -111,11 +119,16 @@ struct Header {
   uint64_t pages_id;
   uint64_t body_checksum;
   SectionRef sections[kSectionCount];
+  // The pages_id the learned set was trained against: equal to pages_id
+  // whenever training_runs != 0 (the reader refuses anything else, so a
+  // learned set never outlives the pages it describes), else 0.
+  uint64_t learned_pages_id;
   uint64_t header_checksum;  // covers every byte before this field
 };
-static_assert(sizeof(Header) == 280, "Header layout");
+static_assert(sizeof(Header) == 304, "Header layout");
 static_assert(offsetof(Header, sections) == 112, "Header layout");
-static_assert(offsetof(Header, header_checksum) == 272, "Header layout");
+static_assert(offsetof(Header, learned_pages_id) == 288, "Header layout");
+static_assert(offsetof(Header, header_checksum) == 296, "Header layout");
 
 // The last 4 KiB of a bound NAME.pages (Header.pages_id != 0): after every
 // page the snapshot maps, so nothing maps it.
@@ -484,12 +497,35 @@ static_assert(sizeof(TimerRecord) == 48, "TimerRecord layout");
 // At most this many timers per process: restore creates them one by one.
 inline constexpr uint32_t kMaxTimers = 4096;
 
+// One run of the learned working set (docs/DESIGN.md, "Learned working
+// sets"): pages [first_page, first_page + page_count) of mapping `mapping`
+// (an index into the mappings section; pages counted from its start) that
+// training restores wrote (kLearnedWrite) or only read (kLearnedRead).
+// restore populates write runs write-first (MADV_POPULATE_WRITE: one
+// private copy per page, no read fault and no copy-on-write fault after it)
+// and read runs read (MADV_POPULATE_READ: the page cache's pages mapped, no
+// fault-around faults). Sorted by (mapping, first_page), never overlapping
+// (a page is in one kind); write runs only in private writable mappings
+// restore makes (kBaseZero, kBaseFile, kBasePages), read runs only in
+// kBaseFile and kBasePages mappings.
+enum LearnedKind : uint32_t {
+  kLearnedWrite = 1,
+  kLearnedRead = 2,
+};
+struct LearnedRunRecord {
+  uint32_t mapping;
+  uint32_t kind;  // LearnedKind
+  uint64_t first_page;
+  uint64_t page_count;  // > 0
+};
+static_assert(sizeof(LearnedRunRecord) == 24, "LearnedRunRecord layout");
+
 // The record type of each section, for sizes and validation.
 constexpr uint32_t kRecordSize[kSectionCount] = {
     sizeof(ProcessRecord), sizeof(ThreadRecord),    sizeof(MappingRecord),
     sizeof(PageRunRecord), sizeof(FileRecord),      sizeof(FdRecord),
     sizeof(SigactionRecord), sizeof(OutputRecord),  1,
-    sizeof(TimerRecord),
+    sizeof(TimerRecord),   sizeof(LearnedRunRecord),
 };
 
 }  // namespace snappy::format

@@ -71,6 +71,8 @@ std::vector<uint8_t> serialize_info(const Snapshot& s, uint64_t pages_size) {
   header.xcr0 = s.xcr0;
   header.xsave_size = s.xsave_size;
   header.pages_id = s.pages_id;
+  header.training_runs = s.training_runs;
+  header.learned_pages_id = s.training_runs ? s.pages_id : 0;
   std::memcpy(header.cpu_features, s.cpu_features, sizeof(header.cpu_features));
 
   std::vector<uint8_t> out(sizeof(Header));
@@ -84,6 +86,7 @@ std::vector<uint8_t> serialize_info(const Snapshot& s, uint64_t pages_size) {
   place(out, header, kOutputs, s.outputs);
   place(out, header, kBlob, s.blob);
   place(out, header, kTimers, s.timers);
+  place(out, header, kLearnedRuns, s.learned);  // last (snapfs/learned_info.cc)
   out.resize((out.size() + 7) & ~size_t{7});
 
   header.info_size = out.size();

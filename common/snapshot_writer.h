@@ -28,6 +28,10 @@ struct Snapshot {
   std::vector<format::OutputRecord> outputs;
   std::vector<uint8_t> blob;
   std::vector<format::TimerRecord> timers;
+  // The learned working set: empty when recorded; snapfs/learned_info.cc
+  // adds one to an existing NAME.info (tests build it here).
+  std::vector<format::LearnedRunRecord> learned;
+  uint32_t training_runs = 0;
 
   // Appends bytes to the blob, 8-aligned, and returns where they are.
   format::BlobRef add_blob(const void* data, size_t size);

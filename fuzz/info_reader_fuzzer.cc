@@ -92,6 +92,16 @@ void check_promises(const InfoView& v, const uint8_t* data, uint64_t size) {
     FUZZ_CHECK(r.pages_offset % kPageSize == 0);
     FUZZ_CHECK(within(r.pages_offset, r.size, pages_size));
   }
+  // The learned set: what restore's prefault.cc relies on.
+  for (uint32_t i = 0; i < v.count(kLearnedRuns); ++i) {
+    const LearnedRunRecord& r = v.learned(i);
+    t.record(r);
+    FUZZ_CHECK(h.training_runs != 0 && h.learned_pages_id == h.pages_id);
+    FUZZ_CHECK(r.mapping < v.count(kMappings) && r.page_count > 0);
+    const MappingRecord& m = v.mapping(r.mapping);
+    FUZZ_CHECK(within(r.first_page * kPageSize, r.page_count * kPageSize, m.end - m.start));
+    FUZZ_CHECK(r.kind != kLearnedWrite || (m.prot & 2));
+  }
   for (uint32_t i = 0; i < v.count(kFiles); ++i) {
     t.record(v.file(i));
     t.string(v.file(i).path);

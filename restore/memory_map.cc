@@ -102,18 +102,10 @@ bool copies_stored_pages(const MappingRecord& m) {
 
 namespace {
 
-// mmap flags for stored pages. With --populate, writable ones are faulted in
-// for writing at once (each instance copies them now instead of on its
-// first write): that costs a copy per instance and loses sharing, but on a
-// kernel where a copy-on-write fault after a read pays a TLB flush (this
-// project's VM: about 40 us) it wins for jobs that write most of their
-// memory, such as Python's interpreter shutdown.
-int stored_page_flags(int prot) {
-  constexpr int kMapPopulate = 0x8000;
-  int flags = sys::kMapPrivate | sys::kMapFixed;
-  if (g.populate && (prot & sys::kProtWrite)) flags |= kMapPopulate;
-  return flags;
-}
+// mmap flags for stored pages. --populate faults them in later, run by run
+// (prefault.cc): MAP_POPULATE here would also fill the holes of a
+// kBasePages mapping, every untouched page of a reservation.
+int stored_page_flags(int) { return sys::kMapPrivate | sys::kMapFixed; }
 
 // MAP_NORESERVE can only be given at mmap time.
 int reserve_flag(const MappingRecord& m) { return (m.flags & kMappingNoReserve) ? sys::kMapNoreserve : 0; }

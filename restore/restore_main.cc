@@ -1,4 +1,4 @@
-// restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]
+// restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop] [--trust]
 // [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
 // with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
 // the caller's (invocation.cc).
@@ -513,6 +513,7 @@ void replay_output() {
 // other threads start first; the main thread resumes last.
 [[noreturn]] void become_instance() {
   apply_instance_flags();
+  prefault_instance_memory();
   open_up_fd_limit();
   reopen_fds();
   apply_kernel_state();
@@ -594,11 +595,12 @@ void continue_on_own_stack(void*) {
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--anon=exact|mapped] [--stop] [--trust]\n"
-      "               [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
+      "usage: restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop]\n"
+      "               [--trust] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
-      "  content, --populate copies written pages up front, --anon=exact reads\n"
-      "  them into the instance's own memory (exact anonymous memory; a copy\n"
+      "  content, --populate copies stored writable pages up front, --no-learned\n"
+      "  ignores the working set `snapinfo learn` stored, --anon=exact reads the\n"
+      "  stored pages into the instance's own memory (exact anonymous memory; a copy\n"
       "  per instance) instead of mapping them from NAME.pages (--anon=mapped,\n"
       "  the default), --stop waits for a debugger at the snapshot point,\n"
       "  --trust accepts files of other owners or writable by others, -n N\n"
@@ -663,6 +665,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.stop = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
+    } else if (equal(argv[i], "--no-learned")) {
+      g.use_learned = false;
     } else if (equal(argv[i], "--anon=exact")) {
       g.anon_exact = true;
     } else if (equal(argv[i], "--anon=mapped")) {

@@ -57,6 +57,7 @@ struct State {
   bool trust = false;          // --trust
   bool stop = false;           // --stop
   bool populate = false;       // --populate
+  bool use_learned = true;     // not --no-learned
   // --anon=exact or --anon=mapped (the default): whether stored pages are
   // read into the memory they belong to (anonymous memory stays anonymous,
   // a written file page is a copied page of its file mapping) or mapped
@@ -166,6 +167,11 @@ void check_droppable();
 void apply_mapping_hints(const MappingRecord& m);
 void apply_instance_flags();
 void apply_lock_future();
+// prefault.cc: in each instance, before anything reads the snapshot's
+// pages, the learned working set populated (written pages write-first,
+// read pages read) and with --populate the stored runs of writable memory;
+// advice only, failures ignored.
+void prefault_instance_memory();
 // memory_map.cc: the name PR_SET_VMA_ANON_NAME gave a private anonymous
 // mapping, NUL-terminated in buf (the kernel's limit, 80 bytes with the
 // NUL: ANON_VMA_NAME_MAX_LEN), or nullptr if none.

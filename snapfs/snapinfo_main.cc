@@ -6,6 +6,9 @@
 //   snapinfo core NAME [-o FILE] [--pid PID]  an ELF core file gdb reads
 //   snapinfo pack NAME [-o FILE]        one zstd-compressed file
 //   snapinfo unpack FILE [-o NAME]      back to NAME.info + NAME.pages
+//   snapinfo learn [--fresh] NAME [INVOCATION...]  train: store the pages a
+//                                       restored instance writes and reads
+//                                       (snapfs/learn_command.h)
 // core and pack write FILE front to back: `-o -` (standard output),
 // /dev/stdout, a character device or a FIFO is written through, never
 // replaced; a regular FILE appears only when whole (common/output_sink.h).
@@ -26,6 +29,7 @@
 #include "common/command_line.h"
 #include "common/output_sink.h"
 #include "snapfs/core_image.h"
+#include "snapfs/learn_command.h"
 #include "snapfs/pack.h"
 #include "snapfs/snapshot_file.h"
 #include "snapfs/snapshot_report.h"
@@ -82,9 +86,13 @@ void check_input(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Parsed apart: everything after NAME is restore's invocation, verbatim.
+  if (argc >= 2 && std::strcmp(argv[1], "learn") == 0) return learn_command(argc - 2, argv + 2);
   CLI::App app{"Report on a snappy-start snapshot (NAME.info + NAME.pages), check it, write an ELF core, pack it.",
                "snapinfo"};
   app.require_subcommand(0, 1);
+  app.footer("snapinfo learn [--fresh] NAME [INVOCATION...]: learn the pages a restored instance touches "
+             "(snapinfo learn --help)");
   std::string name, out_path, file;
   bool json = false, verify = false;
   uint32_t pid = 0;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
@@ -293,11 +294,31 @@ std::string describe_trigger(const Trigger& t, const SnapshotFile* file, uint32_
   return s;
 }
 
+namespace {
+
+// Pages of the learned working set (snapinfo learn) per mapping index:
+// [0] written, [1] read.
+std::vector<std::array<uint64_t, 2>> learned_pages(const InfoView& v) {
+  std::vector<std::array<uint64_t, 2>> pages(v.count(kMappings), {0, 0});
+  for (uint32_t i = 0; i < v.count(kLearnedRuns); ++i) {
+    const LearnedRunRecord& r = v.learned(i);
+    pages[r.mapping][r.kind == kLearnedWrite ? 0 : 1] += r.page_count;
+  }
+  return pages;
+}
+
+}  // namespace
+
 void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
   const InfoView& v = s.view();
   const Header& h = v.header();
+  std::vector<std::array<uint64_t, 2>> learned = learned_pages(v);
+  uint64_t learned_written = 0, learned_read = 0;
+  for (const auto& l : learned) learned_written += l[0], learned_read += l[1];
   if (json) out << "{\"name\": " << json_string(s.name()) << ", \"format_version\": " << h.version
-                << ", \"recorded\": " << json_string(time_text(h.created_unix_ns)) << ", \"processes\": [";
+                << ", \"recorded\": " << json_string(time_text(h.created_unix_ns)) << ", \"learned\": {\"training_runs\": "
+                << h.training_runs << ", \"pages_written\": " << learned_written << ", \"pages_read\": " << learned_read
+                << ", \"runs\": " << v.count(kLearnedRuns) << "}, \"processes\": [";
   for (uint32_t pi = 0; pi < v.count(kProcesses); ++pi) {
     const ProcessRecord& p = v.process(pi);
     std::vector<std::string> argv = split_nul(v.blob(p.argv), p.argv.size);
@@ -363,7 +384,9 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
         out << (i ? ", " : "") << "{\"start\": " << m.start << ", \"end\": " << m.end << ", \"perms\": "
             << json_string(perms(m)) << ", \"offset\": " << offset << ", \"path\": " << json_string(path)
             << ", \"source\": " << json_string(base_name(m.base)) << ", \"stored_bytes\": " << bytes
-            << ", \"vm_flags\": " << json_string(vm_flag_words(m)) << "}";
+            << ", \"vm_flags\": " << json_string(vm_flag_words(m))
+            << ", \"learned_written_pages\": " << learned[p.first_mapping + i][0]
+            << ", \"learned_read_pages\": " << learned[p.first_mapping + i][1] << "}";
       } else {
         char line[512];
         std::snprintf(line, sizeof(line), "%012" PRIx64 "-%012" PRIx64 " %s %08" PRIx64 " %02x:%02x %-8" PRIu64
@@ -383,6 +406,13 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
       out << "\n  " << p.mapping_count << " mappings, " << (total >> 10) << " KiB mapped: " << (stored >> 10)
           << " KiB stored in " << s.name() << ".pages, " << (from_files >> 10)
           << " KiB from the original files (shared through the page cache), the rest zero\n";
+      if (h.training_runs) {
+        out << "  learned working set: " << learned_written << " pages written, " << learned_read << " read, from "
+            << h.training_runs << " training run" << (h.training_runs == 1 ? "" : "s")
+            << " (restore prefaults them; --no-learned ignores them)\n";
+      } else {
+        out << "  learned working set: none (snapinfo learn " << s.name() << " trains one)\n";
+      }
     }
   }
   if (json) out << "]}\n";

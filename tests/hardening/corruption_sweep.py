@@ -70,7 +70,7 @@ import sys
 import threading
 import time
 
-HEADER_SIZE = 280  # sizeof(format::Header)
+HEADER_SIZE = 304  # sizeof(format::Header)
 PAGE = 4096
 TRAILER_BYTES = 16  # format::PagesTrailer: magic and id, in NAME.pages' last page
 # elf_loader gives the program RLIMIT_STACK (at least 128 KiB past its

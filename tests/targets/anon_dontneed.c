@@ -13,6 +13,7 @@
  * snappy-test: default-differs=yes
  * And as 2 instances of restore -n 2 --anon=exact, which share one copy.
  * snappy-test: also-restore=-n,2
+ * snappy-test: learn=yes
  */
 #include <string.h>
 #include <sys/mman.h>

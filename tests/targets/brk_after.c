@@ -1,6 +1,7 @@
 /* brk after the checkpoint. While recorded, brk fails (the recorder makes
  * it fail so malloc uses mmap), in a cold run it works: so nothing about brk
  * is printed before the checkpoint. After it, sbrk(1 MiB) must work.
+ * snappy-test: learn=yes
  */
 #include <stdint.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * built before the checkpoint, checksummed and reused after it. Built in
  * every link mode (PIE, non-PIE, static, static-PIE).
  * snappy-test: variants=pie,no-pie,static,static-pie
+ * snappy-test: learn=yes
  */
 #include <stdint.h>
 #include <stdlib.h>

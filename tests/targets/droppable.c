@@ -3,6 +3,7 @@
  * before, its stored bytes are there, and a child forked after it reads
  * zeros (droppable memory is wiped on fork). On an older kernel the mmap
  * fails with EINVAL, cold and restored alike.
+ * snappy-test: learn=yes
  */
 #include <errno.h>
 #include <string.h>

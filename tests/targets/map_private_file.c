@@ -6,6 +6,7 @@
  * snappy-test: args=@SRCDIR@
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
+ * snappy-test: learn=yes
  */
 #include <stdint.h>
 

@@ -8,6 +8,7 @@
  * DONTFORK and WIPEONFORK after its fork (advised before, every instance
  * would lack the DONTFORK region and read zeros in the WIPEONFORK one).
  * snappy-test: also-restore=-n,2
+ * snappy-test: learn=yes
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -4,6 +4,7 @@
  * (VmLck) is the same, the contents are intact, and a child forked after
  * the point has no locks (fork(2) does not inherit them).
  * Six pages locked in all: within any RLIMIT_MEMLOCK but 0.
+ * snappy-test: learn=yes
  */
 #define _GNU_SOURCE
 #include <string.h>

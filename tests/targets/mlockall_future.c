@@ -3,6 +3,7 @@
  * MCL_FUTURE|MCL_ONFAULT, then munlockall, then MCL_FUTURE: a mapping made
  * after the snapshot point is locked (lo, without lf) restored as cold,
  * and those made before show what each call left them.
+ * snappy-test: learn=yes
  */
 #include <string.h>
 #include <sys/mman.h>

@@ -1,6 +1,7 @@
 /* mprotect before the checkpoint: a page made read-only is still readable
  * and writing it faults (SEGV_ACCERR at that address), a PROT_NONE page
  * faults on read, a page protected and unprotected again is writable.
+ * snappy-test: learn=yes
  */
 #include <stdint.h>
 

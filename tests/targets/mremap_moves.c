@@ -3,6 +3,7 @@
  * the mappings; the places they left stay unmapped.
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
+ * snappy-test: learn=yes
  */
 #define _GNU_SOURCE
 #include <stdint.h>

@@ -1,6 +1,7 @@
 /* munmap of whole and partial mappings before the checkpoint: what was
  * unmapped stays unmapped after it, what remains keeps its contents and
  * protections.
+ * snappy-test: learn=yes
  */
 #include "maps_util.h"
 #include "target_check.h"

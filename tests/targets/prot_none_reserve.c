@@ -4,6 +4,7 @@
  * reserved page faults, and committing more of it works.
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
+ * snappy-test: learn=yes
  */
 #include <stdint.h>
 

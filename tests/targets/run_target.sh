@@ -23,6 +23,13 @@
 #   --default-differs   the same for a restore without --restore-arg's: the
 #                       default mode differs (the target's restores choose
 #                       the exact mode with --restore-arg)
+#   --learn SNAPINFO    train the snapshot once (`SNAPINFO learn`, restore
+#                       --no-learned under it) before the three restores,
+#                       which then prefault its learned working set: the
+#                       training run's stdout and stderr (less snapinfo's
+#                       summary, its last line) must equal the cold run's,
+#                       and snapinfo must show the set; trained with the
+#                       --restore-arg options but -n
 #   --timeout SECONDS   per run (default 120)
 #
 # Steps: 1. cold run of PROG ARGS; 2. `PTRACER -o WORKDIR/snap PROG ARGS`,
@@ -39,6 +46,7 @@ differs=0
 expect_exit=0
 expect_trigger=
 timeout_s=120
+snapinfo=
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
@@ -48,6 +56,7 @@ while [[ $# -gt 0 && $1 == --* ]]; do
     --expect-exit) expect_exit=$2; shift 2 ;;
     --expect-trigger) expect_trigger=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
+    --learn) snapinfo=$(realpath "$2"); shift 2 ;;
     --) shift; break ;;
     *) echo "run_target.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -70,7 +79,7 @@ args=("$@")
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir"
-rm -f snap.info snap.pages cold.* record.* restore[0-9].* differs.*
+rm -f snap.info snap.pages cold.* record.* restore[0-9].* differs.* learn.*
 
 failed=0
 fail() {
@@ -141,6 +150,31 @@ done
 if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" record.err; then
   fail "ptracer's stderr does not match /$expect_trigger/ (snapshot taken elsewhere?)"
   show_file "ptracer stderr" record.err
+fi
+
+# 2b. Train (--learn): one restore under snapinfo learn, which must give
+# the cold run's output, then store a learned set snapinfo shows.
+if [[ -n $snapinfo ]]; then
+  # Trained in the restores' mode (--anon=exact...), one instance.
+  learn_args=()
+  for (( k = 0; k < ${#restore_args[@]}; k++ )); do
+    if [[ ${restore_args[k]} == -n ]]; then k=$((k + 1)); else learn_args+=("${restore_args[k]}"); fi
+  done
+  run learn "$snapinfo" learn --restore "$restore" "${learn_args[@]}" "$workdir/snap"
+  status=$(<learn.status)
+  summary=$(tail -n 1 learn.err)
+  head -n -1 learn.err >learn.job.err
+  if [[ $status != 0 || $summary != "snapinfo learn: "* ]]; then
+    fail "snapinfo learn: $(describe_status "$status")"
+    show_file "snapinfo learn stderr" learn.err
+    exit 1
+  fi
+  cmp -s cold.out learn.out || fail "the training run's stdout differs from the cold run's"
+  cmp -s cold.err learn.job.err || fail "the training run's stderr differs from the cold run's"
+  "$snapinfo" "$workdir/snap" >learn.report 2>&1 || fail "snapinfo after learning: $(tail -n 1 learn.report)"
+  grep -Eq "learned working set: [0-9]+ pages written, [0-9]+ read, from 1 training run " learn.report ||
+    fail "snapinfo does not show the learned set: $(grep 'learned working set' learn.report)"
+  echo "learn: ${summary#snapinfo learn: }"
 fi
 
 # 3. Restore three times. With -n N the instances' lines interleave: the

@@ -1,6 +1,7 @@
 /* Signal dispositions set before the checkpoint hold after it: a handler
  * fires (with its SA_SIGINFO info and its sa_mask), a SA_RESETHAND handler
  * fires once and resets, an ignored SIGPIPE stays ignored.
+ * snappy-test: learn=yes
  */
 #include <errno.h>
 #include <signal.h>

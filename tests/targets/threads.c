@@ -11,6 +11,7 @@
  * snappy-test: also-restore=--anon=exact
  * And as 2 instances of restore -n 2.
  * snappy-test: also-restore=-n,2
+ * snappy-test: learn=yes
  */
 #define _GNU_SOURCE
 #include <poll.h>

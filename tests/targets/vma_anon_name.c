@@ -7,6 +7,7 @@
  * nothing, and both runs print no names.
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
+ * snappy-test: learn=yes
  */
 #include <errno.h>
 #include <stdint.h>

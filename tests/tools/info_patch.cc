@@ -23,6 +23,12 @@
 //   window          - the first mapping moved into restore's reserved window
 //   anon-name       - the first private NAME.pages-backed mapping is named
 //                     "[anon:patched]" (as PR_SET_VMA_ANON_NAME shows it)
+//   learned-outside - the first learned run ends a page past its mapping
+//   learned-overlap - the second learned run starts where the first does
+//   learned-kind    - the first learned run has an unknown kind (3)
+//   learned-readonly - the first learned run is made a write run in a
+//                     mapping without PROT_WRITE (the first such mapping)
+//   learned-stale   - the learned set claims other pages (learned_pages_id)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,7 +48,8 @@ int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
                  "usage: info_patch NAME.info vdso|xcr0|live|cpu|version|version=N|arch|run-outside|mapping-outside|"
-                 "path-outside|content-hash|output-outside|file-outside|section-outside|overlap|window|anon-name\n");
+                 "path-outside|content-hash|output-outside|file-outside|section-outside|overlap|window|anon-name|"
+                 "learned-outside|learned-overlap|learned-kind|learned-readonly|learned-stale\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -125,6 +132,31 @@ int main(int argc, char** argv) {
     bytes.resize((bytes.size() + 7) & ~size_t{7});
     header = reinterpret_cast<Header*>(bytes.data());
     header->info_size = bytes.size();
+  } else if (change.rfind("learned-", 0) == 0) {
+    auto* runs = reinterpret_cast<LearnedRunRecord*>(section(kLearnedRuns));
+    uint32_t run_count = header->sections[kLearnedRuns].count;
+    need(run_count > 0, "learned working set");
+    if (change == "learned-outside") {
+      const MappingRecord& m = maps[runs[0].mapping];
+      runs[0].page_count = (m.end - m.start) / kPageSize - runs[0].first_page + 1;
+    } else if (change == "learned-overlap") {
+      need(run_count >= 2, "second learned run");
+      runs[1] = runs[0];
+    } else if (change == "learned-kind") {
+      runs[0].kind = 3;
+    } else if (change == "learned-readonly") {
+      uint32_t i = 0;
+      while (i < map_count && (maps[i].prot & 2)) ++i;
+      need(i < map_count, "mapping without PROT_WRITE");
+      runs[0] = {i, kLearnedWrite, 0, 1};
+      // Keep the order: the patched run stands alone.
+      header->sections[kLearnedRuns].count = 1;
+    } else if (change == "learned-stale") {
+      header->learned_pages_id ^= 1;
+    } else {
+      std::fprintf(stderr, "info_patch: unknown change '%s'\n", change.c_str());
+      return 2;
+    }
   } else if (change == "vdso") {
     bool found = false;
     for (uint32_t i = 0; i < map_count; ++i) {

@@ -272,17 +272,18 @@ bool same_bytes(const T& a, const T& b) {
 
 // ---------------------------------------------------------------- layout
 
-TEST(InfoFormatLayout, HeaderIs280BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(kVersion, 6u);
-  EXPECT_EQ(sizeof(Header), 280u);
-  EXPECT_EQ(offsetof(Header, header_checksum), 272u);
+TEST(InfoFormatLayout, HeaderIs304BytesAndRecordSizesMatchTheTable) {
+  EXPECT_EQ(kVersion, 7u);
+  EXPECT_EQ(sizeof(Header), 304u);
+  EXPECT_EQ(offsetof(Header, learned_pages_id), 288u);
+  EXPECT_EQ(offsetof(Header, header_checksum), 296u);
   EXPECT_EQ(offsetof(Header, sections), 112u);
   EXPECT_EQ(offsetof(ProcessRecord, coredump_filter), 240u);
   EXPECT_EQ(offsetof(ProcessRecord, first_timer), 600u);
-  const uint32_t expected[kSectionCount] = {616, 312, 80, 32, 72, 32, 40, 24, 1, 48};
+  const uint32_t expected[kSectionCount] = {616, 312, 80, 32, 72, 32, 40, 24, 1, 48, 24};
   const size_t sizes[kSectionCount] = {sizeof(ProcessRecord), sizeof(ThreadRecord),
       sizeof(MappingRecord), sizeof(PageRunRecord), sizeof(FileRecord), sizeof(FdRecord),
-      sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord)};
+      sizeof(SigactionRecord), sizeof(OutputRecord), 1, sizeof(TimerRecord), sizeof(LearnedRunRecord)};
   for (uint32_t s = 0; s < kSectionCount; ++s) {
     EXPECT_EQ(kRecordSize[s], expected[s]) << "section " << s;
     EXPECT_EQ(kRecordSize[s], sizes[s]) << "section " << s;
@@ -296,7 +297,7 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   Header h = read_header(bytes);
   EXPECT_EQ(std::memcmp(h.magic, kInfoMagic, 8), 0);
   EXPECT_EQ(h.version, kVersion);
-  EXPECT_EQ(h.header_size, 280u);
+  EXPECT_EQ(h.header_size, 304u);
   EXPECT_EQ(h.arch, kArchX86_64);
   EXPECT_EQ(h.flags, 0u);
   EXPECT_EQ(h.info_size, bytes.size());
@@ -305,8 +306,10 @@ TEST(InfoFormatLayout, WriterFillsHeaderAndPlacesSectionsInOrder) {
   EXPECT_EQ(h.created_unix_ns, s.created_unix_ns);
   EXPECT_EQ(h.xcr0, s.xcr0);
   EXPECT_EQ(h.xsave_size, kXsaveBytes);
-  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 272));
-  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 280, bytes.size() - 280));
+  EXPECT_EQ(h.header_checksum, checksum64(bytes.data(), 296));
+  EXPECT_EQ(h.body_checksum, checksum64(bytes.data() + 304, bytes.size() - 304));
+  EXPECT_EQ(h.training_runs, 0u);
+  EXPECT_EQ(h.learned_pages_id, 0u);
   uint64_t end = sizeof(Header);
   for (uint32_t i = 0; i < kSectionCount; ++i) {
     const SectionRef& ref = h.sections[i];
@@ -507,7 +510,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 6, "a layout change bumps the version: update this test and tests/tools/info_patch");
+  static_assert(kVersion == 7, "a layout change bumps the version: update this test and tests/tools/info_patch");
   for (uint32_t version : {kVersion - 1, 0u, kVersion + 1, 4294967295u}) {
     InfoError error;
     InfoView view;
@@ -724,6 +727,21 @@ const FieldCase kFieldCases[] = {
     {"AllKnownProcessFlags", [](Snapshot& s) { s.processes[0].flags = kProcessNoVdso | kProcessThpDisabled | kProcessLockFuture | kProcessLockFutureOnFault | kProcessCoredumpFilter; s.processes[0].coredump_filter = kCoredumpFilterBits; s.processes[0].rlimits_set = (1u << kRlimitCount) - 1; }, nullptr},
     {"UnknownMappingFlag", [](Snapshot& s) { s.mappings[kStack].flags |= 1u << 14; }, "unknown flags for mapping at"},
     {"AllKnownMappingFlags", [](Snapshot& s) { s.mappings[kStack].flags = kMappingKnownFlags & ~uint32_t{kMappingShared}; }, nullptr},
+    // The learned working set (snapinfo learn): inside mappings restore
+    // can populate, sorted, disjoint, bound to these pages.
+    {"LearnedSet", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 2; s.learned = {{kBss, kLearnedWrite, 0, 2}, {kHeap, kLearnedWrite, 0, 1}, {kHeap, kLearnedRead, 1, 3}, {kLibcText, kLearnedRead, 0, 2}}; }, nullptr},
+    {"LearnedWithoutTraining", [](Snapshot& s) { s.pages_id = 7; s.learned = {{kHeap, kLearnedWrite, 0, 1}}; }, "learned set without training runs"},
+    {"LearnedUnboundPages", [](Snapshot& s) { s.pages_id = 0; s.training_runs = 1; s.learned = {{kHeap, kLearnedWrite, 0, 1}}; }, "learned set recorded against other pages"},
+    {"LearnedPastMapping", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kHeap, kLearnedWrite, 3, 2}}; }, "learned run outside its mapping"},
+    {"LearnedCountWraps", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kHeap, kLearnedWrite, 2, ~uint64_t{0}}}; }, "learned run outside its mapping"},
+    {"LearnedEmptyRun", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kHeap, kLearnedWrite, 0, 0}}; }, "learned run outside its mapping"},
+    {"LearnedOverlap", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kHeap, kLearnedWrite, 0, 2}, {kHeap, kLearnedRead, 1, 1}}; }, "learned runs unsorted or overlapping"},
+    {"LearnedUnsorted", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kLibcText, kLearnedRead, 0, 1}, {kHeap, kLearnedWrite, 0, 1}}; }, "learned runs unsorted or overlapping"},
+    {"LearnedNoMapping", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kMappingCount, kLearnedRead, 0, 1}}; }, "learned run names no mapping"},
+    {"LearnedUnknownKind", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kHeap, 3, 0, 1}}; }, "unknown kind of learned run"},
+    {"LearnedWriteInText", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kLibcText, kLearnedWrite, 0, 1}}; }, "learned write run in memory restore cannot write"},
+    {"LearnedWriteInVdso", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kVdso, kLearnedWrite, 0, 1}}; }, "learned write run in memory restore cannot write"},
+    {"LearnedReadInZeroMemory", [](Snapshot& s) { s.pages_id = 7; s.training_runs = 1; s.learned = {{kBss, kLearnedRead, 0, 1}}; }, "learned read run in memory without a file"},
     {"LockOnFaultWithoutLock", [](Snapshot& s) { s.mappings[kStack].flags |= kMappingLockOnFault; }, "lock-on-fault without a lock for mapping at"},
     {"DroppableFileMapping", [](Snapshot& s) { s.mappings[kLibcText].flags |= kMappingDroppable; }, "droppable mapping not private anonymous memory at"},
     {"DroppableShared", [](Snapshot& s) { s.mappings[kStack].flags |= kMappingDroppable | kMappingShared; }, "droppable mapping not private anonymous memory at"},
@@ -978,5 +996,26 @@ TEST(InfoFormatRobustness, ResealedMutationsNeverBreakThePromises) {
   EXPECT_LT(accepted, kIterations);
 }
 
+// A learned set is bound to the pages it was trained against: one whose
+// learned_pages_id is not the header's pages_id is refused, checksums fixed.
+TEST(InfoFormatLearned, StaleLearnedSetIsRefused) {
+  Snapshot s = make_snapshot();
+  s.pages_id = 7;
+  s.training_runs = 1;
+  s.learned = {{kHeap, kLearnedWrite, 0, 1}};
+  std::vector<uint8_t> good = serialize(s);
+  InfoView view;
+  InfoError error;
+  ASSERT_TRUE(view.open(good.data(), good.size(), kPagesSize, &error)) << error.what;
+  EXPECT_EQ(view.header().learned_pages_id, 7u);
+  std::vector<uint8_t> stale = with_header(good, [](Header& h) { h.learned_pages_id ^= 1; });
+  EXPECT_FALSE(view.open(stale.data(), stale.size(), kPagesSize, &error));
+  EXPECT_STREQ(error.what, "learned set recorded against other pages (NAME.pages changed since learning)");
+  std::vector<uint8_t> none = with_header(good, [](Header& h) { h.training_runs = 0; });
+  EXPECT_FALSE(view.open(none.data(), none.size(), kPagesSize, &error));
+  EXPECT_STREQ(error.what, "learned set without training runs");
+}
+
 }  // namespace
 }  // namespace snappy
+

@@ -60,6 +60,8 @@ static_assert(sys::kSetRobustList == SYS_set_robust_list);
 static_assert(sys::kDup3 == SYS_dup3);
 static_assert(sys::kPrlimit64 == SYS_prlimit64);
 static_assert(sys::kRseq == SYS_rseq);
+static_assert(sys::kPidfdOpen == SYS_pidfd_open);
+static_assert(sys::kProcessMadvise == SYS_process_madvise);
 
 // The kernel's struct stat on x86-64 is glibc's struct stat.
 #define SAME_FIELD(kernel, libc)                                        \
