@@ -6,6 +6,7 @@
  * with the cached ids, /proc/<cached pid>/stat, the mutex unlocked by its
  * owner, and /proc/self/exe names the program (argv[0], made absolute by
  * the runner). Without --pid-ns every one of these differs (default-differs).
+ * snappy-test: variants=pie,static
  * snappy-test: restore-args=--pid-ns
  * snappy-test: default-differs=yes
  * snappy-test: also-restore=--pid-ns,-n,3

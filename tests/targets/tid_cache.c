@@ -11,6 +11,7 @@
  * Nothing thread-related happens before the checkpoint (threads end the
  * recording).
  * snappy-test: variants=pie,static
+ * snappy-test: also-restore=--pid-ns
  */
 #define _GNU_SOURCE
 #include <errno.h>
