@@ -5,16 +5,17 @@
 # has reaching the program, a stop mirrored (the caller's child stops and
 # continues), the ids, capabilities and uid/gid of the instance equal to a
 # cold run's (also as nobody), -n 3 with the recorded pid in every instance,
-# and the refusals: no user namespaces (a nested user namespace with
+# and the refusals: a snapshot recorded as pid 1, no user namespaces (a nested user namespace with
 # user.max_user_namespaces=0, which is per namespace), --stop.
 #
-# usage: pid_ns_test.sh PTRACER RESTORE WORKDIR PROG
+# usage: pid_ns_test.sh PTRACER RESTORE INFO_PATCH WORKDIR PROG
 set -euo pipefail
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
-mkdir -p "$3"
-workdir=$(realpath "$3")
-prog=$(realpath "$4")
+info_patch=$(realpath "$3")
+mkdir -p "$4"
+workdir=$(realpath "$4")
+prog=$(realpath "$5")
 cd "$workdir"
 rm -f ./*.info ./*.pages ./*.out ./*.err
 failed=0
@@ -121,6 +122,13 @@ if unshare --user --map-root-user true 2>/dev/null; then
 else
   echo "not checked: this kernel gives the test no user namespace to forbid them in"
 fi
+# A snapshot whose pid is 1 (a namespace's init): refused, the init holds 1.
+cp ends.info pid1.info && cp ends.pages pid1.pages && "$info_patch" pid1.info pid1
+status=0
+"$restore" --pid-ns pid1 </dev/null >pid1.out 2>pid1.err || status=$?
+echo "recorded pid 1: exit $status: $(cat pid1.err)"
+[[ $status == 1 && ! -s pid1.out && $(<pid1.err) == "restore: --pid-ns: the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)" ]] \
+    || fail "pid 1: exit $status, out [$(cat pid1.out)], err [$(cat pid1.err)]"
 status=0
 "$restore" --pid-ns --stop ends </dev/null >usage.out 2>usage.err || status=$?
 [[ $status == 2 && $(<usage.err) == "restore: --pid-ns cannot be combined with --stop; see restore --help" ]] \
