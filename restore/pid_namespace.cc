@@ -101,6 +101,25 @@ long write_id_maps(int child) {
   return write_proc(child, "gid_map", gid.c_str());
 }
 
+// Closes every fd but `keep` (-1: none) and `keep2`: restore and the init
+// hold none of the caller's fds once the program has its copies, so that a
+// pipe's other end sees EOF or EPIPE when the program closes its fd, as
+// with a cold run. close_range(2), Linux 5.9.
+void close_all_but(int keep, int keep2) {
+  int a = keep < keep2 ? keep : keep2, b = keep < keep2 ? keep2 : keep;
+  auto close_range = [](long first, long last) {
+    if (first <= last) sys::syscall3(436 /* close_range */, first, last, 0);
+  };
+  long next = 0;
+  const int kept[2] = {a, b};
+  for (int k : kept) {
+    if (k < 0) continue;
+    close_range(next, k - 1);
+    next = k + 1;
+  }
+  close_range(next, 0x7fffffff);
+}
+
 void block_all_signals() {
   uint64_t all = ~0ull;
   sys::rt_sigprocmask(sys::kSigSetmask, &all, nullptr);
@@ -130,6 +149,7 @@ int open_signalfd() {
 // mirrors what the init reports of the program, until the init is gone.
 [[noreturn]] void mirror_instance(int child, int reports) {
   int signals = open_signalfd();
+  close_all_but(signals, reports);
   bool have_final = false;
   int final_status = 0;
   for (;;) {
@@ -179,6 +199,11 @@ void enter_user_namespace() {
   if (g.process->pid == 1) {
     die("--pid-ns", "the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)");
   }
+  // restore's main thread becomes the leader, thread 0 (ptracer refuses a
+  // snapshot whose leader had exited), with the process's pid as its tid.
+  if (g.view.thread(g.process->first_thread).tid != g.process->pid) {
+    die("--pid-ns", "the snapshot's first thread is not its thread-group leader");
+  }
   remember_caller_capabilities();
   int sync[2], reports[2];
   check(sys::pipe2(sync, sys::kO_CLOEXEC), "--pid-ns: pipe");
@@ -212,6 +237,7 @@ void enter_user_namespace() {
   block_all_signals();  // before the child can run: nothing sent to restore is lost
   sys::write(sync[1], "x", 1);
   sys::close(sync[1]);
+  if (g.instances != 1) sys::close(reports[0]);
   mirror_instance(int(child), g.instances == 1 ? reports[0] : -1);
 }
 
@@ -244,6 +270,7 @@ long clone_pid_namespace() {
   }
   // Signals sent before now are pending (all blocked) and read here too.
   int signals = open_signalfd();
+  close_all_but(signals, g.report_fd);
   for (;;) {
     sys::SignalfdSiginfo info;
     long n = sys::read(signals, &info, sizeof info);

@@ -6,6 +6,8 @@
  *   wait        prints "waiting" and waits for SIGTERM, whose handler
  *               prints and exits 3 (the test sends SIGTERM to the pid it
  *               has: restore's, or the cold run's);
+ *   close       closes stdin, waits a second (the writer meets EPIPE: no
+ *               reader left, restore and its init hold none), exits 0;
  *   stop        stops itself (SIGSTOP), then prints "continued", exits 0;
  *   ids         prints whether getpid() and gettid() are the cached ids,
  *               the capabilities it holds and its uid
@@ -59,6 +61,12 @@ int main(void) {
     printf("waiting\n");
     fflush(stdout);
     for (;;) pause();
+  }
+  if (strcmp(command, "close\n") == 0) {
+    close(0);
+    sleep(1);
+    printf("closed\n");
+    return 0;
   }
   if (strcmp(command, "stop\n") == 0) {
     raise(SIGSTOP);

@@ -52,6 +52,20 @@ same "die 10"
 same "ids"
 [[ $(grep -c "pid cached: 1, tid cached: 1" <<<"$out") == 1 ]] || fail "ids: the instance does not have the cached ids: $out"
 
+# The program closes its stdin: the writer of the pipe meets EPIPE as with
+# a cold run (restore and the init keep none of the caller's fds).
+closes() {
+  local who=$1 writer=0
+  if [[ $who == cold ]]; then set -- "$prog"; else set -- "$restore" --pid-ns ends; fi
+  { trap "" PIPE; echo close; sleep 0.5; echo more 2>/dev/null || writer=$?; echo "writer: $writer" >"$workdir/writer.$who"; } |
+      "$@" >"close.$who" 2>&1 || true
+  echo "close stdin: $who: $(tr '\n' '|' <"close.$who") $(cat "writer.$who")"
+}
+closes cold
+closes restored
+[[ $(cat close.restored writer.restored) == "$(cat close.cold writer.cold)" && $(cat writer.cold) != "writer: 0" ]] \
+    || fail "close stdin: restored [$(cat close.restored writer.restored)] cold [$(cat close.cold writer.cold)]"
+
 # A SIGTERM to the pid the caller has.
 signal_reaches() {
   local who=$1 pid fifo
