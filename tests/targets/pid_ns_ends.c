@@ -8,6 +8,8 @@
  *               has: restore's, or the cold run's);
  *   close       closes stdin, waits a second (the writer meets EPIPE: no
  *               reader left, restore and its init hold none), exits 0;
+ *   interrupt   counts SIGINTs (a terminal's Ctrl-C): prints "waiting", and
+ *               a second after the first prints the count and exits 0;
  *   stop        stops itself (SIGSTOP), then prints "continued", exits 0;
  *   ids         prints whether getpid() and gettid() are the cached ids,
  *               the capabilities it holds and its uid
@@ -30,6 +32,9 @@ static void on_term(int sig) {
   write(1, line, sizeof line - 1);
   _exit(3);
 }
+
+static volatile sig_atomic_t sigints;
+static void on_int(int sig) { (void)sig; sigints++; }
 
 static void print_status_line(const char *key) {
   FILE *f = fopen("/proc/self/status", "r");
@@ -61,6 +66,18 @@ int main(void) {
     printf("waiting\n");
     fflush(stdout);
     for (;;) pause();
+  }
+  if (strcmp(command, "interrupt\n") == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_int;
+    sigaction(SIGINT, &sa, NULL);
+    printf("waiting\n");
+    fflush(stdout);
+    while (sigints == 0) pause();
+    sleep(1);
+    printf("SIGINTs: %d\n", (int)sigints);
+    return 0;
   }
   if (strcmp(command, "close\n") == 0) {
     close(0);

@@ -2,8 +2,9 @@
 # restore --pid-ns as its caller sees it, against cold runs of the same
 # program (tests/targets/pid_ns_ends.c): the exit status (7), death by a
 # signal (SIGTERM: 143, SIGKILL: 137), a SIGTERM sent to the pid the caller
-# has reaching the program, a stop mirrored (the caller's child stops and
-# continues), the ids, capabilities and uid/gid of the instance equal to a
+# has reaching the program, a terminal's Ctrl-C reaching it once (not
+# forwarded again), the writer of its stdin meeting EPIPE when it closes
+# it, a stop mirrored (the caller's child stops and continues), the ids, capabilities and uid/gid of the instance equal to a
 # cold run's (also as nobody), -n 3 with the recorded pid in every instance,
 # and the refusals: a snapshot recorded as pid 1, no user namespaces (a nested user namespace with
 # user.max_user_namespaces=0, which is per namespace), --stop.
@@ -65,6 +66,38 @@ closes cold
 closes restored
 [[ $(cat close.restored writer.restored) == "$(cat close.cold writer.cold)" && $(cat writer.cold) != "writer: 0" ]] \
     || fail "close stdin: restored [$(cat close.restored writer.restored)] cold [$(cat close.cold writer.cold)]"
+
+# Ctrl-C on a terminal: the kernel signals the foreground process group,
+# program included; restore and the init do not forward it again (the
+# program counts one SIGINT, as cold).
+interrupt() {
+  /usr/bin/python3 - "$@" <<'PY'
+import os, pty, re, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+os.write(fd, b"interrupt\n")
+out, deadline = b"", time.monotonic() + 30
+while b"waiting" not in out and time.monotonic() < deadline:
+    out += os.read(fd, 1024)
+os.write(fd, b"\x03")
+while time.monotonic() < deadline:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+lines = re.findall(r"SIGINTs: [0-9]+", out.decode())  # after the echoed ^C
+print(" ".join(lines), "exit", os.waitstatus_to_exitcode(status))
+PY
+}
+cold_int=$(interrupt "$prog")
+restored_int=$(interrupt "$restore" --pid-ns ends)
+echo "Ctrl-C: cold [$cold_int], restored [$restored_int]"
+[[ $cold_int == "SIGINTs: 1 exit 0" && $restored_int == "$cold_int" ]] || fail "Ctrl-C: restored [$restored_int], cold [$cold_int]"
 
 # A SIGTERM to the pid the caller has.
 signal_reaches() {
