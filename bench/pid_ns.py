@@ -6,7 +6,7 @@ snapshot"): what running each instance as the recorded pid costs.
 
 Two snapshots: a C target (tests/targets/exit_code.c, the smallest program
 with a marker) and Debian's python3 importing numpy (workloads/py_numpy.py,
-its trivial job). Each is restored --runs times with and without --pid-ns,
+its trivial job). Each is restored --runs times (101) with and without --pid-ns,
 the two modes alternating so that both see the same load. Per mode: the
 median and 90th percentile of the wall time (spawn to reap), the median CPU
 time (user + system of restore and everything it waited for: the init and
@@ -54,7 +54,7 @@ def record(ptracer, name, argv, env):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--runs", type=int, default=41)
+    ap.add_argument("--runs", type=int, default=101)
     ap.add_argument("--output", default=os.path.join(BENCH, "results", "pid_ns.txt"))
     a = ap.parse_args()
     ptracer = os.path.join(a.build, "ptracer", "ptracer")
