@@ -216,6 +216,9 @@ void enter_user_namespace() {
   long child = sys::clone3(&args);
   if (sys::is_error(child)) die_errno("--pid-ns needs unprivileged user namespaces", child);
   if (child == 0) {
+    // At once: an init drops the signals it neither blocks nor handles, and
+    // restore forwards to it as soon as the maps are written.
+    block_all_signals();
     sys::close(sync[1]);
     sys::close(reports[0]);
     sys::prctl(kPrSetPdeathsig, kSigkill, 0, 0, 0);  // restore killed: the namespace goes too
