@@ -96,6 +96,8 @@ compare "a -- after the first argument is kept" "$work/caller" :: a -- b
 mkdir -p "$work/other dir"
 compare "a caller cwd other than the recorded one" "$work/other dir" :: x
 grep -qx "getcwd: $work/other dir" "$work/restored.out" || fail "the instance's cwd is not the caller's"
+compare "plain arguments, restore --pid-ns" "$work/caller" --pid-ns :: one two 'three four'
+compare "1 MiB of arguments, restore --pid-ns" "$work/caller" --pid-ns :: "${big[@]}"
 # A deleted caller cwd: both runs start in a directory removed just before.
 gone_run() {
   local out=$1
