@@ -357,6 +357,41 @@ inline long kill(int pid, int sig) { return syscall2(kKill, pid, sig); }
 // int sigaltstack(const stack_t *ss, stack_t *old_ss);
 inline long sigaltstack(const void* ss, void* old) { return syscall2(131, (long)ss, (long)old); }
 
+// Namespaces (restore --pid-ns, restore/pid_namespace.cc).
+constexpr long kClone3 = 435, kMount = 165, kSignalfd4 = 289, kCapset = 126;
+// struct clone_args (linux/sched.h, CLONE_ARGS_SIZE_VER2 = 88 bytes: with
+// set_tid and cgroup). long clone3(struct clone_args *args, size_t size);
+// without CLONE_VM the child returns 0 on a copy of the caller's stack.
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+static_assert(sizeof(CloneArgs) == 88, "struct clone_args layout");
+constexpr uint64_t kCloneNewns = 0x20000, kCloneNewuser = 0x10000000, kCloneNewpid = 0x20000000;
+inline long clone3(const CloneArgs* args) { return syscall2(kClone3, (long)args, sizeof(CloneArgs)); }
+// int mount(const char *source, const char *target, const char *fstype,
+//           unsigned long flags, const void *data);
+constexpr long kMsNosuid = 2, kMsNodev = 4, kMsNoexec = 8, kMsRec = 0x4000, kMsPrivate = 1 << 18;
+inline long mount(const char* source, const char* target, const char* type, long flags) {
+  return syscall6(kMount, (long)source, (long)target, (long)type, flags, 0, 0);
+}
+// int signalfd4(int fd, const sigset_t *mask, size_t sizemask, int flags);
+// each read gives whole 128-byte struct signalfd_siginfo records.
+struct SignalfdSiginfo {
+  uint32_t signo;
+  int32_t error, code;
+  uint32_t pid, uid;
+  int32_t fd;
+  uint32_t tid, band, overrun, trapno;
+  int32_t status, int_value;
+  uint64_t ptr, utime, stime, addr;
+  uint8_t pad[48];
+};
+static_assert(sizeof(SignalfdSiginfo) == 128, "struct signalfd_siginfo layout");
+constexpr int32_t kSiKernel = 0x80;  // si_code of a signal the kernel sent (a terminal's SIGINT)
+inline long signalfd4(int fd, const uint64_t* mask, int flags) { return syscall4(kSignalfd4, fd, (long)mask, 8, flags); }
+// int capset(cap_user_header_t hdrp, const cap_user_data_t datap);
+inline long capset(CapHeader* header, const CapData (*data)[2]) { return syscall2(kCapset, (long)header, (long)data); }
+
 // POSIX timers. struct sigevent as the kernel reads it (64 bytes; the
 // thread id of SIGEV_THREAD_ID in the union after the first 16).
 struct KernelSigevent {

@@ -1,5 +1,5 @@
 // restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop] [--trust]
-// [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
+// [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
 // with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
 // the caller's (invocation.cc).
 //
@@ -21,7 +21,8 @@
 // the validation, memory_map.cc the mapping of the snapshot (mapped or read
 // in), mapping_flags.cc the recorded VmFlags and mlockall, invocation.cc
 // the caller's argv and environment, threads.cc the other threads,
-// timers.cc the timers, errors.cc the error and string helpers.
+// timers.cc the timers, errors.cc the error and string helpers,
+// pid_namespace.cc and program_exe.cc --pid-ns.
 //
 // Exit codes (README "Exit codes"): 2 usage (one line `restore: what; see
 // restore --help`); 1 anything refused or failed; after the jump, the
@@ -388,7 +389,9 @@ void apply_kernel_state() {
   } mm_map = {p.mm, reinterpret_cast<uint64_t>(g.view.blob(p.auxv)), uint32_t(p.auxv.size), uint32_t(-1)};
   static_assert(sizeof(mm_map) == 104, "struct prctl_mm_map");
   apply_invocation(mm_map.mm);
+  if (g.pid_ns) mm_map.exe_fd = uint32_t(open_program_exe());  // /proc/self/exe (program_exe.cc)
   check(sys::prctl(sys::kPrSetMm, sys::kPrSetMmMap, long(&mm_map), sizeof(mm_map), 0), "setting the memory layout (PR_SET_MM_MAP)");
+  if (g.pid_ns) sys::close(int(mm_map.exe_fd));
   sys::umask(int(p.umask));
   // MMF_DISABLE_THP belongs to the mm, which is restore's own: set it as
   // the program left it. Never cleared: fork and exec keep it, so a caller
@@ -494,6 +497,7 @@ void replay_output() {
 }
 
 [[noreturn]] void jump_into_program() {
+  restore_caller_capabilities();
   const uint8_t* xsave = g.view.blob(g.thread->xsave);
   uint64_t xcr0 = g.view.header().xcr0;
   if (g.stop) stop_for_debugger(restorer::build_thread_frame(g_frame, *g.thread, xsave, xcr0, 0));
@@ -507,19 +511,6 @@ void replay_output() {
   // No gadgets: resume directly; restore's window stays mapped.
   restorer::RtSigframe* frame = restorer::build_thread_frame(g_frame, *g.thread, xsave, xcr0, 0);
   sigreturn_to(&frame->uc);
-}
-
-// What each instance does for itself after the snapshot is mapped. The
-// other threads start first; the main thread resumes last.
-[[noreturn]] void become_instance() {
-  apply_instance_flags();
-  prefault_instance_memory();
-  open_up_fd_limit();
-  reopen_fds();
-  apply_kernel_state();
-  replay_output();
-  start_threads();
-  jump_into_program();
 }
 
 // -n N: the snapshot is mapped once, here, and N children forked from this
@@ -537,7 +528,8 @@ int32_t g_instance_pids[kMaxInstances];
   uint32_t started = 0;
   long fork_error = 0;
   for (; started < g.instances; ++started) {
-    long pid = sys::fork();
+    long pid = g.pid_ns ? clone_pid_namespace() : sys::fork();
+    if (pid == 0 && g.pid_ns) become_namespace_init();
     if (pid == 0) become_instance();
     if (sys::is_error(pid)) {
       fork_error = pid;
@@ -581,7 +573,9 @@ void continue_on_own_stack(void*) {
   clear_address_space();
   map_snapshot();
   place_invocation();  // before the forks: every instance gets the same one
+  if (g.pid_ns) make_own_image_anonymous();  // before the forks too (program_exe.cc)
   if (g.instances > 1) launch_instances();
+  if (g.pid_ns) become_namespace_init();
   become_instance();
 }
 
@@ -596,7 +590,7 @@ void continue_on_own_stack(void*) {
 [[noreturn]] void help() {
   static const char text[] =
       "usage: restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop]\n"
-      "               [--trust] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
+      "               [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
       "  content, --populate copies stored writable pages up front, --no-learned\n"
       "  ignores the working set `snapinfo learn` stored, --anon=exact reads the\n"
@@ -604,7 +598,8 @@ void continue_on_own_stack(void*) {
       "  per instance) instead of mapping them from NAME.pages (--anon=mapped,\n"
       "  the default), --stop waits for a debugger at the snapshot point,\n"
       "  --trust accepts files of other owners or writable by others, -n N\n"
-      "  starts N instances (with --anon=exact they share one copy)\n"
+      "  starts N instances (with --anon=exact they share one copy), --pid-ns\n"
+      "  runs each in its own pid namespace with the recorded pid and tids\n"
       "  with nothing after NAME: the recorded argv, environment and cwd; with\n"
       "  ARGS (or `--` alone, --env, --clear-env): argv is the recorded argv[0]\n"
       "  and ARGS, the environment this one (--clear-env empties it, --env K=V\n"
@@ -636,6 +631,20 @@ uint32_t parse_count(const char* text) {
 }
 
 }  // namespace
+
+// What each instance does for itself after the snapshot is mapped. The
+// other threads start first; the main thread resumes last.
+[[noreturn]] void become_instance() {
+  apply_instance_flags();
+  prefault_instance_memory();
+  open_up_fd_limit();
+  reopen_fds();
+  apply_kernel_state();
+  replay_output();
+  start_threads();
+  jump_into_program();
+}
+
 }  // namespace snappy::restorer
 
 using namespace snappy;
@@ -663,6 +672,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.trust = true;
     } else if (equal(argv[i], "--stop")) {
       g.stop = true;
+    } else if (equal(argv[i], "--pid-ns")) {
+      g.pid_ns = true;
     } else if (equal(argv[i], "--populate")) {
       g.populate = true;
     } else if (equal(argv[i], "--no-learned")) {
@@ -701,6 +712,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   inv.args = argv + i;
   inv.arg_count = argc - i;
   inv.caller_env = envp;
+  // --stop names the pid to attach to, which is the namespace's.
+  if (g.pid_ns && g.stop) usage("--pid-ns cannot be combined with --stop");
   if (!name) usage("no snapshot NAME given");
   if (!*name) usage("empty snapshot NAME");
   if (length(name) > 4000) die(name, "snapshot name too long");
@@ -722,6 +735,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
   check_timers();
   if (!inv.given) check_cwd();  // an invocation keeps the caller's
   stage_invocation();
+  if (g.pid_ns) enter_user_namespace();  // restore stays outside; its child goes on
   // Until here a signal (Ctrl-C, SIGTERM) just ends restore. From here no
   // signal may run a program handler on our state before the jump; the
   // frame's mask replaces this one at rt_sigreturn.

@@ -68,6 +68,11 @@ struct State {
   // the exit gadgets: every thread resumes straight from the window, which
   // stays mapped (threads.cc).
   bool window_stays = false;
+  // --pid-ns (pid_namespace.cc): the instance runs as the recorded pid in
+  // a pid namespace of its own. report_fd: the init's end of the pipe that
+  // tells restore what became of the program (-1 with -n N).
+  bool pid_ns = false;
+  int report_fd = -1;
 };
 // constinit: nothing runs static constructors in a freestanding program.
 extern constinit State g;
@@ -154,6 +159,29 @@ void start_threads();
 void check_timers();
 void make_timers(const int32_t* tids);
 bool writable_at(uint64_t address, uint64_t size);
+
+// restore_main.cc: what each instance does for itself once the snapshot
+// is mapped, up to the jump into the program.
+[[noreturn]] void become_instance();
+// pid_namespace.cc (--pid-ns). Before the point of no return, in restore:
+// make the child that carries on in a new user namespace (and, for one
+// instance, its pid and mount namespaces), or refuse in one line; restore
+// itself stays outside and mirrors the instance (never returns there).
+void enter_user_namespace();
+// With -n N, after the mapping: a child that is the init of a new pid and
+// mount namespace (clone3's result).
+long clone_pid_namespace();
+// In an init: /proc of its namespace, the program started as the recorded
+// pid (become_instance), then reap and forward signals until it ends.
+[[noreturn]] void become_namespace_init();
+// In each thread just before it enters the program: the capabilities and
+// bounding set the caller gave restore (nothing without --pid-ns).
+void restore_caller_capabilities();
+// program_exe.cc (--pid-ns): restore's image copied to anonymous memory
+// (so that the exe link may change), and the program's file opened and
+// checked to be the recorded one, for PR_SET_MM_MAP's exe_fd.
+void make_own_image_anonymous();
+int open_program_exe();
 
 // mapping_flags.cc: the recorded VmFlags and mlockall(MCL_FUTURE), made
 // again. Before the point of no return: the locks fit the caller's

@@ -22,6 +22,7 @@ extern "C" {
 [[noreturn]] void sigreturn_to(void* rsp);
 long clone_thread(unsigned long flags, void* stack_top, uint32_t* parent_tid, uint32_t* child_tid, uint64_t tls,
                   void (*fn)(void*), void* arg);
+long clone3_thread(const snappy::sys::CloneArgs* args, size_t size);
 }
 
 namespace snappy::restorer {
@@ -63,6 +64,7 @@ const ThreadRecord& thread_record(uint32_t i) { return g.view.thread(g.process->
   if (t.regs[kGsBase]) check(sys::arch_prctl(sys::kArchSetGs, t.regs[kGsBase]), "setting a thread's gs base");
   if (t.robust_list) check(sys::set_robust_list(t.robust_list, t.robust_list_len), "set_robust_list");
   if (t.rseq_addr) check(sys::rseq(t.rseq_addr, t.rseq_len, 0, t.rseq_sig), "registering a thread's rseq");
+  restore_caller_capabilities();  // credentials are per thread
   const uint8_t* xsave = g.view.blob(t.xsave);
   uint64_t xcr0 = g.view.header().xcr0;
   // The frame, its XSAVE area and the gadget frame fit in the thread's
@@ -74,6 +76,25 @@ const ThreadRecord& thread_record(uint32_t i) { return g.view.thread(g.process->
   uint64_t count_out[6] = {uint64_t(&g_threads_out), uint64_t(sys::kFutexWakeOpPrivate), 1, 1,
                            uint64_t(&g_threads_out), sys::kFutexOpAddOne};
   sigreturn_to(&build_gadget_frame(frames, t, g.process->syscall_gadget, at, sys::kFutex, count_out)->uc);
+}
+
+// restore --pid-ns: the thread gets its recorded tid (clone3 set_tid; the
+// instance's pid namespace is new, so the tid is free, and the process has
+// CAP_SYS_ADMIN there until restore_caller_capabilities).
+long clone_thread_as_recorded(unsigned long flags, void* stack_top, const ThreadRecord& t) {
+  auto* top = static_cast<uint64_t*>(stack_top);
+  top[-2] = uint64_t(&thread_main);
+  top[-1] = uint64_t(&t);
+  int32_t tid = int32_t(t.tid);
+  sys::CloneArgs args{};
+  args.flags = flags;
+  args.child_tid = args.parent_tid = t.tid_address;
+  args.tls = t.regs[kFsBase];
+  args.stack = uint64_t(stack_top) - kThreadStackSize;
+  args.stack_size = kThreadStackSize - 16;
+  args.set_tid = uint64_t(&tid);
+  args.set_tid_size = 1;
+  return clone3_thread(&args, sizeof args);
 }
 
 }  // namespace
@@ -104,8 +125,9 @@ void start_threads() {
     unsigned long flags = kThreadFlags | (t.tid_address ? kCloneParentSettid | kCloneChildCleartid : 0);
     auto* tid = reinterpret_cast<uint32_t*>(t.tid_address);
     void* top = reinterpret_cast<void*>(stacks + uint64_t(i) * kThreadStackSize);
-    g_tids[i] = int32_t(check(clone_thread(flags, top, tid, tid, t.regs[kFsBase], thread_main, const_cast<ThreadRecord*>(&t)),
-                              "starting a thread"));
+    long made = g.pid_ns ? clone_thread_as_recorded(flags, top, t)
+                         : clone_thread(flags, top, tid, tid, t.regs[kFsBase], thread_main, const_cast<ThreadRecord*>(&t));
+    g_tids[i] = int32_t(check(made, g.pid_ns ? "starting a thread with its recorded tid" : "starting a thread"));
   }
   make_timers(g_tids);
   g_timers_made = 1;

@@ -10,6 +10,8 @@
 #   --timeout SECONDS    per run (default 300)
 #   --concurrent N       after the three restores, start N more at once
 #                        (each must also match the cold run)
+#   --restore-arg ARG    pass ARG to every restore before the snapshot name
+#                        (repeatable), e.g. --pid-ns
 #
 # Steps, all with WORKDIR as working directory and stdin from STDIN_FILE:
 #   1. three cold runs of PROG ARGS; they must agree with each other (else
@@ -28,6 +30,7 @@ expect_trigger=
 expect_exit=0
 timeout_s=300
 ptracer_args=()
+restore_args=()
 concurrent=0
 while [[ $# -gt 0 && $1 == --?* ]]; do
   case $1 in
@@ -36,6 +39,7 @@ while [[ $# -gt 0 && $1 == --?* ]]; do
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --concurrent) concurrent=$2; shift 2 ;;
+    --restore-arg) restore_args+=("$2"); shift 2 ;;
     *) echo "run_corpus_case.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -150,7 +154,7 @@ fi
 
 # 3. Restores.
 for i in 1 2 3; do
-  run "restore$i" "$restore" "$workdir/snap"
+  run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
   if compare cold1 "restore$i"; then
     echo "restore $i: ok ($(describe_status "$(<"restore$i.status")"), output identical)"
   fi
@@ -159,7 +163,7 @@ done
 # 4. Concurrent restores: N instances of the same snapshot at once.
 if (( concurrent > 0 )); then
   for ((i = 1; i <= concurrent; i++)); do
-    run "concurrent$i" "$restore" "$workdir/snap" &
+    run "concurrent$i" "$restore" "${restore_args[@]}" "$workdir/snap" &
   done
   wait
   ok=0

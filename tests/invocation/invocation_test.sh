@@ -83,7 +83,7 @@ for ((i = 0; i < 4; ++i)); do big+=("$long"); done
 for ((i = 0; i < 512; ++i)); do big+=("$short"); done
 compare "1 MiB of arguments (4 of 128 KiB, the longest exec takes, and 512 of 1 KiB)" "$work/caller" :: "${big[@]}"
 compare "non-UTF-8 and control bytes" "$work/caller" :: $'\xff\xfe' $'\xc3\x28' $'\x80' $'a\nb' $'\t' $'\x01\x7f' 'é' '\' $'\x1b[31m'
-compare "restore's options after NAME are the program's" "$work/caller" :: --verify -n 3 --env X=1 --clear-env --help -h --stop --trust
+compare "restore's options after NAME are the program's" "$work/caller" :: --verify -n 3 --env X=1 --clear-env --help -h --stop --trust --pid-ns
 run "$work/cold.out" "$work/caller" "${CALLER[@]}" "$target" --
 run "$work/restored.out" "$work/caller" "${CALLER[@]}" "$restore" "$work/snap" -- --
 same "restore NAME -- -- (one argument, --)" "$work/cold.out" "$work/restored.out"
@@ -96,6 +96,8 @@ compare "a -- after the first argument is kept" "$work/caller" :: a -- b
 mkdir -p "$work/other dir"
 compare "a caller cwd other than the recorded one" "$work/other dir" :: x
 grep -qx "getcwd: $work/other dir" "$work/restored.out" || fail "the instance's cwd is not the caller's"
+compare "plain arguments, restore --pid-ns" "$work/caller" --pid-ns :: one two 'three four'
+compare "1 MiB of arguments, restore --pid-ns" "$work/caller" --pid-ns :: "${big[@]}"
 # A deleted caller cwd: both runs start in a directory removed just before.
 gone_run() {
   local out=$1
@@ -207,12 +209,13 @@ refused 2 "restore: no snapshot NAME given; see restore --help" --clear-env
 refused 2 "restore: no snapshot NAME given; see restore --help" --env K=V -n 2
 refused 2 "restore: unknown option --bogus; see restore --help" -n 3 --bogus "$work/snap" a
 refused 2 "restore: empty snapshot NAME; see restore --help" "" a b
+refused 2 "restore: --pid-ns cannot be combined with --stop; see restore --help" --stop --pid-ns "$work/snap" a
 refused 1 "restore: nosuch.info: No such file or directory" nosuch a b
 refused 1 "restore: cwd $work/rec2: No such file or directory" "$work/snap2"
 cases=$((cases + 1))
 "$restore" --help >"$work/help.out" 2>&1
 [[ $(head -n 2 "$work/help.out") == "usage: restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop]
-               [--trust] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]" ]] || fail "--help: $(head -n 2 "$work/help.out")"
+               [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]" ]] || fail "--help: $(head -n 2 "$work/help.out")"
 
 echo "$cases cases"
 [[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }

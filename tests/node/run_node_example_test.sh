@@ -2,7 +2,8 @@
 # The Node.js example (examples/node/weather_report.js), cold and restored,
 # compared byte for byte.
 #
-# usage: run_node_example_test.sh PTRACER RESTORE WORKDIR QUERIES
+# usage: run_node_example_test.sh [--restore-arg ARG]... PTRACER RESTORE WORKDIR QUERIES
+#   --restore-arg ARG  pass ARG to every restore (e.g. --pid-ns)
 #
 # Steps, with stdin from QUERIES (which has bad queries: exit status 3):
 #   1. three cold runs of `node weather_report.js`; they must agree;
@@ -15,8 +16,10 @@
 # node must be Debian's (/usr/bin/node, package nodejs; make.sh installs it):
 # a missing node is a failure, not a skip.
 set -uo pipefail
+restore_args=()
+while [[ $# -gt 0 && $1 == --restore-arg ]]; do restore_args+=("$2"); shift 2; done
 if [[ $# -ne 4 ]]; then
-  echo "usage: run_node_example_test.sh PTRACER RESTORE WORKDIR QUERIES" >&2
+  echo "usage: run_node_example_test.sh [--restore-arg ARG]... PTRACER RESTORE WORKDIR QUERIES" >&2
   exit 2
 fi
 ptracer=$(realpath "$1")
@@ -83,13 +86,13 @@ grep -q 'checkpoint marker' <<<"$summary" || fail "the snapshot is not at the ch
 
 # 3. Restores: in sequence, at once, and into a pipe.
 for i in 1 2 3; do
-  run "restore$i" "$restore" "$workdir/snap" && same cold1 "restore$i" && echo "restore $i: identical"
+  run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap" && same cold1 "restore$i" && echo "restore $i: identical"
 done
-for i in 1 2 3; do run "concurrent$i" "$restore" "$workdir/snap" & done
+for i in 1 2 3; do run "concurrent$i" "$restore" "${restore_args[@]}" "$workdir/snap" & done
 wait
 for i in 1 2 3; do same cold1 "concurrent$i" && echo "concurrent restore $i: identical"; done
 status=0
-timeout -k 5 120 bash -o pipefail -c '"$1" "$2" | cat' _ "$restore" "$workdir/snap" <"$queries" >pipe.out 2>pipe.err ||
+timeout -k 5 120 bash -o pipefail -c '"$@" | cat' _ "$restore" "${restore_args[@]}" "$workdir/snap" <"$queries" >pipe.out 2>pipe.err ||
   status=$?
 echo "$status" >pipe.status
 same cold1 pipe && echo "restore into a pipe: identical"

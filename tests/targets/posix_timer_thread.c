@@ -4,6 +4,7 @@
  * both threads; a thread-directed signal reaches only its target, which
  * its handler sees in thread-local state.
  * snappy-test: variants=pie,static
+ * snappy-test: also-restore=--pid-ns
  */
 #define _GNU_SOURCE
 #include <pthread.h>

@@ -4,6 +4,7 @@
  * woken when the worker, restored, finishes; a second worker that exited
  * before the checkpoint must stay gone.
  * snappy-test: variants=pie,static
+ * snappy-test: also-restore=--pid-ns
  */
 #include <pthread.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * joined (CLONE_CHILD_CLEARTID: the kernel clears the tid glibc keeps). A
  * thread created after the checkpoint must work too.
  * snappy-test: variants=pie,static
+ * snappy-test: also-restore=--pid-ns
  * Also restored with --anon=exact (stored pages read in, not mapped).
  * snappy-test: also-restore=--anon=exact
  * And as 2 instances of restore -n 2.

@@ -12,6 +12,7 @@
  * recording).
  * snappy-test: variants=pie,static
  * snappy-test: learn=yes
+ * snappy-test: also-restore=--pid-ns
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -4,6 +4,8 @@
 //   vdso            - the recorded vDSO hash (as if recorded on another kernel)
 //   xcr0            - the recording CPU's XCR0 (as if recorded on another CPU)
 //   live            - marks the process as taken from a live process by snap
+//   pid1            - the recorded pid is 1 (a container's init; its thread 0
+//                     has tid 1 too)
 //   cpu             - claims the recording CPU had every CPUID.(7,0):EBX feature
 //   version         - a format version this build does not know (kVersion + 1)
 //   version=N       - format version N (version=1: a snapshot as the previous
@@ -75,6 +77,10 @@ int main(int argc, char** argv) {
     header->xcr0 ^= 1ull << 62;
   } else if (change == "live") {
     reinterpret_cast<ProcessRecord*>(section(kProcesses))->flags |= kProcessLive;
+  } else if (change == "pid1") {
+    auto* p = reinterpret_cast<ProcessRecord*>(section(kProcesses));
+    p->pid = 1;
+    reinterpret_cast<ThreadRecord*>(section(kThreads))[p->first_thread].tid = 1;
   } else if (change == "version") {
     header->version = kVersion + 1;
   } else if (change.rfind("version=", 0) == 0) {

@@ -28,6 +28,10 @@ static_assert(sys::kPoll == SYS_poll);
 static_assert(sys::kFstatfs == SYS_fstatfs);
 static_assert(sys::kNanosleep == SYS_nanosleep);
 static_assert(sys::kKill == SYS_kill);
+static_assert(sys::kClone3 == SYS_clone3);
+static_assert(sys::kMount == SYS_mount);
+static_assert(sys::kSignalfd4 == SYS_signalfd4);
+static_assert(sys::kCapset == SYS_capset);
 static_assert(sizeof(sys::KernelStatfs) == sizeof(struct statfs));
 static_assert(offsetof(sys::KernelStatfs, f_flags) == offsetof(struct statfs, f_flags));
 static_assert(sys::kStNoexec == ST_NOEXEC);  // ST_VALID (0x20) is the kernel's alone

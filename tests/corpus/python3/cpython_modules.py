@@ -24,7 +24,8 @@ Modules come from Debian's libpython3.11-testsuite (/usr/lib/python3.11/
 test). Times are one cold run on the project's 2-core VM under load
 (another session's builds), for choosing groups, not for comparing.
 
-usage: cpython_modules.py --cmake         one line per group: NAME fast|long TRIGGER
+usage: cpython_modules.py --cmake         one line per group: NAME fast|long RESTORE_ARGS TRIGGER
+                                          (RESTORE_ARGS: comma-separated, or - for none)
        cpython_modules.py --modules GROUP the group's modules, one a line
 """
 import sys
@@ -35,7 +36,8 @@ SOCKET_PROBE = "at socket[(]AF_INET6, SOCK_STREAM"
 SYMLINK_PROBE = "at symlink[(]"
 FILE_PROBE = 'at openat[(]AT_FDCWD, "@test_[0-9]+_tmp'  # os_helper.TESTFN
 
-# (name, long?, trigger, modules); each group's comment says what it covers.
+# (name, long?, trigger, modules[, restore arguments]); each group's comment
+# says what it covers.
 GROUPS = [
     # Paths, directories, file metadata, users and groups, fcntl, mmap,
     # rlimits, epoll, os.popen (a shell child). 17 modules, ~10 s. The
@@ -132,6 +134,12 @@ GROUPS = [
         "test_traceback", "test_runpy", "test_configparser",
         "test_argparse",
     ]),
+    # Restored with --pid-ns (each instance the recorded pid and tids):
+    # test_threadsignals does process_pid = os.getpid() at import and
+    # signals that pid from its threads, so without the flag a restored
+    # instance signals the recording's pid (README, "What instances share").
+    # 1 module, ~5 s.
+    ("pid_ns", False, MARKER, ["test_threadsignals"], ["--pid-ns"]),
 ]
 
 # Not run, and why (each was tried cold on this VM).
@@ -146,13 +154,6 @@ EXCLUDED = {
     # Fail cold outside regrtest, so they say nothing about restore.
     "test_tracemalloc": "test_snapshot wants more than 10 frames under it; our runner is shallower than regrtest",
     "test_compileall": "two hardlink tests fail with PYTHONDONTWRITEBYTECODE=1, which the corpus sets",
-    # Differ restored because of restore, not of the test.
-    "test_threadsignals": (
-        "a pid cached before the snapshot (issue 14, 'Ids cached before the"
-        " snapshot'): the module does process_pid = os.getpid() at import,"
-        " so a restored instance signals the recording's pid (ESRCH, or"
-        " whatever process has it now) and test_interrupted_timed_acquire"
-        " then waits for a signal that never comes"),
     # Need a terminal (every run has stdin from /dev/null, stdout a file).
     "test_ioctl": "ioctls on the controlling terminal",
     "test_pty": "a pseudo-terminal as the controlling terminal",
@@ -180,14 +181,15 @@ def group(name):
 
 def main(argv):
     if argv == ["--cmake"]:
-        for name, is_long, trigger, _ in GROUPS:
+        for name, is_long, trigger, _, *restore_args in GROUPS:
             # CMake splits the output on newlines; a ';' would split a
             # line again.
             if ";" in trigger or "\n" in trigger:
                 sys.stderr.write("cpython_modules.py: group %s: trigger %r has ';' or a newline\n" % (name, trigger))
                 return 1
             label = "long" if is_long else "fast"
-            print("%s %s %s" % (name, label, trigger))
+            args = ",".join(restore_args[0]) if restore_args else "-"
+            print("%s %s %s %s" % (name, label, args, trigger))
         return 0
     if len(argv) == 2 and argv[0] == "--modules":
         try:
