@@ -15,6 +15,7 @@
 #    deleted file's pages are stored (a live snapshot is for inspection).
 # usage: deleted_names_test.sh PTRACER RESTORE WORKDIR MAP_THEN_WAIT SNAPINFO SNAP
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4 snapinfo=$5 snap=$6
 rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
 failed=0

@@ -34,6 +34,7 @@
 # usage: output_files_test.sh PTRACER SNAP SNAPINFO TARGET WORKDIR
 # Exit 77 (skipped) when not root: the test needs setpriv to other users.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 if (( $# != 5 )); then
   echo "usage: output_files_test.sh PTRACER SNAP SNAPINFO TARGET WORKDIR" >&2
   exit 2

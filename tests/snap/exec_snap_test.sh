@@ -20,6 +20,7 @@
 #
 # usage: exec_snap_test.sh SNAP EXEC_TARGET WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 if (( $# != 3 )); then
   echo "usage: exec_snap_test.sh SNAP EXEC_TARGET WORKDIR" >&2
   exit 2

@@ -16,6 +16,7 @@
 #
 # usage: kill_snap_test.sh SNAP SNAPINFO LIVE_TARGET WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 if (( $# != 4 )); then
   echo "usage: kill_snap_test.sh SNAP SNAPINFO LIVE_TARGET WORKDIR" >&2
   exit 2

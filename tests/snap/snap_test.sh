@@ -13,6 +13,7 @@
 # one line and exit 1; the targets finish with exit 0, a positive count and
 # the line written to them after the snapshots.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 if (( $# != 5 )); then
   echo "usage: snap_test.sh SNAP SNAPINFO RESTORE LIVE_TARGET WORKDIR" >&2
   exit 2

@@ -9,6 +9,7 @@
 # then exits 0.
 # usage: vmflags_snap_test.sh SNAP SNAPINFO VMFLAGS_LIVE WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 if (( $# != 4 )); then
   echo "usage: vmflags_snap_test.sh SNAP SNAPINFO VMFLAGS_LIVE WORKDIR" >&2
   exit 2
