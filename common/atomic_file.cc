@@ -35,26 +35,41 @@ std::string random_temp_name(const std::string& base) {
 // Closes `fd`, the last reference to a replaced file, in a detached
 // grandchild, so that freeing its blocks costs the caller nothing: on ext4
 // mounted with `discard` (this project's machines) the last close of a
-// 25 MB file issues its discards synchronously, 40-90 ms. The grandchild
-// holds nothing else (no pipe of the caller's stays open through it) and is
-// reaped by init; if it cannot be made, the caller closes the fd itself.
-// Only async-signal-safe calls after fork (the caller may have threads).
+// 25 MB file issues its discards synchronously, 40-120 ms. The grandchild
+// closes its copy only once every other copy is closed (EOF on a pipe whose
+// write end the caller and the child close after their copies of `fd`), so
+// its close is the last one whichever runs first; it holds nothing else (no
+// pipe of the caller's stays open through it) and is reaped by init. If it
+// cannot be made, the caller closes the fd itself. Only async-signal-safe
+// calls after fork (the caller may have threads).
 void close_in_background(int fd) {
-  pid_t child = ::fork();
-  if (child == 0) {
-    if (::fork() == 0) {
-      if (fd > 0) ::syscall(SYS_close_range, 0u, static_cast<unsigned>(fd - 1), 0u);
-      ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0u, 0u);
-      ::close(fd);
-    }
-    ::_exit(0);
-  }
-  if (child < 0) {
+  int gate[2];
+  if (::pipe2(gate, O_CLOEXEC) != 0) {
     ::close(fd);
     return;
   }
-  ::close(fd);  // the grandchild's copy is now the last one
-  while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::fork() == 0) {
+      ::close(gate[1]);
+      char byte;
+      while (::read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+      }
+      if (fd > 0) ::syscall(SYS_close_range, 0u, static_cast<unsigned>(fd - 1), 0u);
+      ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0u, 0u);
+      ::close(fd);
+      ::_exit(0);
+    }
+    ::close(fd);
+    ::close(gate[1]);
+    ::_exit(0);
+  }
+  ::close(fd);  // before the gate: then the grandchild's copy is the last
+  ::close(gate[1]);
+  ::close(gate[0]);
+  if (child > 0) {
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
 }
 

@@ -337,6 +337,9 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
       if (options_.stats && rule.needs_exit) awaiting_exit_[tracee.tid()] = call.nr;
       resume(tracee.tid(), rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
       return false;
+    case Decision::kApplied:  // applied at entry, its result predicted: no exit stop
+      resume(tracee.tid(), PTRACE_CONT);
+      return false;
     case Decision::kFail: {
       // At a seccomp stop a syscall number of -1 skips the call, and the
       // tracee gets rax as the tracer left it (seccomp(2), "SECCOMP_RET_TRACE").

@@ -56,6 +56,9 @@ struct AltStack {
 // the syscall's exit (and calls on_exit) is the table's needs_exit.
 enum class Decision {
   kContinue,  // let the syscall run
+  kApplied,   // the handler applied the call at its entry, its result
+              // predicted (ptracer/entry_prediction.h): let it run, no
+              // exit stop whatever the table's needs_exit
   kFail,      // skip it: it returns -fail_errno() having done nothing (the
               // JVM's perf-data file, ptracer/jvm_perf_data.h)
   kTrigger,   // take the snapshot here: the syscall is outside the model
@@ -154,6 +157,14 @@ class SyscallModel {
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
   void note_window(uint64_t start, uint64_t end);
+  // A successful mmap that returned `start` (at its exit, or at its entry
+  // when predicted).
+  void apply_mmap(const SyscallArgs& call, uint64_t start, const std::string& path);
+  // Decision::kApplied for the thread: no exit stop follows.
+  Decision applied(pid_t tid) {
+    pending_.erase(tid);
+    return Decision::kApplied;
+  }
   void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
 
   // The call whose exit is awaited, and what its entry saw.
@@ -174,6 +185,11 @@ class SyscallModel {
   std::string fail_reason_;
   uint32_t next_description_ = 1;
   uint64_t output_bytes_ = 0;
+  // What brk(0) returned at the first brk's exit. The break never moves
+  // while recording (every brk is made to fail), and only PR_SET_MM can
+  // set it (kSetMm forgets it), so later brk calls are skipped at their
+  // entry and answered with it, as the kernel answers a failed brk.
+  std::optional<uint64_t> known_break_;
 };
 
 }  // namespace snappy
