@@ -43,10 +43,15 @@ bool fixed_mmap_predicted(const SyscallArgs& call, bool open_file) {
   constexpr uint64_t kPlainFlags = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE |
                                    MAP_POPULATE | MAP_STACK | MAP_DENYWRITE | MAP_EXECUTABLE;
   if (!(flags & MAP_FIXED) || (flags & ~kPlainFlags) != 0) return false;
-  if (!plain_range(addr, len) || (prot & ~uint64_t{PROT_READ | PROT_WRITE}) != 0) return false;
+  if (!plain_range(addr, len) || (prot & ~uint64_t{PROT_READ | PROT_WRITE | PROT_EXEC}) != 0) return false;
   bool shared = flags & MAP_SHARED, priv = flags & MAP_PRIVATE;
   if (shared == priv) return false;  // exactly one of them, or EINVAL
-  if (flags & MAP_ANONYMOUS) return priv;
+  // Executable anonymous memory is what W^X policies refuse (systemd's
+  // MemoryDenyWriteExecute filter, LSMs); an executable file mapping is
+  // refused only on a noexec mount, where the cross-check then refuses
+  // the snapshot (ld.so's text segments are the common case here).
+  if (flags & MAP_ANONYMOUS) return priv && !(prot & PROT_EXEC);
+  if ((prot & PROT_EXEC) && (prot & PROT_WRITE)) return false;
   if (offset % kPage != 0 || !open_file) return false;
   return !(shared && (prot & PROT_WRITE));
 }

@@ -36,8 +36,9 @@ bool mprotect_predicted(const MappingModel& model, const SyscallArgs& call);
 bool munmap_predicted(const SyscallArgs& call);
 
 // mmap with MAP_FIXED (not MAP_FIXED_NOREPLACE, which fails where memory is
-// mapped), addr page-aligned, len > 0, offset page-aligned, no PROT_EXEC,
-// none of MAP_HUGETLB, MAP_LOCKED, MAP_GROWSDOWN, MAP_SYNC and no unknown
+// mapped), addr page-aligned, len > 0, offset page-aligned, PROT_EXEC only
+// for a file and without PROT_WRITE (a noexec mount refuses it: then the
+// cross-check refuses the snapshot), none of MAP_HUGETLB, MAP_LOCKED, MAP_GROWSDOWN, MAP_SYNC and no unknown
 // flag; private anonymous, or an fd the model knows as a file the program
 // opened (`open_file`: ld.so's segments of a library it opened read-only)
 // and not shared writable (a trigger anyway).
