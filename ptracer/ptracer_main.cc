@@ -1,4 +1,4 @@
-// ptracer [-o NAME] [-v] [--at SYSCALL[,ARG0=VALUE|,path=PREFIX]] [--no-vdso] [--no-replay]
+// ptracer [-o NAME] [-v] [--stats] [--at SYSCALL[,ARG0=VALUE|,path=PREFIX]] [--no-vdso] [--no-replay]
 //         [elf_loader] PROG ARGS...
 //
 // Exit codes (common/command_line.h): 0 snapshot written; 2 bad usage; 127
