@@ -212,6 +212,8 @@ void Session::run() {
       continue;
     }
     Tracee tracee(tid);
+    // An open whose exit stop was skipped has returned by now.
+    model_.settle_deferred_open();
     int sig = WSTOPSIG(status);
     int event = status >> 16;
     if (!threads_.count(tid)) {

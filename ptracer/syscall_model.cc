@@ -112,8 +112,10 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       tracee.set_registers(regs);
       return Decision::kContinue;
     }
-    case ModelHandler::kOpen:
-      return open_entry(tracee, call);
+    case ModelHandler::kOpen: {
+      Decision d = open_entry(tracee, call);
+      return d == Decision::kContinue ? defer_open(tracee, call) : d;
+    }
     case ModelHandler::kMkdir:
       return mkdir_entry(tracee, call);
     case ModelHandler::kDup:
@@ -526,15 +528,9 @@ void SyscallModel::on_exit(const Tracee& tracee) {
                      c.args[3] & MREMAP_DONTUNMAP);
       note_window(rax, rax + page_round_up(c.args[2]));
       break;
-    case ModelHandler::kOpen: {
-      int fd = static_cast<int>(rax);
-      OpenFile& f = files[fd];
-      f = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
-      int flags = static_cast<int>(c.args[c.nr == SYS_openat ? 2 : 1]);
-      f.coredump_filter = (flags & O_ACCMODE) != O_RDONLY &&
-                          names_own_coredump_filter(f.path, [this](pid_t t) { return is_ours(t); });
+    case ModelHandler::kOpen:
+      record_open(tracee.tid(), static_cast<int>(rax), c);
       break;
-    }
     case ModelHandler::kDup: {
       OpenFile copy = files.at(static_cast<int>(c.args[0]));
       files[static_cast<int>(rax)] = copy;

@@ -87,6 +87,11 @@ class SyscallModel {
  public:
   Decision on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call);
   void on_exit(const Tracee& tracee);
+  // Takes in an open whose exit stop was skipped (below), at the next stop
+  // of the program: by then the call has returned. Cheap when none waits.
+  void settle_deferred_open() {
+    if (deferred_open_) settle_open();
+  }
   // PTRACE_EVENT_CLONE: thread `parent` made thread `child` with the clone
   // whose entry on_entry accepted.
   void on_thread_created(pid_t parent, pid_t child);
@@ -139,6 +144,18 @@ class SyscallModel {
 
  private:
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
+  // ptracer/deferred_open.cc. An open in a program of one thread needs no
+  // exit stop: the kernel gives the lowest free fd (fs/file.c
+  // alloc_fd), which the model knows, since every call that makes an fd
+  // is modelled or a trigger and no other thread can make one meanwhile.
+  // Whether it succeeded, and the path it opened, are read from
+  // /proc/PID/fd/N at the program's next stop (settle_open): the fd exists
+  // there only if this open made it.
+  Decision defer_open(const Tracee& tracee, const SyscallArgs& call);
+  void settle_open();
+  int lowest_free_fd(pid_t tid);
+  // A successful open of `fd` (at its exit, or settled).
+  void record_open(pid_t tid, int fd, const SyscallArgs& call);
   Decision mkdir_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision fail(int error, std::string why) {
     fail_errno_ = error;
@@ -190,6 +207,15 @@ class SyscallModel {
   // set it (kSetMm forgets it), so later brk calls are skipped at their
   // entry and answered with it, as the kernel answers a failed brk.
   std::optional<uint64_t> known_break_;
+  struct DeferredOpen {
+    pid_t tid;
+    int fd;
+    SyscallArgs call;
+  };
+  std::optional<DeferredOpen> deferred_open_;
+  // Which of fds 0-2 the caller left open (read once; the program cannot
+  // change them: closing or replacing one is a trigger). Bit n: fd n.
+  std::optional<uint32_t> caller_fds_;
 };
 
 }  // namespace snappy
