@@ -400,6 +400,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   s.xsave_size = read_xsave_size();
   read_cpu_features(s.cpu_features);
   FileTable files(s, request.may_change);
+  files.hash_in_background();  // overlaps the memory capture (ContentHasher)
 
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);
@@ -475,7 +476,9 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   }
   p.output_count = static_cast<uint32_t>(s.outputs.size());
 
+  clock.lap("threads");
   capture_fds(pid, model, p, s, files);
+  clock.lap("fds");
 
   std::vector<ProcMapsEntry> mappings = program_mappings(pid, model);
   clock.lap("process state");
@@ -485,6 +488,8 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
   s.processes.push_back(p);
   clock.lap("memory");
+  files.finish();
+  clock.lap("file hashes");
 
   uint64_t pages_size = bind_pages_file(pages, s);
   std::vector<uint8_t> info_bytes = serialize_info(s, pages_size);

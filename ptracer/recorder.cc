@@ -399,6 +399,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   bool marker_known = false;
   try {
     std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_);
+    if (options_.stats) capture_clock_.lap("stop threads");
     result = capture_snapshot(pid_, tracee, others, model_, request);
     // Only a hint for the summary line: a failed scan says nothing. The
     // words avoid "checkpoint marker", which tests and scripts take to
