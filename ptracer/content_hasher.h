@@ -20,8 +20,8 @@
 namespace snappy {
 
 // xxh3-64 of everything read from `fd` and the byte count (throws
-// std::runtime_error "PATH: why").
-uint64_t hash_file_content(int fd, const std::string& path, uint64_t* bytes);
+// std::runtime_error "PATH: why"), read through `buf` (its size the chunk).
+uint64_t hash_file_content(int fd, const std::string& path, uint64_t* bytes, std::vector<char>& buf);
 
 class ContentHasher {
  public:

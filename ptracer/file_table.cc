@@ -89,7 +89,8 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
     rec.size = static_cast<uint64_t>(st.st_size);
   } else {
     uint64_t hashed = 0;
-    rec.content_hash = hash_file_content(fd, path, &hashed);
+    std::vector<char> buf(1 << 20);
+    rec.content_hash = hash_file_content(fd, path, &hashed, buf);
     // A file that changed size while we hashed it cannot be vouched for.
     if (hashed != static_cast<uint64_t>(st.st_size)) fail(path, "file changed size while it was hashed");
     rec.size = hashed;

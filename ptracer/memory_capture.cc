@@ -32,7 +32,10 @@ constexpr uint64_t kPmPresent = 1ull << 63;
 constexpr uint64_t kPmSwapped = 1ull << 62;
 constexpr uint64_t kPmFile = 1ull << 61;
 constexpr size_t kPagemapChunk = 64 * 1024;  // entries per pread: 512 KiB, 256 MiB of memory
-constexpr size_t kReadChunk = 4 << 20;       // bytes per pread of /proc/PID/mem
+// Bytes per pread of /proc/PID/mem: 1 MiB, not more, since each page of the
+// buffer costs a fault the first time (256 here), and reading in more
+// pieces costs next to nothing.
+constexpr size_t kReadChunk = 1 << 20;
 // Bytes written to NAME.pages between two starts of its writeback: the disk
 // writes while capture goes on reading, and the final fsync waits less.
 constexpr uint64_t kWritebackEvery = 4 << 20;
