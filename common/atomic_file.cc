@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +30,47 @@ std::string random_temp_name(const std::string& base) {
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(r));
   return base.substr(0, 200) + ".tmp." + hex;
+}
+
+// Closes `fd`, the last reference to a replaced file, in a detached
+// grandchild, so that freeing its blocks costs the caller nothing: on ext4
+// mounted with `discard` (this project's machines) the last close of a
+// 25 MB file issues its discards synchronously, 40-120 ms. The grandchild
+// closes its copy only once every other copy is closed (EOF on a pipe whose
+// write end the caller and the child close after their copies of `fd`), so
+// its close is the last one whichever runs first; it holds nothing else (no
+// pipe of the caller's stays open through it) and is reaped by init. If it
+// cannot be made, the caller closes the fd itself. Only async-signal-safe
+// calls after fork (the caller may have threads).
+void close_in_background(int fd) {
+  int gate[2];
+  if (::pipe2(gate, O_CLOEXEC) != 0) {
+    ::close(fd);
+    return;
+  }
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::fork() == 0) {
+      ::close(gate[1]);
+      char byte;
+      while (::read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+      }
+      if (fd > 0) ::syscall(SYS_close_range, 0u, static_cast<unsigned>(fd - 1), 0u);
+      ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0u, 0u);
+      ::close(fd);
+      ::_exit(0);
+    }
+    ::close(fd);
+    ::close(gate[1]);
+    ::_exit(0);
+  }
+  ::close(fd);  // before the gate: then the grandchild's copy is the last
+  ::close(gate[1]);
+  ::close(gate[0]);
+  if (child > 0) {
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
 }
 
 }  // namespace
@@ -117,6 +160,10 @@ void AtomicFile::sync() {
   if (::fsync(fd_) != 0) throw_write_error(errno, "writing " + final_path_);
 }
 
+void AtomicFile::start_writeback(uint64_t offset, uint64_t size) {
+  ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(size), SYNC_FILE_RANGE_WRITE);
+}
+
 void AtomicFile::link_in() {
   if (!temp_name_.empty()) return;
   std::string proc = "/proc/self/fd/" + std::to_string(fd_);
@@ -172,7 +219,12 @@ void AtomicFile::rename_pair_into_place(AtomicFile& first, AtomicFile& second) {
     throw;
   }
   if (exchanged) {
-    ::unlinkat(first.dir_fd_, first.temp_name_.c_str(), 0);  // the replaced file
+    // The replaced file, now under first's temporary name: held open, its
+    // unlink only drops the name, and its blocks are freed at the last
+    // close, made in the background (close_in_background).
+    int replaced = ::openat(first.dir_fd_, first.temp_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    ::unlinkat(first.dir_fd_, first.temp_name_.c_str(), 0);
+    if (replaced >= 0) close_in_background(replaced);
     first.committed_ = true;
   }
 }

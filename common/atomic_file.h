@@ -54,6 +54,11 @@ class AtomicFile {
   // fsync (where a delayed allocation reports a full disk); the file stays
   // without its final name until rename_into_place(). Throws WriteError.
   void sync();
+  // Starts writing [offset, offset + size) (size 0: to the end) back to
+  // disk without waiting (sync_file_range SYNC_FILE_RANGE_WRITE), so that
+  // a later sync() finds the data on its way: the disk works while the
+  // caller does. Only a hint: errors are left to sync() to report.
+  void start_writeback(uint64_t offset = 0, uint64_t size = 0);
   void rename_into_place();
 
   // Renames `first`, then `second` into place (both synced). If the second

@@ -163,7 +163,7 @@ std::vector<SyscallRule> make_rules() {
   // name and re-applied by restore. Other PR_SET_VMA codes stay triggers.
   r.push_back(allow(SYS_prctl, {eq32(0, 0x53564d41 /* PR_SET_VMA */), eq32(1, 0 /* PR_SET_VMA_ANON_NAME */)}));
   for (uint64_t option :
-       {PR_SET_MM, PR_SET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_KEEPCAPS,
+       {PR_SET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_GET_KEEPCAPS,
         PR_GET_NAME, PR_GET_SECCOMP, PR_CAPBSET_READ, PR_GET_SECUREBITS,
         PR_GET_TIMERSLACK, PR_GET_CHILD_SUBREAPER,
         PR_GET_THP_DISABLE, PR_SET_THP_DISABLE}) {
@@ -196,6 +196,9 @@ std::vector<SyscallRule> make_rules() {
   // restore set it; until then it triggers).
 
   // --- Modelled. -------------------------------------------------------
+  // PR_SET_MM sets the layout (read from /proc at capture), the break
+  // among it: the brk handler's known break is forgotten.
+  r.push_back(model(SYS_prctl, H::kSetMm, false, {eq32(0, PR_SET_MM)}));
   r.push_back(model(SYS_mmap, H::kMmap, true));
   r.push_back(model(SYS_munmap, H::kMunmap, true));
   r.push_back(model(SYS_mprotect, H::kMprotect, true));

@@ -85,6 +85,8 @@ enum class ModelHandler : uint8_t {
                   // model (ptracer/timer_model.h) notes its id
   kTimerSettime,  // timer_settime: the model notes when it expires
   kTimerDelete,   // timer_delete
+  kSetMm,         // prctl(PR_SET_MM): elf_loader's layout; it may set the
+                  // break, so the model forgets the one it knew (kBrk)
 };
 
 struct ArgCondition {

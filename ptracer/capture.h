@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/snapshot_format.h"
+#include "ptracer/record_stats.h"
 #include "ptracer/syscall_model.h"
 #include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
@@ -23,6 +24,7 @@ struct CaptureRequest {
   bool no_vdso = false;
   bool replay_output = true;
   std::vector<std::string> may_change;  // FileTable's policy
+  PhaseClock* phases = nullptr;         // laps of the capture's phases, if wanted
 };
 
 struct CaptureResult {

@@ -29,31 +29,6 @@ struct FdCloser {
   ~FdCloser() { ::close(fd); }
 };
 
-struct StateFree {
-  void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
-};
-
-// xxh3-64 of everything read from `fd`, streamed in 1 MiB chunks (libxxhash's
-// streaming digest equals the one-shot XXH3_64bits of the whole content).
-uint64_t hash_content(int fd, const std::string& path, uint64_t* bytes) {
-  std::unique_ptr<XXH3_state_t, StateFree> state(XXH3_createState());
-  if (!state || XXH3_64bits_reset(state.get()) != XXH_OK) fail(path, "cannot allocate hash state");
-  std::vector<char> buf(1 << 20);
-  uint64_t offset = 0;
-  for (;;) {
-    ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_errno(path, "reading");
-    }
-    if (n == 0) break;
-    XXH3_64bits_update(state.get(), buf.data(), static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
-  }
-  *bytes = offset;
-  return XXH3_64bits_digest(state.get());
-}
-
 }  // namespace
 
 uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t expect_ino, bool open_fd) {
@@ -105,14 +80,22 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
   // cannot, short of changing the clock.
   rec.ctime_ns = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000ull +
                  static_cast<uint64_t>(st.st_ctim.tv_nsec);
-  uint64_t hashed = 0;
-  rec.content_hash = hash_content(fd, path, &hashed);
-  // A file that changed size while we hashed it cannot be vouched for.
-  if (hashed != static_cast<uint64_t>(st.st_size)) fail(path, "file changed size while it was hashed");
-  rec.size = hashed;
   rec.flags = format::kFileContentHashed;
-
   auto index = static_cast<uint32_t>(snapshot_.files.size());
+  if (background_) {
+    int own = ::dup(fd);  // the hasher's, closed by it
+    if (own < 0) fail_errno(path, "cannot dup");
+    hasher_.add(index, own, path, static_cast<uint64_t>(st.st_size));
+    rec.size = static_cast<uint64_t>(st.st_size);
+  } else {
+    uint64_t hashed = 0;
+    std::vector<char> buf(1 << 20);
+    rec.content_hash = hash_file_content(fd, path, &hashed, buf);
+    // A file that changed size while we hashed it cannot be vouched for.
+    if (hashed != static_cast<uint64_t>(st.st_size)) fail(path, "file changed size while it was hashed");
+    rec.size = hashed;
+  }
+
   snapshot_.files.push_back(rec);
   index_.emplace(path, index);
   return index;

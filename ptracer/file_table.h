@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/snapshot_writer.h"
+#include "ptracer/content_hasher.h"
 
 namespace snappy {
 
@@ -45,6 +46,12 @@ class FileTable {
   // std::runtime_error for a file of another thread's task directory
   // (the instance's thread ids are not known when recording).
   std::optional<uint32_t> intern_of_process(const std::string& path, pid_t pid);
+  // From here on, contents are hashed on a worker thread (ContentHasher):
+  // content_hash and size are filled in, and a file that changed size
+  // while hashed is reported, only by finish(), which must then be called
+  // before the snapshot is written.
+  void hash_in_background() { background_ = true; }
+  void finish() { hasher_.finish(snapshot_); }
 
  private:
   uint32_t add(const std::string& path, uint64_t expect_dev, uint64_t expect_ino, bool open_fd);
@@ -53,6 +60,8 @@ class FileTable {
   Snapshot& snapshot_;
   std::vector<std::string> may_change_;
   std::map<std::string, uint32_t> index_;
+  bool background_ = false;
+  ContentHasher hasher_;
 };
 
 }  // namespace snappy

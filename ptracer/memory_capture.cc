@@ -32,7 +32,13 @@ constexpr uint64_t kPmPresent = 1ull << 63;
 constexpr uint64_t kPmSwapped = 1ull << 62;
 constexpr uint64_t kPmFile = 1ull << 61;
 constexpr size_t kPagemapChunk = 64 * 1024;  // entries per pread: 512 KiB, 256 MiB of memory
-constexpr size_t kReadChunk = 4 << 20;       // bytes per pread of /proc/PID/mem
+// Bytes per pread of /proc/PID/mem: 1 MiB, not more, since each page of the
+// buffer costs a fault the first time (256 here), and reading in more
+// pieces costs next to nothing.
+constexpr size_t kReadChunk = 1 << 20;
+// Bytes written to NAME.pages between two starts of its writeback: the disk
+// writes while capture goes on reading, and the final fsync waits less.
+constexpr uint64_t kWritebackEvery = 4 << 20;
 
 std::string hex(uint64_t v) {
   char buf[24];
@@ -176,6 +182,7 @@ class Capturer {
   XXH3_state_t* hash_;
   MemoryCaptureStats stats_;
   uint64_t pages_end_ = 0;
+  uint64_t unwritten_ = 0;  // stored since the last start_writeback
 
   // The run being built. In anon mode (a kBasePages candidate) a run's file
   // offset is fixed by its address: anon_base_ + (addr - anon_start_); for
@@ -226,6 +233,10 @@ void Capturer::store(uint64_t addr, const uint8_t* data, uint64_t size) {
     run_open_ = true;
   }
   pages_.pwrite_all(data, size, run_.pages_offset + run_.size);
+  if ((unwritten_ += size) >= kWritebackEvery) {
+    pages_.start_writeback();
+    unwritten_ = 0;
+  }
   XXH3_64bits_update(hash_, data, size);
   run_.size += size;
   stats_.bytes_stored += size;

@@ -50,12 +50,13 @@ std::optional<std::string> why_not_reopenable(pid_t tid, const std::string& path
   std::string seen = as_seen_by(tid, path);
   struct stat st;
   if (stat(seen.c_str(), &st) != 0) return std::nullopt;
-  std::string link = read_link(seen);
   // Namespace files are regular files of nsfs (fs/nsfs.c, NSFS_MAGIC); an
-  // fd of one names net:[INODE], not a path.
+  // fd of one names net:[INODE], not a path. The link is read only for
+  // what is refused (this runs at every open the program makes).
   constexpr unsigned long kNsfsMagic = 0x6e736673;
   struct statfs fs;
   if (statfs(seen.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic) {
+    std::string link = read_link(seen);
     return "opens " + path + ", a namespace" + (link.empty() ? "" : " (" + link + ")") +
            ", which restore cannot reopen";
   }
@@ -65,6 +66,7 @@ std::optional<std::string> why_not_reopenable(pid_t tid, const std::string& path
     return std::nullopt;
   }
   if (S_ISDIR(st.st_mode)) return std::nullopt;
+  std::string link = read_link(seen);
   if (S_ISCHR(st.st_mode) && is_stateless_device(!link.empty() && link[0] == '/' ? link : path)) return std::nullopt;
   return "opens " + path + ", " + kind_of(st, link) + ", not a regular file or directory";
 }

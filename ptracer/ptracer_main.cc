@@ -1,4 +1,4 @@
-// ptracer [-o NAME] [-v] [--at SYSCALL[,ARG0=VALUE|,path=PREFIX]] [--no-vdso] [--no-replay]
+// ptracer [-o NAME] [-v] [--stats] [--at SYSCALL[,ARG0=VALUE|,path=PREFIX]] [--no-vdso] [--no-replay]
 //         [elf_loader] PROG ARGS...
 //
 // Exit codes (common/command_line.h): 0 snapshot written; 2 bad usage; 127
@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", options.output, "snapshot NAME (writes NAME.info and NAME.pages)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "log every modelled system call");
+  app.add_flag("--stats", options.stats, "print ptrace stops by syscall and the time of each phase");
   app.add_option("--at", at, "take the snapshot at SYSCALL (libseccomp name), optionally only when ARG0=VALUE, or only when "
                  "its path argument starts with PREFIX (path=PREFIX: open, openat, access, stat-likes, mkdir, execve, ...)");
   app.add_flag("--no-vdso", options.no_vdso, "hide the vDSO from the program (the snapshot then restores on any kernel)");

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <map>
 #include <set>
 
 #include "common/syscall_decode.h"
@@ -23,6 +24,7 @@
 #include "ptracer/marker_scan.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/record_stats.h"
 #include "ptracer/syscall_model.h"
 #include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
@@ -159,6 +161,10 @@ class Session {
   bool exec_done_ = false;
   SyscallModel model_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  // --stats: the syscall each thread awaits the exit of, to count exit stops.
+  RecordStats stats_;
+  std::map<pid_t, long> awaiting_exit_;
+  PhaseClock trace_clock_, capture_clock_;
 };
 
 void Session::run() {
@@ -206,6 +212,8 @@ void Session::run() {
       continue;
     }
     Tracee tracee(tid);
+    // An open whose exit stop was skipped has returned by now.
+    model_.settle_deferred_open();
     int sig = WSTOPSIG(status);
     int event = status >> 16;
     if (!threads_.count(tid)) {
@@ -214,8 +222,10 @@ void Session::run() {
       threads_.insert(tid);
       started_.insert(tid);
       model_.threads[tid];
+      ++stats_.other_stops;
       resume(tid, PTRACE_CONT);
     } else if (event == PTRACE_EVENT_CLONE) {
+      ++stats_.other_stops;
       try {
         pid_t child = cloned_thread(tid, pid_);
         model_.on_thread_created(tid, child);
@@ -230,6 +240,8 @@ void Session::run() {
       if (on_seccomp_stop(tracee)) return;
     } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
       exec_done_ = true;
+      ++stats_.other_stops;
+      if (options_.stats) trace_clock_.lap("fork and exec");
       // Start the model from the loader's address space: from here on every
       // change goes through a modelled syscall.
       std::vector<ProcMapsEntry> maps = read_proc_maps(pid_);
@@ -239,14 +251,17 @@ void Session::run() {
       model_.mappings.seed(maps);
       resume(tid, PTRACE_CONT);
     } else if (sig == (SIGTRAP | 0x80)) {
+      if (options_.stats) stats_.exit_stop(awaiting_exit_[tid]);
       model_.on_exit(tracee);
       resume(tid, PTRACE_CONT);
     } else if (sig == SIGSTOP && tid != pid_ && !started_.count(tid)) {
       // The first stop of a thread whose clone event came first.
       started_.insert(tid);
+      ++stats_.other_stops;
       resume(tid, PTRACE_CONT);
     } else {
       // A signal for the program: deliver it.
+      ++stats_.other_stops;
       if (options_.verbose) {
         siginfo_t info{};
         ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
@@ -277,6 +292,7 @@ void Session::on_thread_exit(pid_t tid, int status) {
 
 bool Session::on_seccomp_stop(const Tracee& tracee) {
   SyscallArgs call = tracee.syscall_args();
+  if (options_.stats) stats_.entry_stop(call.nr);
   if (!exec_done_) {  // the execve of the loader itself
     resume(tracee.tid(), PTRACE_CONT);
     return false;
@@ -320,7 +336,11 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
   switch (d) {
     case Decision::kContinue:
       // PTRACE_SYSCALL from a seccomp stop stops next at the syscall's exit.
+      if (options_.stats && rule.needs_exit) awaiting_exit_[tracee.tid()] = call.nr;
       resume(tracee.tid(), rule.needs_exit ? PTRACE_SYSCALL : PTRACE_CONT);
+      return false;
+    case Decision::kApplied:  // applied at entry, its result predicted: no exit stop
+      resume(tracee.tid(), PTRACE_CONT);
       return false;
     case Decision::kFail: {
       // At a seccomp stop a syscall number of -1 skips the call, and the
@@ -369,11 +389,17 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   request.no_vdso = options_.no_vdso;
   request.replay_output = options_.replay_output;
   request.may_change = options_.may_change;
+  if (options_.stats) {
+    trace_clock_.lap("traced run");
+    capture_clock_.restart();
+    request.phases = &capture_clock_;
+  }
   CaptureResult result;
   auto capture_start = std::chrono::steady_clock::now();
   bool marker_known = false;
   try {
     std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_);
+    if (options_.stats) capture_clock_.lap("stop threads");
     result = capture_snapshot(pid_, tracee, others, model_, request);
     // Only a hint for the summary line: a failed scan says nothing. The
     // words avoid "checkpoint marker", which tests and scripts take to
@@ -390,8 +416,13 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
     put_back_caller_status(model_);
     throw;
   }
+  if (options_.stats) capture_clock_.lap("marker scan");
   kill_program();
   put_back_caller_status(model_);
+  if (options_.stats) {
+    capture_clock_.lap("kill");
+    std::fprintf(stderr, "%s\n", stats_.summary(trace_clock_, capture_clock_).c_str());
+  }
   if (options_.verbose) {
     double traced = std::chrono::duration<double, std::milli>(capture_start - start_).count();
     double captured = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_start).count();

@@ -17,6 +17,7 @@
 
 #include "common/snapshot_format.h"
 #include "ptracer/coredump_filter.h"
+#include "ptracer/entry_prediction.h"
 #include "ptracer/file_table.h"
 #include "ptracer/jvm_perf_data.h"
 #include "ptracer/open_target.h"
@@ -56,10 +57,29 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
         return Decision::kTrigger;
       }
       if (!anonymous) pending.path = read_link(proc_path(tracee.tid(), "fd/" + std::to_string(static_cast<int>(call.args[4]))));
+      auto file = anonymous ? files.end() : files.find(static_cast<int>(call.args[4]));
+      bool open_file = file != files.end() && file->second.kind == format::kFdFile && !pending.path.empty();
+      if (fixed_mmap_predicted(call, open_file)) {
+        apply_mmap(call, call.args[0], pending.path);
+        return applied(tracee.tid());
+      }
       return Decision::kContinue;
     }
     case ModelHandler::kMunmap:
+      if (munmap_predicted(call)) {
+        mappings.unmap(call.args[0], page_round_up(call.args[1]));
+        return applied(tracee.tid());
+      }
+      return Decision::kContinue;
     case ModelHandler::kMprotect:
+      if (mprotect_predicted(mappings, call)) {
+        mappings.protect(call.args[0], page_round_up(call.args[1]), static_cast<int>(call.args[2]));
+        return applied(tracee.tid());
+      }
+      return Decision::kContinue;
+    case ModelHandler::kSetMm:
+      known_break_.reset();
+      return Decision::kContinue;
     case ModelHandler::kGetNoNewPrivs:
     case ModelHandler::kMremap:
       return Decision::kContinue;
@@ -78,13 +98,24 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       // their malloc falls back to mmap. The argument register is put back
       // at the exit: `syscall` preserves every register but rax, rcx and
       // r11, and glibc's __brk compares the result with rdi afterwards.
+      // Once the break is known, the call is skipped (a syscall number
+      // of -1 at a seccomp stop, seccomp(2)) and answered with it: rdi
+      // is untouched, so no exit stop is needed.
       user_regs_struct regs = tracee.registers();
+      if (known_break_) {
+        regs.orig_rax = static_cast<uint64_t>(-1);
+        regs.rax = *known_break_;
+        tracee.set_registers(regs);
+        return applied(tracee.tid());
+      }
       regs.rdi = 0;
       tracee.set_registers(regs);
       return Decision::kContinue;
     }
-    case ModelHandler::kOpen:
-      return open_entry(tracee, call);
+    case ModelHandler::kOpen: {
+      Decision d = open_entry(tracee, call);
+      return d == Decision::kContinue ? defer_open(tracee, call) : d;
+    }
     case ModelHandler::kMkdir:
       return mkdir_entry(tracee, call);
     case ModelHandler::kDup:
@@ -461,6 +492,7 @@ void SyscallModel::on_exit(const Tracee& tracee) {
   const SyscallArgs& c = p.call;
   if (p.handler == ModelHandler::kBrk) {
     user_regs_struct regs = tracee.registers();
+    if (!is_error_result(regs.rax)) known_break_ = regs.rax;
     regs.rdi = c.args[0];
     tracee.set_registers(regs);
     return;
@@ -482,24 +514,9 @@ void SyscallModel::on_exit(const Tracee& tracee) {
   uint64_t rax = tracee.registers().rax;
   if (is_error_result(rax)) return;  // a failed call changed nothing
   switch (p.handler) {
-    case ModelHandler::kMmap: {
-      Region r;
-      r.start = rax;
-      r.end = rax + page_round_up(c.args[1]);
-      r.prot = static_cast<int>(c.args[2]);
-      r.shared = c.args[3] & MAP_SHARED;
-      r.anonymous = c.args[3] & MAP_ANONYMOUS;
-      r.path = p.path;
-      r.offset = r.anonymous ? 0 : c.args[5];
-      // elf_loader's PROT_NONE reservation of the rest of its window
-      // (elf_loader.cc reserve_rest_of_window) is the one mapping allowed
-      // there: it keeps the program's own mappings out.
-      bool loader_reservation = r.prot == PROT_NONE && r.anonymous && r.end == format::kWindowEnd &&
-                                (c.args[3] & MAP_FIXED_NOREPLACE);
-      if (!loader_reservation) note_window(r.start, r.end);
-      mappings.map(r);
+    case ModelHandler::kMmap:
+      apply_mmap(c, rax, p.path);
       break;
-    }
     case ModelHandler::kMunmap:
       mappings.unmap(c.args[0], page_round_up(c.args[1]));
       break;
@@ -511,15 +528,9 @@ void SyscallModel::on_exit(const Tracee& tracee) {
                      c.args[3] & MREMAP_DONTUNMAP);
       note_window(rax, rax + page_round_up(c.args[2]));
       break;
-    case ModelHandler::kOpen: {
-      int fd = static_cast<int>(rax);
-      OpenFile& f = files[fd];
-      f = {read_link(proc_path(tracee.tid(), "fd/" + std::to_string(fd))), next_description_++};
-      int flags = static_cast<int>(c.args[c.nr == SYS_openat ? 2 : 1]);
-      f.coredump_filter = (flags & O_ACCMODE) != O_RDONLY &&
-                          names_own_coredump_filter(f.path, [this](pid_t t) { return is_ours(t); });
+    case ModelHandler::kOpen:
+      record_open(tracee.tid(), static_cast<int>(rax), c);
       break;
-    }
     case ModelHandler::kDup: {
       OpenFile copy = files.at(static_cast<int>(c.args[0]));
       files[static_cast<int>(rax)] = copy;
@@ -615,6 +626,24 @@ void SyscallModel::rt_sigreturn_entry(const Tracee& tracee) {
   next.flags &= ~kSsAutodisarm;
   if (next.flags & kSsDisable) next = AltStack{};
   current = next;
+}
+
+void SyscallModel::apply_mmap(const SyscallArgs& c, uint64_t start, const std::string& path) {
+  Region r;
+  r.start = start;
+  r.end = start + page_round_up(c.args[1]);
+  r.prot = static_cast<int>(c.args[2]);
+  r.shared = c.args[3] & MAP_SHARED;
+  r.anonymous = c.args[3] & MAP_ANONYMOUS;
+  r.path = path;
+  r.offset = r.anonymous ? 0 : c.args[5];
+  // elf_loader's PROT_NONE reservation of the rest of its window
+  // (elf_loader.cc reserve_rest_of_window) is the one mapping allowed
+  // there: it keeps the program's own mappings out.
+  bool loader_reservation = r.prot == PROT_NONE && r.anonymous && r.end == format::kWindowEnd &&
+                            (c.args[3] & MAP_FIXED_NOREPLACE);
+  if (!loader_reservation) note_window(r.start, r.end);
+  mappings.map(r);
 }
 
 void SyscallModel::note_window(uint64_t start, uint64_t end) {

@@ -56,6 +56,9 @@ struct AltStack {
 // the syscall's exit (and calls on_exit) is the table's needs_exit.
 enum class Decision {
   kContinue,  // let the syscall run
+  kApplied,   // the handler applied the call at its entry, its result
+              // predicted (ptracer/entry_prediction.h): let it run, no
+              // exit stop whatever the table's needs_exit
   kFail,      // skip it: it returns -fail_errno() having done nothing (the
               // JVM's perf-data file, ptracer/jvm_perf_data.h)
   kTrigger,   // take the snapshot here: the syscall is outside the model
@@ -84,6 +87,11 @@ class SyscallModel {
  public:
   Decision on_entry(ModelHandler handler, const Tracee& tracee, const SyscallArgs& call);
   void on_exit(const Tracee& tracee);
+  // Takes in an open whose exit stop was skipped (below), at the next stop
+  // of the program: by then the call has returned. Cheap when none waits.
+  void settle_deferred_open() {
+    if (deferred_open_) settle_open();
+  }
   // PTRACE_EVENT_CLONE: thread `parent` made thread `child` with the clone
   // whose entry on_entry accepted.
   void on_thread_created(pid_t parent, pid_t child);
@@ -136,6 +144,18 @@ class SyscallModel {
 
  private:
   Decision open_entry(const Tracee& tracee, const SyscallArgs& call);
+  // ptracer/deferred_open.cc. An open in a program of one thread needs no
+  // exit stop: the kernel gives the lowest free fd (fs/file.c
+  // alloc_fd), which the model knows, since every call that makes an fd
+  // is modelled or a trigger and no other thread can make one meanwhile.
+  // Whether it succeeded, and the path it opened, are read from
+  // /proc/PID/fd/N at the program's next stop (settle_open): the fd exists
+  // there only if this open made it.
+  Decision defer_open(const Tracee& tracee, const SyscallArgs& call);
+  void settle_open();
+  int lowest_free_fd(pid_t tid);
+  // A successful open of `fd` (at its exit, or settled).
+  void record_open(pid_t tid, int fd, const SyscallArgs& call);
   Decision mkdir_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision fail(int error, std::string why) {
     fail_errno_ = error;
@@ -154,6 +174,14 @@ class SyscallModel {
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
   void note_window(uint64_t start, uint64_t end);
+  // A successful mmap that returned `start` (at its exit, or at its entry
+  // when predicted).
+  void apply_mmap(const SyscallArgs& call, uint64_t start, const std::string& path);
+  // Decision::kApplied for the thread: no exit stop follows.
+  Decision applied(pid_t tid) {
+    pending_.erase(tid);
+    return Decision::kApplied;
+  }
   void record_output(const Tracee& tracee, const SyscallArgs& call, uint64_t written);
 
   // The call whose exit is awaited, and what its entry saw.
@@ -174,6 +202,20 @@ class SyscallModel {
   std::string fail_reason_;
   uint32_t next_description_ = 1;
   uint64_t output_bytes_ = 0;
+  // What brk(0) returned at the first brk's exit. The break never moves
+  // while recording (every brk is made to fail), and only PR_SET_MM can
+  // set it (kSetMm forgets it), so later brk calls are skipped at their
+  // entry and answered with it, as the kernel answers a failed brk.
+  std::optional<uint64_t> known_break_;
+  struct DeferredOpen {
+    pid_t tid;
+    int fd;
+    SyscallArgs call;
+  };
+  std::optional<DeferredOpen> deferred_open_;
+  // Which of fds 0-2 the caller left open (read once; the program cannot
+  // change them: closing or replacing one is a trigger). Bit n: fd n.
+  std::optional<uint32_t> caller_fds_;
 };
 
 }  // namespace snappy

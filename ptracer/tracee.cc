@@ -82,6 +82,14 @@ unsigned long Tracee::event_message() const {
 
 std::vector<uint8_t> Tracee::read_memory(RemotePtr address, size_t size) const {
   std::vector<uint8_t> out(size);
+  // One process_vm_readv where it reads everything (readable memory: the
+  // strings and structs handlers read at every stop), instead of an open,
+  // a pread and a close of /proc/PID/mem; that stays the way for the rest
+  // (PROT_NONE pages, which only /proc/PID/mem reads).
+  if (size > 0) {
+    iovec local{out.data(), size}, remote{reinterpret_cast<void*>(address.address()), size};
+    if (process_vm_readv(tid_, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size)) return out;
+  }
   std::string path = "/proc/" + std::to_string(tid_) + "/mem";
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno("opening /proc/PID/mem");

@@ -45,7 +45,8 @@ class Tracee {
   // PTRACE_GETEVENTMSG: for a seccomp stop, the filter's SECCOMP_RET_DATA.
   unsigned long event_message() const;
 
-  // Reads tracee memory through /proc/PID/mem (works for any protection).
+  // Reads tracee memory: process_vm_readv where it can, /proc/PID/mem
+  // otherwise (which reads any protection, PROT_NONE included).
   std::vector<uint8_t> read_memory(RemotePtr address, size_t size) const;
   // Writes tracee memory (a buffer a syscall fills: the tracee's own).
   void write_memory(RemotePtr address, const void* data, size_t size) const;

@@ -121,7 +121,8 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_TRUE(is_allow(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0, 0x1000})));
   EXPECT_EQ(rule_for(SYS_prlimit64, {77, RLIMIT_STACK, 0x1000, 0}), nullptr);  // another's
   EXPECT_TRUE(is_allow(rule_for(SYS_arch_prctl, {0x1002 /* ARCH_SET_FS */, 0x1000})));
-  EXPECT_TRUE(is_allow(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP})));
+  EXPECT_TRUE(is_model(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP}), ModelHandler::kSetMm));  // forgets the break
+  EXPECT_FALSE(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP})->needs_exit);
   EXPECT_TRUE(is_model(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS}), ModelHandler::kGetNoNewPrivs));
   EXPECT_TRUE(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS})->needs_exit);
   EXPECT_EQ(rule_for(SYS_prctl, {PR_SET_PDEATHSIG, SIGKILL}), nullptr);
