@@ -41,7 +41,7 @@ const url = require('url');
 const util = require('util');
 const zlib = require('zlib');
 
-const { checkpoint } = require('../../examples/node/snappy_checkpoint.js');
+const { checkpoint, exit } = require('../../examples/node/snappy_checkpoint.js');
 
 const argv = new Set(process.argv.slice(2));
 
@@ -95,6 +95,6 @@ if (argv.has('--block')) fs.readSync(0, Buffer.alloc(1));
 job((line) => console.log(line));
 if (argv.has('--phases')) phase();
 // Once the output is out (on a pipe, stdout may queue it): exit.
-if (argv.has('--exit')) process.stdout.write('', () => process.exit(0));
+if (argv.has('--exit')) exit(0);
 if (argv.has('--really-exit')) process.stdout.write('', () => process.reallyExit(0));
 void emitter; void os; void readline;
