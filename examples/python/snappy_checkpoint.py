@@ -90,16 +90,14 @@ restored instance never does either: neither is in the environment a
 snapshot is recorded with, and checkpoint() returns True there first.
 
 Pure Python, standard library only; numpy is never imported here.
+snappy_fast_exit.py (beside this file) is imported only by fast_exit=True
+and exit(): without them this file works alone.
 """
 
 import os
 import sys
 
-import snappy_fast_exit
-
 CHECKPOINT_PATH = "/proc/snappy-start/checkpoint"
-
-from snappy_fast_exit import exit
 
 __all__ = ["CHECKPOINT_PATH", "Invocation", "adopt", "checkpoint", "exit", "invocation"]
 
@@ -129,6 +127,7 @@ def checkpoint(reseed=False, adopt=False, freeze=False, fast_exit=False):
         # file is allowed before the snapshot point.
         _recorded = (_read_proc("cmdline"), _read_proc("environ"))
     if fast_exit:
+        import snappy_fast_exit  # beside this file; only needed for the fast exit
         snappy_fast_exit.install()
     if freeze:  # last before the marker: what the steps above made is frozen too
         import gc
@@ -246,6 +245,13 @@ def _report_marker_clock():
     minflt = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
     os.write(2, f"snappy-marker ns={ns} minflt={minflt}\n".encode())
+
+
+def exit(status=None):
+    """Ends the program now, as sys.exit(status) reaching the top level
+    would, without the interpreter's teardown: snappy_fast_exit.exit()."""
+    import snappy_fast_exit
+    snappy_fast_exit.exit(status)
 
 
 def _exit_at_marker():
