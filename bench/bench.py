@@ -34,6 +34,7 @@ import live
 import nodejs
 import pylauncher
 import socketact
+import writing_jobs
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -364,6 +365,7 @@ def targets(rows):
     out += pylauncher.targets(rows, find)
     out += launchers.targets(rows, find)
     out += socketact.targets(rows, find)
+    out += writing_jobs.targets(rows, find)
     for w in workloads_in(rows):
         r = num(w, "pages on disk / written")
         out.append((f"{w}: pages on disk <= 1.1x written", f"{r:.2f}x", r <= 1.1))
@@ -503,6 +505,7 @@ def main():
     launchers.launcher_rows(b, a.quick)     # so does this
     print("bench: socket-activated HTTP handler ...", file=sys.stderr, flush=True)
     socketact.socket_rows(b, a.quick)
+    writing = writing_jobs.writing_rows(b, a.quick)  # prints its own progress
     print("bench: memory, throughput, syscalls ...", file=sys.stderr, flush=True)
     b.memory(numpy + ["--block"], numpy_cold_mem)
     b.many(numpy_snap)
@@ -511,7 +514,7 @@ def main():
     print("bench: snap against gdb gcore ...", file=sys.stderr, flush=True)
     live.live_rows(b, 256 if a.quick else 2048, 1 if a.quick else 3, 1)
     # Sections together, in a fixed order.
-    order = ["latency", "ratio", "concurrency", "throughput", "socket", "memory", "size", "restore",
+    order = ["latency", "ratio", "writing", "concurrency", "throughput", "socket", "memory", "size", "restore",
              "snap"]
     b.rows.sort(key=lambda r: order.index(r["section"]))
 
@@ -525,7 +528,7 @@ def main():
               f"benchmark took {elapsed:.0f} s\n"
               f"latency: posix_spawn to wait4 reap, trivial job included; "
               f"median/p99/min/max over n runs")
-    text = table(b.rows, header, targets(b.rows))
+    text = table(b.rows, header, targets(b.rows)) + "\n" + writing
     print(text, end="")
     with open(os.path.join(a.out, stem + ".txt"), "w") as f:
         f.write(text)

@@ -1,7 +1,7 @@
 // launch: start a command N times, at most P at a time, and time each one.
 //
 //   launch --runs N [--parallel P] [--warmup W] [--stdin FILE] [--env K=V]...
-//          -- CMD ARGS...
+//          [--each] -- CMD ARGS...
 //
 // Each run is timed with CLOCK_MONOTONIC from just before posix_spawn to the
 // return of the wait4 that reaps it: what a caller waiting for an instance
@@ -13,6 +13,12 @@
 //
 // Output, one key=value per line (times in ms):
 //   runs parallel failures first_failure median p99 min max mean wall_s per_s
+//   minflt_median
+// minflt_median: the median of each run's minor page faults, from the
+// rusage wait4 returns with it (the whole process tree the run left: all its
+// threads and reaped children). With --each, also times_ms=T1,T2,... and
+// minflt_each=F1,F2,... (every timed run, in the order they were reaped), so
+// a caller can pool runs from several launches.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -43,7 +49,7 @@ double now_ms() {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "launch: %s\nusage: launch --runs N [--parallel P] [--warmup W] "
-               "[--stdin FILE] [--env K=V]... -- CMD ARGS...\n",
+               "[--stdin FILE] [--env K=V]... [--each] -- CMD ARGS...\n",
                why);
   std::exit(2);
 }
@@ -52,6 +58,7 @@ struct Options {
   int runs = 0, parallel = 1, warmup = 0;
   std::string stdin_path = "/dev/null";
   std::vector<std::string> env;  // K=V, added to (or replacing in) environ
+  bool each = false;             // --each: print every run's time and faults
   std::vector<char*> argv;       // CMD ARGS..., null-terminated
 };
 
@@ -70,6 +77,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--warmup") o.warmup = std::atoi(value("--warmup"));
     else if (a == "--stdin") o.stdin_path = value("--stdin");
     else if (a == "--env") o.env.push_back(value("--env"));
+    else if (a == "--each") o.each = true;
     else usage(("unknown option " + a).c_str());
   }
   if (o.runs < 1 || o.parallel < 1 || o.warmup < 0) usage("bad --runs/--parallel/--warmup");
@@ -124,8 +132,9 @@ int main(int argc, char** argv) {
 
   const int total = o.warmup + o.runs;
   std::unordered_map<pid_t, std::pair<int, double>> running;  // pid -> (index, start)
-  std::vector<double> times;
+  std::vector<double> times, minflt;
   times.reserve(o.runs);
+  minflt.reserve(o.runs);
   int started = 0, failures = 0;
   std::string first_failure = "none";
   double wall_start = 0;
@@ -161,16 +170,22 @@ int main(int argc, char** argv) {
     reaped++;
     if (index < o.warmup) continue;
     times.push_back(t1 - t0);
+    minflt.push_back(static_cast<double>(ru.ru_minflt));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       if (failures++ == 0) first_failure = describe(status);
     }
   }
   double wall_ms = now_ms() - wall_start;
 
+  auto median_of = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
   std::vector<double> s = times;
   std::sort(s.begin(), s.end());
   size_t n = s.size();
-  double median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  double median = median_of(times);
   double mean = 0;
   for (double t : s) mean += t / n;
   std::printf("runs=%d\nparallel=%d\nfailures=%d\nfirst_failure=%s\n", o.runs, o.parallel,
@@ -178,5 +193,14 @@ int main(int argc, char** argv) {
   std::printf("median=%.4f\np99=%.4f\nmin=%.4f\nmax=%.4f\nmean=%.4f\n", median,
               percentile(s, 99), s.front(), s.back(), mean);
   std::printf("wall_s=%.4f\nper_s=%.2f\n", wall_ms / 1e3, o.runs / (wall_ms / 1e3));
+  std::printf("minflt_median=%.1f\n", median_of(minflt));
+  if (o.each) {
+    for (auto [key, values] : {std::pair{"times_ms", &times}, std::pair{"minflt_each", &minflt}}) {
+      std::printf("%s=", key);
+      for (size_t k = 0; k < values->size(); k++)
+        std::printf("%s%.4f", k ? "," : "", (*values)[k]);
+      std::printf("\n");
+    }
+  }
   return 0;
 }

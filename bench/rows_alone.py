@@ -1,6 +1,6 @@
 """Running one group of the benchmark's rows on its own (`python3 bench/jvm.py`,
 `bench/nodejs.py`, `bench/launchers.py`, `bench/pylauncher.py`,
-`bench/socketact.py`): the command line, the header, the table and the
+`bench/socketact.py`, `bench/writing_jobs.py`): the command line, the header, the table and the
 results file they share. `./make.sh bench` runs every group through bench.py.
 """
 import argparse
@@ -29,8 +29,10 @@ class Alone:
         self.t0, self.load0 = time.monotonic(), os.getloadavg()[0]
         self.b = bench.Bench(os.path.abspath(self.args.build), bench.QUICK if self.args.quick else bench.FULL)
 
-    def finish(self, title, targets, results_name, order=("latency", "ratio", "memory", "size"), note=""):
-        """Prints the table of the rows made, and writes results/RESULTS_NAME (not with --quick)."""
+    def finish(self, title, targets, results_name, order=("latency", "ratio", "memory", "size"), note="",
+               appendix=""):
+        """Prints the table of the rows made (then `appendix`, if any), and
+        writes results/RESULTS_NAME (not with --quick)."""
         b, quick = self.b, self.args.quick
         b.rows.sort(key=lambda r: list(order).index(r["section"]))
         header = (f"snappy-start benchmark, {title}{' (--quick)' if quick else ''}, "
@@ -38,6 +40,8 @@ class Alone:
                   f"{os.cpu_count()} CPUs\nload average {self.load0:.2f} at start, "
                   f"{os.getloadavg()[0]:.2f} at end; took {time.monotonic() - self.t0:.0f} s{note}")
         text = self.bench.table(b.rows, header, targets(b.rows, self.bench.find))
+        if appendix:
+            text += "\n" + appendix
         print(text, end="")
         if not quick:
             with open(os.path.join(BENCH, "results", results_name), "w") as f:

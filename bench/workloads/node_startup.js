@@ -1,7 +1,7 @@
 // Workload: Debian's node (v20) requiring a set of core modules and building
 // a little data, then the snapshot point marker, then a trivial job.
 //
-//   node node_startup.js [--block] [--exit|--really-exit] [--gc] [--warm] [--phases]
+//   node node_startup.js [--block] [--exit|--really-exit] [--gc|--scavenge] [--warm] [--phases]
 //
 // The marker is examples/node/snappy_checkpoint.js's checkpoint()
 // (fs.accessSync('/proc/snappy-start/checkpoint')). It comes before the
@@ -11,7 +11,8 @@
 // creates process.stderr, to choose colours). Options:
 //   --block        read stdin (fs.readSync, blocking) right after the marker,
 //                  so the benchmark can measure an instance's memory there;
-//   --exit         end with process.exit(0) after the job: no further turn
+//   --exit         end with the helper's exit(0) after the job (process.exit
+//                  once stdout has drained): no further turn
 //                  of the event loop and no environment teardown, but 'exit'
 //                  listeners and Node's native exit path (the V8 platform's
 //                  threads stopped, atexit handlers such as OpenSSL's);
@@ -19,6 +20,8 @@
 //                  'exit' listeners;
 //   --gc           a full GC just before the marker (checkpoint({ gc: true })):
 //                  the young generation is left empty;
+//   --scavenge     a scavenge only just before the marker
+//                  (checkpoint({ gc: 'minor' }));
 //   --warm         before the marker, run the job once with its output to a
 //                  dummy stream (its functions and console's are compiled in
 //                  the snapshot);
@@ -41,7 +44,7 @@ const url = require('url');
 const util = require('util');
 const zlib = require('zlib');
 
-const { checkpoint } = require('../../examples/node/snappy_checkpoint.js');
+const { checkpoint, exit } = require('../../examples/node/snappy_checkpoint.js');
 
 const argv = new Set(process.argv.slice(2));
 
@@ -73,7 +76,7 @@ if (argv.has('--warm')) {
   new console.Console({ stdout: dummy, colorMode: false }).log(sink[0]);
 }
 
-checkpoint({ gc: argv.has('--gc') });
+checkpoint({ gc: argv.has('--gc') || (argv.has('--scavenge') ? 'minor' : false) });
 
 // --phases: wall clock, CPU time and minor faults of this process (all
 // threads) at the marker's return, after the job and at the 'exit' event.
@@ -95,6 +98,6 @@ if (argv.has('--block')) fs.readSync(0, Buffer.alloc(1));
 job((line) => console.log(line));
 if (argv.has('--phases')) phase();
 // Once the output is out (on a pipe, stdout may queue it): exit.
-if (argv.has('--exit')) process.stdout.write('', () => process.exit(0));
+if (argv.has('--exit')) exit(0);
 if (argv.has('--really-exit')) process.stdout.write('', () => process.reallyExit(0));
 void emitter; void os; void readline;

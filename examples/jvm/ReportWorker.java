@@ -42,6 +42,7 @@ import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -214,8 +215,9 @@ public final class ReportWorker {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: ReportWorker DATA_DIR");
+    List<String> options = List.of("--gc", "--end=halt", "--end=exit", "--end=return");
+    if (args.length < 1 || !options.containsAll(Arrays.asList(args).subList(1, args.length))) {
+      System.err.println("usage: ReportWorker DATA_DIR [--gc] [--end=halt|exit|return]");
       System.exit(2);
     }
     // The default SimpleFormatter prints the time of day: not reproducible.
@@ -234,7 +236,13 @@ public final class ReportWorker {
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     log.info("ready");
 
-    SnappyCheckpoint.checkpoint();  // the snapshot point; true when restored
+    // Options after DATA_DIR, for bench/writing_jobs.py: --gc (System.gc()
+    // before the marker), --end=halt (the default), --end=exit
+    // (System.exit: shutdown hooks) or --end=return (main returns: the
+    // status is then 0 whatever the queries).
+    List<String> opts = Arrays.asList(args).subList(1, args.length);
+    String end = opts.contains("--end=exit") ? "exit" : opts.contains("--end=return") ? "return" : "halt";
+    SnappyCheckpoint.checkpoint(opts.contains("--gc"));  // the snapshot point
 
     int unknown = 0;
     for (String line; (line = in.readLine()) != null; ) {
@@ -251,7 +259,9 @@ public final class ReportWorker {
       }
     }
     out.flush();
+    if (end.equals("exit")) System.exit(Math.min(unknown, 100));
+    if (end.equals("return")) return;
     // Leave without the JVM's orderly shutdown (see README.md).
-    Runtime.getRuntime().halt(Math.min(unknown, 100));
+    SnappyCheckpoint.halt(Math.min(unknown, 100));
   }
 }

@@ -55,7 +55,43 @@ is the recorded script's directory), the stdio encodings and the C locale
 they were imported. invocation() returns what was handed over without
 adopting it. A program that does not ask behaves as before.
 
+The two known costs of a pre-warmed interpreter (issue 15). A restored
+instance shares the snapshot's memory copy-on-write: every page it writes
+is copied, one fault each. CPython writes into inherited objects on two
+occasions besides the program's own work:
+
+  * freeze=True: gc.collect() then gc.freeze() just before the marker (in
+    the cold run as in the recording, so both behave alike). The objects
+    alive at the checkpoint move to the collector's permanent generation,
+    which no collection walks, so an instance's collections (the automatic
+    ones and the full one at shutdown) no longer write the GC headers of
+    every inherited object. What it changes: gc.get_freeze_count() is the
+    number of those objects; they are never collected in the instance, so
+    a reference cycle among them that becomes garbage after the checkpoint
+    stays in memory (its __del__ never runs) for the instance's life;
+    gc.unfreeze() puts them back in the oldest generation. Garbage made
+    before the checkpoint is collected first, by the gc.collect().
+  * fast_exit=True: the program's end (the script returning, sys.exit(...),
+    an uncaught exception) runs what the interpreter's shutdown runs first
+    -- the non-daemon threads joined, the atexit handlers, sys.stdout and
+    sys.stderr flushed, status 120 if that fails -- and then os._exit(status),
+    skipping the final garbage collection and the module teardown. No
+    __del__ or weakref callback runs at exit for objects still alive; see
+    snappy_fast_exit.py for exactly what is skipped and when the normal
+    shutdown is kept. exit(status) is the same fast end called explicitly
+    (works without fast_exit=True).
+  Measured (bench/writing_jobs.py): see README.md, "Jobs that write memory".
+
+Timing a cold run up to its snapshot point: with SNAPPY_EXIT_AT_MARKER=1 in
+its environment, a cold run flushes stdio and exits 0 right after the
+marker; with SNAPPY_MARKER_CLOCK=1 it writes "snappy-marker ns=N minflt=M"
+(CLOCK_MONOTONIC, its minor faults so far) to fd 2 there and goes on. A
+restored instance never does either: neither is in the environment a
+snapshot is recorded with, and checkpoint() returns True there first.
+
 Pure Python, standard library only; numpy is never imported here.
+snappy_fast_exit.py (beside this file) is imported only by fast_exit=True
+and exit(): without them this file works alone.
 """
 
 import os
@@ -63,7 +99,7 @@ import sys
 
 CHECKPOINT_PATH = "/proc/snappy-start/checkpoint"
 
-__all__ = ["CHECKPOINT_PATH", "Invocation", "adopt", "checkpoint", "invocation"]
+__all__ = ["CHECKPOINT_PATH", "Invocation", "adopt", "checkpoint", "exit", "invocation"]
 
 # /proc/self/cmdline and /proc/self/environ as they were at the checkpoint
 # (read just before it by checkpoint(adopt=True)): what "unchanged" means.
@@ -73,21 +109,35 @@ _recorded = None
 adopted = None
 
 
-def checkpoint(reseed=False, adopt=False):
+def checkpoint(reseed=False, adopt=False, freeze=False, fast_exit=False):
     """Marks the snapshot point. Returns True when running restored.
 
     With reseed=True, a restored instance reseeds `random` and, if numpy was
     already imported, numpy.random's legacy global generator, from
     os.urandom. With adopt=True, a restored instance adopts the invocation
     restore handed it (sys.argv, os.environ; see the module's docstring)
-    and keeps it in snappy_checkpoint.adopted.
+    and keeps it in snappy_checkpoint.adopted. freeze=True collects and
+    then freezes the objects alive before the marker; fast_exit=True makes
+    the program's end skip the interpreter's teardown (both: the module's
+    docstring). Call it on the main thread when fast_exit=True.
     """
     global _recorded, adopted
     if adopt:
         # Before the marker, so these are the recorded values. Reading a
         # file is allowed before the snapshot point.
         _recorded = (_read_proc("cmdline"), _read_proc("environ"))
+    if fast_exit:
+        import snappy_fast_exit  # beside this file; only needed for the fast exit
+        snappy_fast_exit.install()
+    if freeze:  # last before the marker: what the steps above made is frozen too
+        import gc
+        gc.collect()
+        gc.freeze()
     restored = os.access(CHECKPOINT_PATH, os.F_OK)
+    if not restored and os.environ.get("SNAPPY_MARKER_CLOCK") == "1":
+        _report_marker_clock()
+    if not restored and os.environ.get("SNAPPY_EXIT_AT_MARKER") == "1":
+        _exit_at_marker()
     if restored and reseed:
         _reseed()
     if restored and adopt:
@@ -183,6 +233,37 @@ def _replace_environ(new):
             envb[key] = value
         except (ValueError, OSError):
             data[key] = value
+
+
+def _report_marker_clock():
+    # bench/writing_jobs.py: when a cold run passed its snapshot point, in
+    # the run itself. The faults are read first and the clock last, so the
+    # cost of reading them counts as before the point.
+    import resource
+    import time
+
+    minflt = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    os.write(2, f"snappy-marker ns={ns} minflt={minflt}\n".encode())
+
+
+def exit(status=None):
+    """Ends the program now, as sys.exit(status) reaching the top level
+    would, without the interpreter's teardown: snappy_fast_exit.exit()."""
+    import snappy_fast_exit
+    snappy_fast_exit.exit(status)
+
+
+def _exit_at_marker():
+    # A cold run timed up to its snapshot point: what it printed is out, and
+    # nothing after the marker runs (no atexit handlers, no teardown).
+    for f in (sys.stdout, sys.stderr):
+        try:
+            if f is not None:
+                f.flush()
+        except Exception:
+            pass
+    os._exit(0)
 
 
 def _read_proc(name):
