@@ -58,6 +58,9 @@ clone_thread:
         syscall
         test %rax, %rax
         jnz 1f
+# The new thread, of clone_thread or clone3_thread: fn and arg on top of
+# its stack.
+thread_start:
         pop %rax
         pop %rdi
         and $-16, %rsp
@@ -74,12 +77,7 @@ clone3_thread:
         mov $435, %eax
         syscall
         test %rax, %rax
-        jnz 1f
-        pop %rax
-        pop %rdi
-        and $-16, %rsp
-        call *%rax
-        ud2
-1:      ret
+        jz thread_start
+        ret
 
         .section .note.GNU-stack,"",@progbits
