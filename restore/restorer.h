@@ -200,6 +200,10 @@ void apply_lock_future();
 // read pages read) and with --populate the stored runs of writable memory;
 // advice only, failures ignored.
 void prefault_instance_memory();
+// fds.cc: every recorded fd recreated at its number (dies on a file that
+// is not the recorded one), then the interest lists and the caller's fd 0-2
+// status flags.
+void reopen_fds();
 // memory_map.cc: the name PR_SET_VMA_ANON_NAME gave a private anonymous
 // mapping, NUL-terminated in buf (the kernel's limit, 80 bytes with the
 // NUL: ANON_VMA_NAME_MAX_LEN), or nullptr if none.
