@@ -6,6 +6,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,7 +43,6 @@ using namespace format;
 namespace {
 
 constexpr uint64_t kPage = format::kPageSize;
-constexpr int kSysRtSigaction = 13, kSysClone = 56, kSysWait4 = 61;
 
 uint64_t now_ns() {
   return static_cast<uint64_t>(
@@ -538,7 +538,7 @@ bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget,
   try {
     user_regs_struct r = resume_registers(Tracee(tid).registers());
     std::vector<int> sigs;
-    long rv = inject_syscall(tid, gadget, r, kSysWait4, {uint64_t(child), 0, uint64_t(options), 0}, sigs, nullptr);
+    long rv = inject_syscall(tid, gadget, r, SYS_wait4, {uint64_t(child), 0, uint64_t(options), 0}, sigs, nullptr);
     if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
     return rv == child;
   } catch (const ExecDuringSnapshot&) {
@@ -766,7 +766,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
         unsigned long msg = 0;
         long rv = -1;
         try {
-          rv = inject_syscall(inject_tid, gadget, resume, kSysClone, {0, 0, 0, 0, 0}, extra_signals, &msg, false,
+          rv = inject_syscall(inject_tid, gadget, resume, SYS_clone, {0, 0, 0, 0, 0}, extra_signals, &msg, false,
                               [&] { hold_for_test(options, "injecting"); });
         } catch (const ExecDuringSnapshot&) {
           throw;
@@ -849,7 +849,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
         uint64_t buf = ((cr.rsp - 512) & ~15ull) - 64;
         std::vector<int> ignored;
         try {
-          long rv = inject_syscall(child, gadget, cr, kSysRtSigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr,
+          long rv = inject_syscall(child, gadget, cr, SYS_rt_sigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr,
                                    true);
           if (rv == 0) {
             std::vector<uint8_t> act = Tracee(child).read_memory(RemotePtr(buf), 32);

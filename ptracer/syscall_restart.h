@@ -5,13 +5,14 @@
 // do the same rewind, or the thread would see the internal error code.
 #pragma once
 
+#include <sys/syscall.h>
 #include <sys/user.h>
 
 namespace snappy {
 
 inline constexpr long kErestartSys = -512, kErestartNoIntr = -513, kErestartNoHand = -514,
                       kErestartBlock = -516;
-inline constexpr long kSysRestartSyscall = 219;
+inline constexpr long kSysRestartSyscall = SYS_restart_syscall;
 
 inline bool is_restart_code(long rax) {
   return rax == kErestartSys || rax == kErestartNoIntr || rax == kErestartNoHand || rax == kErestartBlock;
