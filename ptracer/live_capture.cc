@@ -361,6 +361,7 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
     if (!e.path.empty()) rec.name = s.add_string(e.path);
 
     bool done = false;
+    std::string failure;  // why a wanted mapping could not be read
     bool via_capture = shape == Shape::kKernel || (wanted && shape == Shape::kAnonPrivate) ||
                        (regular_file && shape == Shape::kFilePrivate && wanted);
     if (via_capture) {
@@ -377,7 +378,8 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
         }
       } catch (const WriteError&) {
         throw;  // NAME.pages cannot be written (a full disk): the snapshot fails
-      } catch (const std::exception&) {
+      } catch (const std::exception& error) {
+        failure = error.what();
         s.mappings.resize(before);
         s.runs.resize(rec.first_run);
       }
@@ -394,7 +396,8 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
         done = true;
       } catch (const WriteError&) {
         throw;
-      } catch (const std::exception&) {
+      } catch (const std::exception& error) {
+        failure = error.what();
         s.runs.resize(rec.first_run);
       }
     }
@@ -407,11 +410,18 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
         rec.run_count = 0;
         s.mappings.push_back(rec);
         done = true;
-      } catch (const std::exception&) {
+      } catch (const std::exception& error) {
+        failure = error.what();
       }
     }
     if (!done) {
-      // Excluded (or unreadable): shown as a mapping without data.
+      // Excluded (or unreadable): shown as a mapping without data. An
+      // unreadable one is said, so that no one takes it for an excluded one.
+      if (!failure.empty()) {
+        std::ostringstream line;
+        line << std::hex << e.start << "-" << e.end << (e.path.empty() ? "" : " ") << e.path << ": " << failure;
+        result.unreadable.push_back(line.str());
+      }
       s.runs.resize(rec.first_run);
       rec.base = kBaseZero;
       rec.run_count = 0;

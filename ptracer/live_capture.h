@@ -112,6 +112,9 @@ struct LiveResult {
   bool forked = false;
   std::string fallback_reason;  // why the copy happened while stopped
   bool zombie_left = false;     // the child's zombie could not be reaped
+  // Mappings that could not be read (a failure, not an exclusion), kept
+  // without data: "START-END PATH: REASON", one each.
+  std::vector<std::string> unreadable;
 };
 
 // Appends one ProcessRecord (kProcessLive) with its threads, mappings, fds

@@ -148,6 +148,9 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
           if (sum.fallback.empty()) sum.fallback = r.fallback_reason;
         }
         sum.zombie |= r.zombie_left;
+        for (const std::string& m : r.unreadable) {
+          std::fprintf(stderr, "snap: %d: mapping %s; kept without data\n", int(pids[i]), m.c_str());
+        }
       } catch (const snappy::LiveError& e) {
         // A process found by name that is gone by now is no longer one.
         if (by_name[i] && e.vanished) continue;

@@ -37,7 +37,21 @@ fail() { echo "FAIL: $*"; failed=1; }
 
 # javac is a JVM too: compile before /tmp is made fresh.
 javac -d classes "$probe" || { echo "FAIL: javac"; exit 1; }
+exec 9</tmp  # the real /tmp, still reachable once covered
 mount -t tmpfs -o mode=1777 snappy-jvm-tmp /tmp || { echo "FAIL: cannot mount a private /tmp"; exit 1; }
+# A clone or build under /tmp (the tools, the work directory) is bound back
+# into the fresh /tmp, one top-level entry each; only $perf is checked.
+for path in "$P" "$R" "$work"; do
+  [[ $path == /tmp/?* ]] || continue
+  top=${path#/tmp/}
+  top=${top%%/*}
+  [[ -e /tmp/$top ]] && continue
+  # --no-canonicalize: mount would resolve the fd link to /tmp/$top, the new one
+  mkdir "/tmp/$top" && mount --no-canonicalize --bind "/proc/$$/fd/9/$top" "/tmp/$top" ||
+      { echo "FAIL: cannot keep /tmp/$top reachable"; exit 1; }
+done
+exec 9<&-
+cd "$work" || exit 1  # the bound directory, if it was under /tmp
 echo 0x33 >/proc/$$/coredump_filter || { echo "FAIL: cannot set the test's coredump_filter"; exit 1; }
 perf=/tmp/hsperfdata_root
 JAVA=(java -cp "$work/classes" Probe)
