@@ -234,24 +234,29 @@ class Bench:
         snap = self.record("py-numpy-block", block_cmd)
         self.memory_rows("py-numpy", snap, cold_mem, self.runs["mem"], anonymous=True)
 
-    def memory_rows(self, name, snap, cold_mem, n, anonymous=False):
-        """n restored instances of `snap` at once, each blocked reading stdin
-        right after its snapshot point; /proc/PID/smaps_rollup of each, then
-        EOF: every instance finishes its job and exits 0. Rows for `name`."""
+    def blocked_memory(self, argv_list):
+        """smaps_rollup of each argv, all started at once on one stdin pipe
+        and blocked reading it; then EOF. Returns (smaps list, how many did
+        not exit 0). restore becomes the program in the same process: the
+        pid spawned is the instance."""
         rfd, wfd = os.pipe()
-        procs = [subprocess.Popen([self.tool["restore"], snap], env=self.env, stdin=rfd,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for _ in range(n)]
+        procs = [subprocess.Popen(argv, env=self.env, stdin=rfd, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL) for argv in argv_list]
         os.close(rfd)
         try:
             for p in procs:
                 self.wait_blocked_on_stdin(p.pid)
-            # restore becomes the program in the same process: the pid we
-            # spawned is the instance.
             mem = [self.smaps(p.pid) for p in procs]
         finally:
             os.close(wfd)
             failures = sum(p.wait() != 0 for p in procs)
+        return mem, failures
+
+    def memory_rows(self, name, snap, cold_mem, n, anonymous=False):
+        """n restored instances of `snap` at once, each blocked reading stdin
+        right after its snapshot point; /proc/PID/smaps_rollup of each, then
+        EOF: every instance finishes its job and exits 0. Rows for `name`."""
+        mem, failures = self.blocked_memory([[self.tool["restore"], snap]] * n)
         mib = 1 << 20
 
         def row(metric, f, values, failures=0):

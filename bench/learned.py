@@ -79,23 +79,6 @@ def minor_faults(b, argv, stdin, runs):
     return minflt, traps, failures
 
 
-def blocked_memory(b, argv_list):
-    """smaps_rollup of each argv, all started at once on one stdin pipe and
-    blocked reading it; then EOF and the exit statuses."""
-    rfd, wfd = os.pipe()
-    procs = [subprocess.Popen(argv, env=b.env, stdin=rfd, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) for argv in argv_list]
-    os.close(rfd)
-    try:
-        for p in procs:
-            b.wait_blocked_on_stdin(p.pid)
-        mem = [b.smaps(p.pid) for p in procs]
-    finally:
-        os.close(wfd)
-        failures = sum(p.wait() != 0 for p in procs)
-    return mem, failures
-
-
 def rows(b, workload, snap, block_snap, cold_block, stdin, n, runs):
     restore = b.tool["restore"]
     modes = (("learned", []), ("--no-learned", ["--no-learned"]))
@@ -110,14 +93,14 @@ def rows(b, workload, snap, block_snap, cold_block, stdin, n, runs):
               statistics.median(minflt), None, min(minflt), max(minflt), len(minflt), failures)
     pss = {}
     for label, flags in modes:
-        mem, failures = blocked_memory(b, [[restore] + flags + [block_snap]] * n)
+        mem, failures = b.blocked_memory([[restore] + flags + [block_snap]] * n)
         v = [m["Pss"] / MIB for m in mem]
         pss[label] = b.add("memory", workload, f"PSS, {n} restores ({label})", "MiB",
                            statistics.median(v), None, min(v), max(v), len(v), failures)
         v = [(m["Private_Clean"] + m["Private_Dirty"]) / MIB for m in mem]
         b.add("memory", workload, f"  private ({label})", "MiB", statistics.median(v), None,
               min(v), max(v), len(v))
-    mem, failures = blocked_memory(b, [cold_block])
+    mem, failures = b.blocked_memory([cold_block])
     cold = b.add("memory", workload, "PSS cold (alone)", "MiB", mem[0]["Pss"] / MIB, None,
                  None, None, 1, failures)
     b.add("ratio", workload, "PSS learned / cold", "x", pss["learned"] / cold)
