@@ -45,6 +45,16 @@ static void print_status_line(const char *key) {
   if (f) fclose(f);
 }
 
+/* Installs fn for sig and says so on stdout: the test waits for the line. */
+static void handle_and_announce(int sig, void (*fn)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = fn;
+  sigaction(sig, &sa, NULL);
+  printf("waiting\n");
+  fflush(stdout);
+}
+
 int main(void) {
   pid_t pid = getpid(), tid = (pid_t)syscall(SYS_gettid);
   setup_done("ids cached");
@@ -59,21 +69,11 @@ int main(void) {
     return 4;
   }
   if (strcmp(command, "wait\n") == 0) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_term;
-    sigaction(SIGTERM, &sa, NULL);
-    printf("waiting\n");
-    fflush(stdout);
+    handle_and_announce(SIGTERM, on_term);
     for (;;) pause();
   }
   if (strcmp(command, "interrupt\n") == 0) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_int;
-    sigaction(SIGINT, &sa, NULL);
-    printf("waiting\n");
-    fflush(stdout);
+    handle_and_announce(SIGINT, on_int);
     while (sigints == 0) pause();
     sleep(1);
     printf("SIGINTs: %d\n", (int)sigints);
