@@ -1,4 +1,4 @@
-// restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop] [--trust]
+// restore [--verify] [--populate] [--no-learned] [--learned-reads] [--anon=exact|mapped] [--stop] [--trust]
 // [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]: bring up a new instance of a snapshot,
 // with the recorded invocation or, given ARGS, `--`, --env or --clear-env,
 // the caller's (invocation.cc).
@@ -377,11 +377,13 @@ void continue_on_own_stack(void*) {
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop]\n"
-      "               [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
+      "usage: restore [--verify] [--populate] [--no-learned] [--learned-reads] [--anon=exact|mapped]\n"
+      "               [--stop] [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]\n"
       "  maps NAME.info + NAME.pages and resumes the program; --verify hashes all\n"
       "  content, --populate copies stored writable pages up front, --no-learned\n"
-      "  ignores the working set `snapinfo learn` stored, --anon=exact reads the\n"
+      "  ignores the working set `snapinfo learn` stored (whose written pages are\n"
+      "  otherwise copied up front), --learned-reads maps its read pages up front\n"
+      "  too (slower where faults are cheap), --anon=exact reads the\n"
       "  stored pages into the instance's own memory (exact anonymous memory; a copy\n"
       "  per instance) instead of mapping them from NAME.pages (--anon=mapped,\n"
       "  the default), --stop waits for a debugger at the snapshot point,\n"
@@ -466,6 +468,8 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.populate = true;
     } else if (equal(argv[i], "--no-learned")) {
       g.use_learned = false;
+    } else if (equal(argv[i], "--learned-reads")) {
+      g.learned_reads = true;
     } else if (equal(argv[i], "--anon=exact")) {
       g.anon_exact = true;
     } else if (equal(argv[i], "--anon=mapped")) {

@@ -58,6 +58,7 @@ struct State {
   bool stop = false;           // --stop
   bool populate = false;       // --populate
   bool use_learned = true;     // not --no-learned
+  bool learned_reads = false;  // --learned-reads
   // --anon=exact or --anon=mapped (the default): whether stored pages are
   // read into the memory they belong to (anonymous memory stays anonymous,
   // a written file page is a copied page of its file mapping) or mapped
@@ -196,9 +197,9 @@ void apply_mapping_hints(const MappingRecord& m);
 void apply_instance_flags();
 void apply_lock_future();
 // prefault.cc: in each instance, before anything reads the snapshot's
-// pages, the learned working set populated (written pages write-first,
-// read pages read) and with --populate the stored runs of writable memory;
-// advice only, failures ignored.
+// pages, the learned write set populated write-first (with --learned-reads
+// the read set read too) and with --populate the stored runs of writable
+// memory; advice only, failures ignored.
 void prefault_instance_memory();
 // fds.cc: every recorded fd recreated at its number (dies on a file that
 // is not the recorded one), then the interest lists and the caller's fd 0-2
