@@ -6,14 +6,19 @@ stored against restore --no-learned, for jobs that write memory.
                                        # results/learned.txt
 bench.py calls learned_rows() for `./make.sh bench`.
 
-Workloads (named learned-numpy, learned-jvm, learned-node, apart from
-bench.py's rows of the same programs): numpy ending through Python's normal shutdown
-(workloads/py_numpy_shutdown.py), the JVM report worker and the Node
-worker ending normally (no --exit). Each snapshot is trained once with its
-job (`snapinfo learn NAME`); the unlearned rows are the same files restored
-with --no-learned. Rows per workload:
-  restore (learned / --no-learned / --populate)   latency, spawn to reap
-  page-fault traps (learned / --no-learned)  perf stat -e page-faults of
+Workloads (named learned-numpy, learned-numpy-freeze,
+learned-numpy-fast-exit, learned-jvm, learned-node, apart from bench.py's
+rows of the same programs): numpy ending through Python's normal shutdown,
+with checkpoint(freeze=True) and with checkpoint(fast_exit=True)
+(workloads/py_numpy_ending.py), the JVM report worker and the Node worker
+ending normally (no --exit). Each snapshot is trained once with its job
+(`snapinfo learn NAME`); the unlearned rows are the same files restored
+with --no-learned, the --learned-reads rows with the read set populated
+too. Rows per workload:
+  restore (learned / --learned-reads / --no-learned / --populate)
+                                         latency, spawn to reap
+  page-fault traps (learned / --learned-reads / --no-learned)
+                                         perf stat -e page-faults of
                                          the instance: the faults the program
                                          takes (restore's own included)
   minor faults with populate's           ru_minflt (wait4): the same plus the
@@ -82,9 +87,10 @@ def minor_faults(b, argv, stdin, runs):
 def rows(b, workload, snap, block_snap, cold_block, stdin, n, runs):
     restore = b.tool["restore"]
     modes = (("learned", []), ("--no-learned", ["--no-learned"]))
-    for label, flags in modes + (("--populate", ["--no-learned", "--populate"]),):
+    reads = (("--learned-reads", ["--learned-reads"]),)
+    for label, flags in modes[:1] + reads + modes[1:] + (("--populate", ["--no-learned", "--populate"]),):
         b.timed("latency", workload, f"restore ({label})", [restore] + flags + [snap], runs, stdin=stdin)
-    for label, flags in modes:
+    for label, flags in modes[:1] + reads + modes[1:]:
         minflt, traps, failures = minor_faults(b, [restore] + flags + [snap], stdin, max(5, runs // 3))
         if traps and None not in traps:
             b.add("memory", workload, f"page-fault traps per instance ({label}, perf)", "faults",
@@ -110,12 +116,14 @@ def rows(b, workload, snap, block_snap, cold_block, stdin, n, runs):
 def learned_rows(b, quick=False, n=None):
     n = n or (3 if quick else 20)
     runs = b.runs["restore"] if quick else 31
-    numpy = [PY, os.path.join(WL, "py_numpy_shutdown.py")]
-    print("bench: learned working sets, py-numpy-shutdown ...", file=sys.stderr, flush=True)
-    snap, block = b.record("learned-numpy", numpy), b.record("learned-numpy-block", numpy + ["--block"])
-    learn(b, snap, None)
-    learn(b, block, None)
-    rows(b, "learned-numpy", snap, block, numpy + ["--block"], None, n, runs)
+    for name, flags in (("learned-numpy", []), ("learned-numpy-freeze", ["--freeze"]),
+                        ("learned-numpy-fast-exit", ["--fast-exit"])):
+        numpy = [PY, os.path.join(WL, "py_numpy_ending.py")] + flags
+        print(f"bench: learned working sets, {name} ...", file=sys.stderr, flush=True)
+        snap, block = b.record(name, numpy), b.record(name + "-block", numpy + ["--block"])
+        learn(b, snap, None)
+        learn(b, block, None)
+        rows(b, name, snap, block, numpy + ["--block"], None, n, runs)
 
     print("bench: learned working sets, jvm ...", file=sys.stderr, flush=True)
     java = jvm.command(b.build)
