@@ -214,8 +214,8 @@ refused 1 "restore: nosuch.info: No such file or directory" nosuch a b
 refused 1 "restore: cwd $work/rec2: No such file or directory" "$work/snap2"
 cases=$((cases + 1))
 "$restore" --help >"$work/help.out" 2>&1
-[[ $(head -n 2 "$work/help.out") == "usage: restore [--verify] [--populate] [--no-learned] [--anon=exact|mapped] [--stop]
-               [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]" ]] || fail "--help: $(head -n 2 "$work/help.out")"
+[[ $(head -n 2 "$work/help.out") == "usage: restore [--verify] [--populate] [--no-learned] [--learned-reads] [--anon=exact|mapped]
+               [--stop] [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]" ]] || fail "--help: $(head -n 2 "$work/help.out")"
 
 echo "$cases cases"
 [[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
