@@ -6,9 +6,11 @@ stored against restore --no-learned, for jobs that write memory.
                                        # results/learned.txt
 bench.py calls learned_rows() for `./make.sh bench`.
 
-Workloads (named learned-numpy, learned-numpy-freeze,
-learned-numpy-fast-exit, learned-jvm, learned-node, apart from bench.py's
-rows of the same programs): numpy ending through Python's normal shutdown,
+Workloads (named learned-c, learned-numpy-trivial, learned-numpy,
+learned-numpy-freeze, learned-numpy-fast-exit, learned-jvm, learned-node,
+apart from bench.py's rows of the same programs): the C primes worker
+(query on stdin), numpy's trivial job ending with os._exit
+(workloads/py_numpy.py), numpy ending through Python's normal shutdown,
 with checkpoint(freeze=True) and with checkpoint(fast_exit=True)
 (workloads/py_numpy_ending.py), the JVM report worker and the Node worker
 ending normally (no --exit). Each snapshot is trained once with its job
@@ -116,6 +118,19 @@ def rows(b, workload, snap, block_snap, cold_block, stdin, n, runs):
 def learned_rows(b, quick=False, n=None):
     n = n or (3 if quick else 20)
     runs = b.runs["restore"] if quick else 31
+    print("bench: learned working sets, learned-c ...", file=sys.stderr, flush=True)
+    primes = [b.tool["prime_worker"]]
+    csnap = b.record("learned-c", primes)  # it blocks reading stdin on its own
+    learn(b, csnap, b.query)
+    rows(b, "learned-c", csnap, csnap, primes, b.query, n, runs)
+
+    trivial = [PY, os.path.join(WL, "py_numpy.py")]
+    print("bench: learned working sets, learned-numpy-trivial ...", file=sys.stderr, flush=True)
+    snap, block = b.record("learned-numpy-trivial", trivial), b.record("learned-numpy-trivial-block", trivial + ["--block"])
+    learn(b, snap, None)
+    learn(b, block, None)
+    rows(b, "learned-numpy-trivial", snap, block, trivial + ["--block"], None, n, runs)
+
     for name, flags in (("learned-numpy", []), ("learned-numpy-freeze", ["--freeze"]),
                         ("learned-numpy-fast-exit", ["--fast-exit"])):
         numpy = [PY, os.path.join(WL, "py_numpy_ending.py")] + flags
