@@ -140,12 +140,10 @@ void prefault_instance_memory() {
   if (learned) {
     add_learned(kLearnedWrite, sys::kMadvPopulateWrite);
     flush(sys::kMadvPopulateWrite);
-#ifndef EXP_NO_READ
     if (g.learned_reads) {
       add_learned(kLearnedRead, sys::kMadvPopulateRead);
       flush(sys::kMadvPopulateRead);
     }
-#endif
   }
   if (g_self_pidfd >= 0) sys::close(g_self_pidfd);  // before the fds are reopened
   g_self_pidfd = -2;
