@@ -20,6 +20,7 @@
 #include "ptracer/entry_prediction.h"
 #include "ptracer/file_table.h"
 #include "ptracer/jvm_perf_data.h"
+#include "ptracer/kernel_abi.h"
 #include "ptracer/open_target.h"
 #include "ptracer/proc_files.h"
 
@@ -30,6 +31,10 @@ namespace {
 uint64_t page_round_up(uint64_t v) { return (v + 4095) & ~uint64_t{4095}; }
 
 bool is_error_result(uint64_t rax) { return rax > uint64_t(-4096); }
+
+AltStack alt_stack(const stack_t& s) {
+  return {reinterpret_cast<uint64_t>(s.ss_sp), static_cast<uint64_t>(s.ss_size), static_cast<uint32_t>(s.ss_flags)};
+}
 
 // `path` as the kernel would resolve it for the tracee: absolute as given,
 // else against `dirfd` (AT_FDCWD: the cwd), read from /proc/TID.
@@ -121,16 +126,11 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kDup:
       return dup_entry(call);
     case ModelHandler::kRtSigaction: {
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
-      std::memcpy(&pending.action, bytes.data(), sizeof(KernelSigaction));
+      pending.action = tracee.read(call.ptr<KernelSigaction>(1));
       return Decision::kContinue;
     }
     case ModelHandler::kSigaltstack: {
-      // stack_t: void *ss_sp; int ss_flags; size_t ss_size;
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), 24);
-      std::memcpy(&pending.stack.sp, bytes.data(), 8);
-      std::memcpy(&pending.stack.flags, bytes.data() + 8, 4);
-      std::memcpy(&pending.stack.size, bytes.data() + 16, 8);
+      pending.stack = alt_stack(tracee.read(call.ptr<stack_t>(0)));
       return Decision::kContinue;
     }
     case ModelHandler::kSetTidAddress:
@@ -177,12 +177,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       if (call.nr == SYS_writev) {
         requested = 0;
         uint64_t count = std::min<uint64_t>(call.args[2], 1024);
-        std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
-        for (uint64_t i = 0; i < count; ++i) {
-          uint64_t len;
-          std::memcpy(&len, iov.data() + i * 16 + 8, 8);
-          requested += len;
-        }
+        for (const iovec& v : tracee.read_array(call.ptr<iovec>(1), count)) requested += v.iov_len;
       }
       if (output_bytes_ + requested > kMaxReplayBytes) {
         trigger_reason_ = "output to replay would exceed " + std::to_string(kMaxReplayBytes >> 20) + " MiB";
@@ -264,8 +259,7 @@ Decision SyscallModel::connect_entry(const Tracee& tracee, const SyscallArgs& ca
     return Decision::kTrigger;
   }
   sockaddr_un addr{};
-  std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), len);
-  std::memcpy(&addr, bytes.data(), bytes.size());
+  tracee.read_into(call.ptr(1), &addr, len);
   std::string path(addr.sun_path, strnlen(addr.sun_path, len - sizeof(sa_family_t)));
   struct stat st;
   // Connecting to a path that does not exist fails with ENOENT and changes
@@ -287,20 +281,18 @@ constexpr uint64_t kOptionalThreadFlags = CLONE_SYSVSEM | CLONE_SETTLS | CLONE_P
 Decision SyscallModel::clone_entry(const Tracee& tracee, const SyscallArgs& call) {
   uint64_t flags, child_tid, exit_signal = 0, set_tid_size = 0;
   if (call.nr == SYS_clone3) {
-    // struct clone_args (linux/sched.h): flags, pidfd, child_tid,
-    // parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-    // set_tid_size, cgroup.
-    uint64_t a[10] = {};
-    if (call.args[1] < 64) {
+    // clone3(args, size): the fields past `size` are zero, as the kernel
+    // takes them (copy_struct_from_user).
+    if (call.args[1] < CLONE_ARGS_SIZE_VER0) {
       trigger_reason_ = "clone3 with a short argument struct";
       return Decision::kTrigger;
     }
-    std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), std::min<uint64_t>(call.args[1], sizeof(a)));
-    std::memcpy(a, bytes.data(), bytes.size());
-    flags = a[0];
-    child_tid = a[2];
-    exit_signal = a[4];
-    set_tid_size = a[9];
+    KernelCloneArgs a{};
+    tracee.read_into(call.ptr(0), &a, std::min<uint64_t>(call.args[1], sizeof(a)));
+    flags = a.flags;
+    child_tid = a.child_tid;
+    exit_signal = a.exit_signal;
+    set_tid_size = a.set_tid_size;
   } else {
     // clone(flags, stack, parent_tid, child_tid, tls) on x86-64; the low
     // byte of flags is the exit signal.
@@ -329,20 +321,13 @@ void SyscallModel::on_thread_created(pid_t parent, pid_t child) {
 Decision SyscallModel::poll_entry(const Tracee& tracee, const SyscallArgs& call) {
   bool standard_stream = false;
   if (call.nr == SYS_poll || call.nr == SYS_ppoll) {
-    // struct pollfd { int fd; short events, revents; }
     uint64_t count = std::min<uint64_t>(call.args[1], 4096);
-    std::vector<uint8_t> fds = count ? tracee.read_memory(call.ptr(0), count * 8) : std::vector<uint8_t>{};
-    for (uint64_t i = 0; i < count; ++i) {
-      int32_t fd;
-      std::memcpy(&fd, fds.data() + i * 8, 4);
-      standard_stream |= fd >= 0 && fd <= 2;
-    }
+    for (const pollfd& p : tracee.read_array(call.ptr<pollfd>(0), count)) standard_stream |= p.fd >= 0 && p.fd <= 2;
   } else if (call.args[0] > 0) {
     // select: the low three bits of the read, write and except sets.
     for (int set = 1; set <= 3; ++set) {
       if (call.args[set] == 0) continue;
-      std::vector<uint8_t> bits = tracee.read_memory(call.ptr(set), 1);
-      standard_stream |= (bits[0] & 7) != 0;
+      standard_stream |= (tracee.read(call.ptr<uint8_t>(set)) & 7) != 0;
     }
   }
   if (standard_stream) {
@@ -362,9 +347,7 @@ void SyscallModel::new_fd_exit(const Tracee& tracee, const SyscallArgs& c, uint6
       break;
     case SYS_pipe:
     case SYS_pipe2: {
-      int32_t ends[2];
-      std::vector<uint8_t> bytes = tracee.read_memory(c.ptr(0), sizeof(ends));
-      std::memcpy(ends, bytes.data(), sizeof(ends));
+      std::vector<int32_t> ends = tracee.read_array(c.ptr<int32_t>(0), 2);
       files[ends[0]] = {"", next_description_++, format::kFdPipeRead};
       files[ends[1]] = {"", next_description_++, format::kFdPipeWrite};
       break;
@@ -449,8 +432,7 @@ Decision SyscallModel::status_flags_entry(const Tracee& tracee, const SyscallArg
     // (EFAULT) and changes nothing.
     int32_t on;
     try {
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(2), 4);
-      std::memcpy(&on, bytes.data(), 4);
+      on = tracee.read(call.ptr<int32_t>(2));
     } catch (const std::exception&) {
       return Decision::kContinue;
     }
@@ -609,16 +591,11 @@ void SyscallModel::readlink_exit(const Tracee& tracee, const SyscallArgs& call, 
 // rt_sigreturn loads the registers, the mask and, from uc_stack, the
 // alternate signal stack (restore_altstack), which is refused while the
 // restored stack pointer is on the current one. The frame is at rsp: the
-// handler's `ret` popped its return address. struct ucontext: uc_flags,
-// uc_link, uc_stack { ss_sp, ss_flags, ss_size }, uc_mcontext (rsp at 160).
+// handler's `ret` popped its return address (ptracer/kernel_abi.h).
 void SyscallModel::rt_sigreturn_entry(const Tracee& tracee) {
-  std::vector<uint8_t> uc = tracee.read_memory(RemotePtr(tracee.registers().rsp), 168);
-  AltStack next;
-  uint64_t restored_sp;
-  std::memcpy(&next.sp, uc.data() + 16, 8);
-  std::memcpy(&next.flags, uc.data() + 24, 4);
-  std::memcpy(&next.size, uc.data() + 32, 8);
-  std::memcpy(&restored_sp, uc.data() + 160, 8);
+  KernelUcontext uc = tracee.read(RemotePtr<KernelUcontext>(tracee.registers().rsp));
+  AltStack next = alt_stack(uc.uc_stack);
+  uint64_t restored_sp = uc.uc_mcontext.rsp;
   constexpr uint32_t kSsDisable = 2, kSsAutodisarm = 1u << 31;
   AltStack& current = threads[tracee.tid()].altstack;
   bool on_current = !(current.flags & kSsDisable) && restored_sp - current.sp < current.size;
@@ -654,17 +631,12 @@ void SyscallModel::record_output(const Tracee& tracee, const SyscallArgs& call, 
   if (written == 0) return;
   Output out{static_cast<int>(call.args[0]), {}};
   if (call.nr == SYS_writev) {
-    // struct iovec { void *iov_base; size_t iov_len; }: take the first
-    // `written` bytes across the vectors.
-    uint64_t count = call.args[2];
-    std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
-    for (uint64_t i = 0; i < count && out.bytes.size() < written; ++i) {
-      uint64_t base, len;
-      std::memcpy(&base, iov.data() + i * 16, 8);
-      std::memcpy(&len, iov.data() + i * 16 + 8, 8);
-      len = std::min<uint64_t>(len, written - out.bytes.size());
+    // Take the first `written` bytes across the vectors.
+    for (const iovec& v : tracee.read_array(call.ptr<iovec>(1), call.args[2])) {
+      if (out.bytes.size() >= written) break;
+      uint64_t len = std::min<uint64_t>(v.iov_len, written - out.bytes.size());
       if (len == 0) continue;
-      std::vector<uint8_t> part = tracee.read_memory(RemotePtr(base), len);
+      std::vector<uint8_t> part = tracee.read_memory(RemotePtr(reinterpret_cast<uint64_t>(v.iov_base)), len);
       out.bytes.insert(out.bytes.end(), part.begin(), part.end());
     }
   } else {
