@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/hex_text.h"
 #include "common/snapshot_format.h"
 #include "ptracer/entry_prediction.h"
 #include "ptracer/kernel_abi.h"
@@ -235,10 +236,8 @@ Decision SyscallModel::clone_entry(const Tracee& tracee, const SyscallArgs& call
   }
   if ((flags & kThreadFlags) != kThreadFlags || (flags & ~(kThreadFlags | kOptionalThreadFlags)) || exit_signal ||
       set_tid_size) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%s with flags 0x%llx", call.nr == SYS_clone3 ? "clone3" : "clone",
-                  static_cast<unsigned long long>(flags | exit_signal));
-    trigger_reason_ = std::string(buf) + ", not a thread";
+    trigger_reason_ = std::string(call.nr == SYS_clone3 ? "clone3" : "clone") + " with flags " +
+                      hex(flags | exit_signal) + ", not a thread";
     return Decision::kTrigger;
   }
   pending_[tracee.tid()].child_tid_address = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;

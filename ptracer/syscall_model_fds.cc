@@ -43,7 +43,7 @@ Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call)
   // The path is judged again at the exit, as the kernel named what it
   // opened, before a write to it is allowed.
   int flags = static_cast<int>(call.args[at ? 2 : 1]);
-  if ((flags & O_ACCMODE) != O_RDONLY && (path.rfind("/proc/", 0) == 0 || path.rfind("/sys/", 0) == 0) &&
+  if ((flags & O_ACCMODE) != O_RDONLY && (path.starts_with("/proc/") || path.starts_with("/sys/")) &&
       !names_own_coredump_filter(as_seen_by(tracee.tid(), path), [this](pid_t t) { return is_ours(t); })) {
     trigger_reason_ = "opens " + path + " for writing";
     return Decision::kTrigger;

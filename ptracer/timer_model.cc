@@ -37,7 +37,7 @@ pid_t tgid_of(pid_t tid) {
   std::istringstream in(read_text(proc_path(tid, "status")));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::strtol(line.c_str() + 5, nullptr, 10));
+    if (line.starts_with("Tgid:")) return static_cast<pid_t>(std::strtol(line.c_str() + 5, nullptr, 10));
   }
   return tid;
 }
@@ -136,18 +136,18 @@ std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
   while (std::getline(in, line)) {
     const char* s = line.c_str();
     char* end = nullptr;
-    if (line.rfind("ID:", 0) == 0) {
+    if (line.starts_with("ID:")) {
       out.emplace_back();
       out.back().id = static_cast<int32_t>(std::strtol(s + 3, &end, 10));
       continue;
     }
     if (out.empty()) throw bad();
     ProcTimer& t = out.back();
-    if (line.rfind("signal:", 0) == 0) {
+    if (line.starts_with("signal:")) {
       t.signo = static_cast<uint32_t>(std::strtoul(s + 7, &end, 10));
       if (*end != '/') throw bad();
       t.value = std::strtoull(end + 1, &end, 16);
-    } else if (line.rfind("notify:", 0) == 0) {
+    } else if (line.starts_with("notify:")) {
       std::string rest = line.substr(line.find_first_not_of(' ', 7));
       size_t slash = rest.find('/');
       if (slash == std::string::npos || rest.size() < slash + 5) throw bad();
@@ -156,7 +156,7 @@ std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
       if (t.notify == 99 || (whom != "pid." && whom != "tid.")) throw bad();
       if (whom == "tid.") t.notify |= kSigevThreadId;
       t.target = static_cast<pid_t>(std::strtol(rest.c_str() + slash + 5, nullptr, 10));
-    } else if (line.rfind("ClockID:", 0) == 0) {
+    } else if (line.starts_with("ClockID:")) {
       t.clock = static_cast<int32_t>(std::strtol(s + 8, &end, 10));
     } else if (!line.empty()) {
       throw bad();
