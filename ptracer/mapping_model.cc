@@ -2,11 +2,10 @@
 
 #include <sys/mman.h>
 
-#include "common/hex_text.h"
-
 #include <algorithm>
-#include <cstdio>
 #include <iterator>
+
+#include "common/hex_text.h"
 
 namespace snappy {
 namespace {
