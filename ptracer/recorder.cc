@@ -66,19 +66,9 @@ class TraceeSource : public DecodeSource {
   std::optional<std::string> string_at(uint64_t address, size_t max) const override {
     std::string out;
     try {
-      // Page by page: a string near the end of a mapping must not make us
-      // read past it.
-      while (out.size() < max) {
-        size_t chunk = std::min<size_t>(4096 - (address % 4096), max - out.size());
-        std::vector<uint8_t> bytes = tracee_.read_memory(RemotePtr<>(address), chunk);
-        for (uint8_t b : bytes) {
-          if (b == 0) return out;
-          out.push_back(static_cast<char>(b));
-        }
-        address += chunk;
-      }
+      tracee_.append_string(RemotePtr(address), max, out);
     } catch (const std::exception&) {
-      if (out.empty()) return std::nullopt;
+      if (out.empty()) return std::nullopt;  // else what came before the fault
     }
     return out;
   }

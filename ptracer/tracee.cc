@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -155,21 +156,23 @@ void Tracee::write_memory(RemotePtr<> address, const void* data, size_t size) co
 }
 
 std::string Tracee::read_string(RemotePtr<> address, size_t max) const {
-  // Read page by page: a string near the end of a mapping must not make us
-  // read past it.
   std::string out;
+  if (append_string(address, max, out)) return out;
+  throw std::runtime_error("tracee string longer than " + std::to_string(max) + " bytes");
+}
+
+bool Tracee::append_string(RemotePtr<> address, size_t max, std::string& out) const {
   uint64_t at = address.address();
   while (out.size() < max) {
-    size_t chunk = 4096 - (at % 4096);
+    size_t chunk = std::min<size_t>(4096 - (at % 4096), max - out.size());
     std::vector<uint8_t> bytes = read_memory(RemotePtr(at), chunk);
     for (uint8_t b : bytes) {
-      if (b == 0) return out;
+      if (b == 0) return true;
       out.push_back(static_cast<char>(b));
-      if (out.size() == max) break;
     }
     at += chunk;
   }
-  throw std::runtime_error("tracee string longer than " + std::to_string(max) + " bytes");
+  return false;
 }
 
 }  // namespace snappy

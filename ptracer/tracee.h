@@ -88,6 +88,11 @@ class Tracee {
   void write_memory(RemotePtr<> address, const void* data, size_t size) const;
   // A NUL-terminated string of at most `max` bytes.
   std::string read_string(RemotePtr<> address, size_t max = 4096) const;
+  // Appends the string at `address` to `out`, page by page (one near the
+  // end of a mapping must not make us read past it): true at its NUL,
+  // false once `out` holds `max` bytes. A fault throws with `out` holding
+  // what came before it (the decoder shows that much).
+  bool append_string(RemotePtr<> address, size_t max, std::string& out) const;
 
  private:
   // /proc/TID/mem, opened on first use (read-write: write_memory uses it

@@ -108,6 +108,10 @@ TEST(TraceeMemory, StringEndingAtTheEndOfAMapping) {
   ASSERT_EQ(munmap(pages + 4096, 4096), 0);
   std::memcpy(pages + 4092, "abc", 4);
   std::memset(pages, 'x', 4092);
+  auto* unterminated = static_cast<char*>(mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(unterminated, MAP_FAILED);
+  ASSERT_EQ(munmap(unterminated + 4096, 4096), 0);
+  std::memcpy(unterminated + 4093, "xyz", 3);
   StoppedChild child;
   Tracee tracee(child.pid());
   EXPECT_EQ(tracee.read_string(remote(pages + 4092)), "abc");
@@ -118,6 +122,11 @@ TEST(TraceeMemory, StringEndingAtTheEndOfAMapping) {
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "tracee string longer than 100 bytes");
   }
+  // No NUL before the unmapped page: a fault, with what came before it.
+  std::string partial;
+  EXPECT_THROW(tracee.append_string(remote(unterminated + 4093), 100, partial), std::system_error);
+  EXPECT_EQ(partial, "xyz");
+  munmap(unterminated, 4096);
   munmap(pages, 4096);
 }
 
