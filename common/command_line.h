@@ -37,7 +37,6 @@ inline int usage_error(const std::string& command, const std::string& what) {
 
 namespace command_line_detail {
 
-inline bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
 // CLI11's message (several lines, its own words) as one short clause.
 inline std::string describe(CLI::App& app, const CLI::ParseError& e) {
@@ -54,7 +53,7 @@ inline std::string describe(CLI::App& app, const CLI::ParseError& e) {
     if (what.find(" missing") != std::string::npos) return option + " needs a value";
     if (what.find("At Most") != std::string::npos) return option + " given more than once";
   }
-  if (dynamic_cast<const CLI::ConversionError*>(&e) && starts_with(what, "Could not convert: ")) {
+  if (dynamic_cast<const CLI::ConversionError*>(&e) && what.starts_with("Could not convert: ")) {
     // "Could not convert: --pid = abc"
     std::string rest = what.substr(std::strlen("Could not convert: "));
     size_t eq = rest.find(" = ");

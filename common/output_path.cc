@@ -18,7 +18,7 @@ int descriptor_named(const std::string& path) {
   if (path == "/dev/stderr") return 2;
   for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
     size_t n = std::strlen(prefix);
-    if (path.compare(0, n, prefix) != 0 || path.size() == n || path.size() > n + 9) continue;
+    if (!path.starts_with(prefix) || path.size() == n || path.size() > n + 9) continue;
     int fd = 0;
     for (size_t i = n; i < path.size(); ++i) {
       if (path[i] < '0' || path[i] > '9') return -1;

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/hex_text.h"
 #include "common/syscall_table.h"
 
 namespace snappy {
@@ -27,12 +28,6 @@ struct Name {
   uint64_t value;
   const char* name;
 };
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string decimal(uint64_t v) { return std::to_string(static_cast<int64_t>(v)); }
 

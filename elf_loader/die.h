@@ -13,9 +13,9 @@ constexpr int kLoaderExitStatus = 127;
 
 [[noreturn]] void die(const char* what, const char* why);
 
-// The message for a -errno result: the few errors a user can act on get
-// words, the rest "error N".
-const char* errno_text(long err);
+// The message for a -errno result: strerror's text (common/errno_text.h),
+// two in the loader's own words, "error N" for one the table lacks.
+const char* why_errno(long err);
 
 // Builds `why` texts that need a number, e.g. "cannot map at 0x400000".
 // Holds one message at a time; die() copies nothing, so use it right away.

@@ -38,28 +38,28 @@ int prot_of(uint32_t flags) {
 void read_exactly(const char* path, int fd, void* buf, uint64_t size,
                   uint64_t offset) {
   long n = sys::pread(fd, buf, size, offset);
-  if (sys::is_error(n)) die(path, errno_text(n));
-  if (static_cast<uint64_t>(n) != size) die(path, errno_text(kEnoexec));
+  if (sys::is_error(n)) die(path, why_errno(n));
+  if (static_cast<uint64_t>(n) != size) die(path, why_errno(kEnoexec));
 }
 
 int open_executable(const char* path) {
   long fd = sys::open(path, sys::kO_RDONLY | sys::kO_CLOEXEC);
-  if (sys::is_error(fd)) die(path, errno_text(fd));
+  if (sys::is_error(fd)) die(path, why_errno(fd));
   // execve runs only regular files with execute permission (EACCES).
   sys::KernelStat st;
   long err = sys::fstat(fd, &st);
-  if (sys::is_error(err)) die(path, errno_text(err));
+  if (sys::is_error(err)) die(path, why_errno(err));
   uint32_t type = st.st_mode & kModeTypeMask;
-  if (type != kModeRegular) die(path, errno_text(type == kModeDirectory ? kEisdir : kEacces));
+  if (type != kModeRegular) die(path, why_errno(type == kModeDirectory ? kEisdir : kEacces));
   err = sys::faccessat(sys::kAtFdcwd, path, kXOk);
-  if (sys::is_error(err)) die(path, errno_text(err));
+  if (sys::is_error(err)) die(path, why_errno(err));
   return static_cast<int>(fd);
 }
 
 void validate_header(const char* path, const Elf64_Ehdr& eh) {
   const unsigned char* id = eh.e_ident;
   if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F') {
-    die(path, errno_text(kEnoexec));
+    die(path, why_errno(kEnoexec));
   }
   if (id[elf::kEiClass] != elf::kElfClass64 ||
       id[elf::kEiData] != elf::kElfData2Lsb || eh.e_machine != elf::kEmX86_64) {
@@ -135,7 +135,7 @@ uint64_t reserve(const char* path, uint16_t type, const Span& span, bool main_pr
     }
     if (sys::is_error(at)) {
       die(path, Message().add("cannot map at its address ").add_hex(span.lo)
-                    .add(": ").add(errno_text(at)).text());
+                    .add(": ").add(why_errno(at)).text());
     }
     return 0;
   }
@@ -147,7 +147,7 @@ uint64_t reserve(const char* path, uint16_t type, const Span& span, bool main_pr
     at = sys::mmap(hint, size + extra, sys::kProtNone, kFlags | sys::kMapFixedNoreplace, -1, 0);
   }
   if (sys::is_error(at)) at = sys::mmap(0, size + extra, sys::kProtNone, kFlags, -1, 0);
-  if (sys::is_error(at)) die(path, errno_text(at));
+  if (sys::is_error(at)) die(path, why_errno(at));
   uint64_t start = (at + extra) & ~(span.align - 1);
   if (start > static_cast<uint64_t>(at)) sys::munmap(at, start - at);
   uint64_t end = at + size + extra;
@@ -165,7 +165,7 @@ void map_segment(const char* path, int fd, const Elf64_Phdr& p, uint64_t bias) {
     long at = sys::mmap(page_down(start), page_up(file_end) - page_down(start),
                         prot, sys::kMapPrivate | sys::kMapFixed, fd,
                         page_down(p.p_offset));
-    if (sys::is_error(at)) die(path, errno_text(at));
+    if (sys::is_error(at)) die(path, why_errno(at));
     anon_start = page_up(file_end);
     if (p.p_memsz > p.p_filesz && (prot & sys::kProtWrite)) {
       auto* tail = reinterpret_cast<unsigned char*>(file_end);
@@ -176,7 +176,7 @@ void map_segment(const char* path, int fd, const Elf64_Phdr& p, uint64_t bias) {
     long at = sys::mmap(anon_start, page_up(mem_end) - anon_start, prot,
                         sys::kMapPrivate | sys::kMapAnonymous | sys::kMapFixed,
                         -1, 0);
-    if (sys::is_error(at)) die(path, errno_text(at));
+    if (sys::is_error(at)) die(path, why_errno(at));
   }
 }
 

@@ -19,7 +19,7 @@
 #include "elf_loader/elf.h"
 #include "elf_loader/elf_image.h"
 #include "elf_loader/initial_stack.h"
-#include "elf_loader/text.h"
+#include "common/freestanding_text.h"
 
 namespace snappy {
 namespace {
@@ -40,7 +40,7 @@ constexpr int kUsageStatus = 2;
 
 // A usage error: `elf_loader: <what><arg>; see elf_loader --help`, exit 2.
 [[noreturn]] void usage_error(const char* what, const char* arg = "") {
-  const sys::IoVec parts[] = {{"elf_loader: ", 12}, {what, str_len(what)}, {arg, str_len(arg)},
+  const sys::IoVec parts[] = {{"elf_loader: ", 12}, {what, cstr::length(what)}, {arg, cstr::length(arg)},
                               {"; see elf_loader --help\n", 24}};
   sys::writev(2, parts, 4);
   sys::exit_group(kUsageStatus);
@@ -118,11 +118,11 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
   bool hide_vdso = false;
   // Options up to PROG; "--" ends them (for a PROG that starts with '-').
   for (; first < argc && argv[first][0] == '-' && argv[first][1]; ++first) {
-    if (str_eq(argv[first], "--no-vdso")) {
+    if (cstr::equal(argv[first], "--no-vdso")) {
       hide_vdso = true;
-    } else if (str_eq(argv[first], "--help") || str_eq(argv[first], "-h")) {
+    } else if (cstr::equal(argv[first], "--help") || cstr::equal(argv[first], "-h")) {
       help();
-    } else if (str_eq(argv[first], "--")) {
+    } else if (cstr::equal(argv[first], "--")) {
       ++first;
       break;
     } else {
@@ -152,7 +152,7 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
   set_mm_map(exe, stack);
   // The name the kernel gives a process at exec (comm, shown by ps and
   // matched by pgrep): the basename, which prctl truncates to 15 bytes.
-  sys::prctl(kPrSetName, reinterpret_cast<long>(base_name(prog)), 0, 0, 0);
+  sys::prctl(kPrSetName, reinterpret_cast<long>(cstr::base_name(prog)), 0, 0, 0);
   enter_program(interp_path[0] ? interp.entry : exe.entry, stack.sp);
 }
 

@@ -3,7 +3,7 @@
 #include "common/raw_syscall.h"
 #include "elf_loader/die.h"
 #include "elf_loader/elf.h"
-#include "elf_loader/text.h"
+#include "common/freestanding_text.h"
 
 namespace snappy {
 namespace {
@@ -38,7 +38,7 @@ uint64_t find_aux(const uint64_t* auxv, uint64_t type) {
 
 // Copies `s` with its NUL to `to`; returns the address after it.
 char* copy_string(char* to, const char* s) {
-  size_t n = str_len(s) + 1;
+  size_t n = cstr::length(s) + 1;
   for (size_t i = 0; i < n; ++i) to[i] = s[i];
   return to + n;
 }
@@ -96,25 +96,25 @@ InitialStack build_initial_stack(const StackRequest& rq) {
 
   uint64_t arg_bytes = 0, env_bytes = 0;
   int envc = 0;
-  for (int i = 0; i < rq.argc; ++i) arg_bytes += str_len(rq.argv[i]) + 1;
-  for (; rq.envp[envc]; ++envc) env_bytes += str_len(rq.envp[envc]) + 1;
-  uint64_t strings = arg_bytes + env_bytes + str_len(execfn) + 1 +
-                     (platform ? str_len(platform) + 1 : 0) +
-                     (base_platform ? str_len(base_platform) + 1 : 0) + 64;
+  for (int i = 0; i < rq.argc; ++i) arg_bytes += cstr::length(rq.argv[i]) + 1;
+  for (; rq.envp[envc]; ++envc) env_bytes += cstr::length(rq.envp[envc]) + 1;
+  uint64_t strings = arg_bytes + env_bytes + cstr::length(execfn) + 1 +
+                     (platform ? cstr::length(platform) + 1 : 0) +
+                     (base_platform ? cstr::length(base_platform) + 1 : 0) + 64;
 
   uint64_t size = stack_size(strings);
   long region = sys::mmap(0, size, sys::kProtRead | sys::kProtWrite |
                                         (rq.exe->exec_stack ? sys::kProtExec : 0),
                           sys::kMapPrivate | sys::kMapAnonymous | sys::kMapNoreserve,
                           -1, 0);
-  if (sys::is_error(region)) die("cannot map the stack", errno_text(region));
+  if (sys::is_error(region)) die("cannot map the stack", why_errno(region));
 
   // Strings, from the top down; the region is already zero-filled, which
   // gives the 8-byte end marker above execfn.
   InitialStack st;
   AuxTargets t;
   uint64_t p = region + size - 8;
-  p -= str_len(execfn) + 1;
+  p -= cstr::length(execfn) + 1;
   t.execfn = p;
   copy_string(reinterpret_cast<char*>(p), execfn);
   p -= env_bytes + arg_bytes;
@@ -122,12 +122,12 @@ InitialStack build_initial_stack(const StackRequest& rq) {
   st.arg_end = st.env_start = p + arg_bytes;
   st.env_end = st.env_start + env_bytes;
   if (platform) {
-    p -= str_len(platform) + 1;
+    p -= cstr::length(platform) + 1;
     t.platform = p;
     copy_string(reinterpret_cast<char*>(p), platform);
   }
   if (base_platform) {
-    p -= str_len(base_platform) + 1;
+    p -= cstr::length(base_platform) + 1;
     t.base_platform = p;
     copy_string(reinterpret_cast<char*>(p), base_platform);
   }

@@ -27,7 +27,7 @@ pid_t take_pid(const std::string& path, size_t* at) {
 
 bool names_own_coredump_filter(const std::string& path, const std::function<bool(pid_t)>& is_ours) {
   const std::string proc = "/proc/", name = "coredump_filter";
-  if (path.compare(0, proc.size(), proc) != 0) return false;
+  if (!path.starts_with(proc)) return false;
   size_t at = proc.size();
   pid_t pid = take_pid(path, &at);
   return pid > 0 && is_ours(pid) && path.compare(at, std::string::npos, name) == 0;

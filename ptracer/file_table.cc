@@ -103,15 +103,15 @@ uint32_t FileTable::add(const std::string& path, uint64_t expect_dev, uint64_t e
 
 std::optional<uint32_t> FileTable::intern_of_process(const std::string& path, pid_t pid) {
   std::string dir = "/proc/" + std::to_string(pid);
-  if (path.compare(0, dir.size(), dir) != 0 || path.size() <= dir.size() || path[dir.size()] != '/') return std::nullopt;
+  if (!path.starts_with(dir) || path.size() <= dir.size() || path[dir.size()] != '/') return std::nullopt;
   std::string rest = path.substr(dir.size());  // "/status"
   std::string stored = "/proc/self" + rest;
   std::string task = "/task/";
-  if (rest.compare(0, task.size(), task) == 0) {
+  if (rest.starts_with(task)) {
     // The leader's own task directory is what /proc/thread-self names in
     // restore's thread, which becomes the leader.
     std::string leader = task + std::to_string(pid) + "/";
-    if (rest.compare(0, leader.size(), leader) != 0) fail(path, "a file of another thread's /proc directory");
+    if (!rest.starts_with(leader)) fail(path, "a file of another thread's /proc directory");
     stored = "/proc/thread-self/" + rest.substr(leader.size());
   }
   if (auto it = index_.find(stored); it != index_.end()) return it->second;

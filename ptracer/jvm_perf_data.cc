@@ -8,7 +8,7 @@ static_assert(kPerfDataErrno == EACCES, "EACCES on x86-64");
 
 bool is_jvm_perf_data(const std::string& path) {
   const std::string prefix = "/tmp/hsperfdata_";
-  if (path.compare(0, prefix.size(), prefix) != 0) return false;
+  if (!path.starts_with(prefix)) return false;
   // The user name: at least one byte before the end or the next '/'.
   return path.size() > prefix.size() && path[prefix.size()] != '/';
 }

@@ -3,8 +3,9 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <iterator>
+
+#include "common/hex_text.h"
 
 namespace snappy {
 namespace {
@@ -14,12 +15,6 @@ constexpr std::string_view kDeleted = " (deleted)";
 
 uint64_t page_up(uint64_t len) {
   return (len + MappingModel::kPageSize - 1) & ~(MappingModel::kPageSize - 1);
-}
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 std::string range(uint64_t start, uint64_t end) { return hex(start) + "-" + hex(end); }

@@ -17,7 +17,7 @@ bool memory_mentions(pid_t pid, std::string_view needle, uint64_t budget) {
   constexpr size_t kChunk = 1 << 20;
   std::vector<char> buf(kChunk + needle.size());
   for (const ProcMapsEntry& e : read_proc_maps(pid)) {
-    if (!e.readable || e.path.rfind("[vvar", 0) == 0 || e.path == "[vsyscall]") continue;
+    if (!e.readable || e.path.starts_with("[vvar") || e.path == "[vsyscall]") continue;
     if (e.start >= format::kWindowStart && e.end <= format::kWindowEnd) continue;
     // Each chunk starts needle.size() - 1 bytes early so that a match
     // across chunks is found.

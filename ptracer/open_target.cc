@@ -12,7 +12,7 @@ namespace {
 
 // `path` is `dir` or lies under it.
 bool under(const std::string& path, const std::string& dir, std::string* rest) {
-  if (path.compare(0, dir.size(), dir) != 0) return false;
+  if (!path.starts_with(dir)) return false;
   if (path.size() > dir.size() && path[dir.size()] != '/') return false;
   *rest = path.substr(dir.size());
   return true;
@@ -25,7 +25,7 @@ std::string kind_of(const struct stat& st, const std::string& link) {
   std::string named = link.empty() || link[0] == '/' ? "" : " (" + link + ")";
   switch (st.st_mode & S_IFMT) {
     case S_IFIFO:
-      return (link.rfind("pipe:", 0) == 0 ? "a pipe" : "a FIFO") + named;
+      return (link.starts_with("pipe:") ? "a pipe" : "a FIFO") + named;
     case S_IFSOCK:
       return "a socket" + named;
     case S_IFCHR:

@@ -47,7 +47,7 @@ void expand_interpreter(std::vector<std::string>& argv) {
   for (int depth = 0; depth < 4; ++depth) {
     std::ifstream in(argv[0], std::ios::binary);
     std::string line;
-    if (!in || !std::getline(in, line) || line.rfind("#!", 0) != 0) return;
+    if (!in || !std::getline(in, line) || !line.starts_with("#!")) return;
     line = trim(line.substr(2));
     size_t space = line.find_first_of(" \t");
     std::string interpreter = line.substr(0, space);

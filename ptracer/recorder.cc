@@ -66,25 +66,15 @@ class TraceeSource : public DecodeSource {
   std::optional<std::string> string_at(uint64_t address, size_t max) const override {
     std::string out;
     try {
-      // Page by page: a string near the end of a mapping must not make us
-      // read past it.
-      while (out.size() < max) {
-        size_t chunk = std::min<size_t>(4096 - (address % 4096), max - out.size());
-        std::vector<uint8_t> bytes = tracee_.read_memory(RemotePtr(address), chunk);
-        for (uint8_t b : bytes) {
-          if (b == 0) return out;
-          out.push_back(static_cast<char>(b));
-        }
-        address += chunk;
-      }
+      tracee_.append_string(RemotePtr(address), max, out);
     } catch (const std::exception&) {
-      if (out.empty()) return std::nullopt;
+      if (out.empty()) return std::nullopt;  // else what came before the fault
     }
     return out;
   }
   std::optional<std::vector<uint8_t>> bytes_at(uint64_t address, size_t size) const override {
     try {
-      return tracee_.read_memory(RemotePtr(address), size);
+      return tracee_.read_memory(RemotePtr<>(address), size);
     } catch (const std::exception&) {
       return std::nullopt;
     }
@@ -158,6 +148,10 @@ class Session {
   std::set<pid_t> threads_;
   // Threads past the first stop of their auto-attach.
   std::set<pid_t> started_;
+  // One Tracee per live thread, made at its first stop, so that each keeps
+  // its /proc/TID/mem fd from stop to stop.
+  std::map<pid_t, Tracee> tracees_;
+  Tracee& tracee_of(pid_t tid) { return tracees_.try_emplace(tid, tid).first->second; }
   bool exec_done_ = false;
   SyscallModel model_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
@@ -211,7 +205,7 @@ void Session::run() {
       on_thread_exit(tid, status);
       continue;
     }
-    Tracee tracee(tid);
+    Tracee& tracee = tracee_of(tid);
     // An open whose exit stop was skipped has returned by now.
     model_.settle_deferred_open();
     int sig = WSTOPSIG(status);
@@ -241,6 +235,8 @@ void Session::run() {
     } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
       exec_done_ = true;
       ++stats_.other_stops;
+      // A new mm: the old /proc/TID/mem fd reads nothing now.
+      tracees_.erase(tid);
       if (options_.stats) trace_clock_.lap("fork and exec");
       // Start the model from the loader's address space: from here on every
       // change goes through a modelled syscall.
@@ -278,6 +274,7 @@ void Session::on_thread_exit(pid_t tid, int status) {
     // A thread ended (exit(2)); the process goes on.
     threads_.erase(tid);
     started_.erase(tid);
+    tracees_.erase(tid);
     model_.on_thread_exited(tid);
     return;
   }

@@ -1,3 +1,6 @@
+// The syscall model's entry and exit dispatch, and its handlers for memory,
+// signals, threads, output and limits; the fd handlers are
+// syscall_model_fds.cc.
 #include "ptracer/syscall_model.h"
 
 #include <fcntl.h>
@@ -5,22 +8,16 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include "common/hex_text.h"
 #include "common/snapshot_format.h"
-#include "ptracer/coredump_filter.h"
 #include "ptracer/entry_prediction.h"
-#include "ptracer/file_table.h"
-#include "ptracer/jvm_perf_data.h"
-#include "ptracer/open_target.h"
+#include "ptracer/kernel_abi.h"
 #include "ptracer/proc_files.h"
 
 namespace snappy {
@@ -31,12 +28,8 @@ uint64_t page_round_up(uint64_t v) { return (v + 4095) & ~uint64_t{4095}; }
 
 bool is_error_result(uint64_t rax) { return rax > uint64_t(-4096); }
 
-// `path` as the kernel would resolve it for the tracee: absolute as given,
-// else against `dirfd` (AT_FDCWD: the cwd), read from /proc/TID.
-std::string absolute_path(const Tracee& tracee, int dirfd, const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  std::string base = read_link(proc_path(tracee.tid(), dirfd == AT_FDCWD ? "cwd" : "fd/" + std::to_string(dirfd)));
-  return base + "/" + path;
+AltStack alt_stack(const stack_t& s) {
+  return {reinterpret_cast<uint64_t>(s.ss_sp), static_cast<uint64_t>(s.ss_size), static_cast<uint32_t>(s.ss_flags)};
 }
 
 }  // namespace
@@ -121,16 +114,11 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kDup:
       return dup_entry(call);
     case ModelHandler::kRtSigaction: {
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), sizeof(KernelSigaction));
-      std::memcpy(&pending.action, bytes.data(), sizeof(KernelSigaction));
+      pending.action = tracee.read(call.ptr<KernelSigaction>(1));
       return Decision::kContinue;
     }
     case ModelHandler::kSigaltstack: {
-      // stack_t: void *ss_sp; int ss_flags; size_t ss_size;
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), 24);
-      std::memcpy(&pending.stack.sp, bytes.data(), 8);
-      std::memcpy(&pending.stack.flags, bytes.data() + 8, 4);
-      std::memcpy(&pending.stack.size, bytes.data() + 16, 8);
+      pending.stack = alt_stack(tracee.read(call.ptr<stack_t>(0)));
       return Decision::kContinue;
     }
     case ModelHandler::kSetTidAddress:
@@ -177,12 +165,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       if (call.nr == SYS_writev) {
         requested = 0;
         uint64_t count = std::min<uint64_t>(call.args[2], 1024);
-        std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
-        for (uint64_t i = 0; i < count; ++i) {
-          uint64_t len;
-          std::memcpy(&len, iov.data() + i * 16 + 8, 8);
-          requested += len;
-        }
+        for (const iovec& v : tracee.read_array(call.ptr<iovec>(1), count)) requested += v.iov_len;
       }
       if (output_bytes_ + requested > kMaxReplayBytes) {
         trigger_reason_ = "output to replay would exceed " + std::to_string(kMaxReplayBytes >> 20) + " MiB";
@@ -221,62 +204,6 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
   return Decision::kTrigger;
 }
 
-Decision SyscallModel::open_entry(const Tracee& tracee, const SyscallArgs& call) {
-  bool at = call.nr == SYS_openat;
-  std::string path = absolute_path(tracee, at ? static_cast<int>(call.args[0]) : AT_FDCWD,
-                                   tracee.read_string(call.ptr(at ? 1 : 0)));
-  if (is_jvm_perf_data(path)) return fail(kPerfDataErrno, "the JVM's perf-data directory");
-  // /proc and /sys files look regular but are the kernel's state: one
-  // opened for writing is about to change it. The program's own
-  // coredump_filter is the exception: its value is recorded and restored.
-  // The path is judged again at the exit, as the kernel named what it
-  // opened, before a write to it is allowed.
-  int flags = static_cast<int>(call.args[at ? 2 : 1]);
-  if ((flags & O_ACCMODE) != O_RDONLY && (path.rfind("/proc/", 0) == 0 || path.rfind("/sys/", 0) == 0) &&
-      !names_own_coredump_filter(as_seen_by(tracee.tid(), path), [this](pid_t t) { return is_ours(t); })) {
-    trigger_reason_ = "opens " + path + " for writing";
-    return Decision::kTrigger;
-  }
-  // Only what restore can reopen by path (regular files, directories,
-  // stateless devices) is in the model; the rest is the snapshot point, at
-  // this call, before the fd exists.
-  if (std::optional<std::string> why = why_not_reopenable(tracee.tid(), path)) {
-    trigger_reason_ = *why;
-    return Decision::kTrigger;
-  }
-  return Decision::kContinue;
-}
-
-Decision SyscallModel::mkdir_entry(const Tracee& tracee, const SyscallArgs& call) {
-  bool at = call.nr == SYS_mkdirat;
-  std::string path = absolute_path(tracee, at ? static_cast<int>(call.args[0]) : AT_FDCWD,
-                                   tracee.read_string(call.ptr(at ? 1 : 0)));
-  if (is_jvm_perf_data(path)) return fail(kPerfDataErrno, "the JVM's perf-data directory");
-  trigger_reason_ = "outside the model";
-  return Decision::kTrigger;
-}
-
-Decision SyscallModel::connect_entry(const Tracee& tracee, const SyscallArgs& call) {
-  auto it = files.find(static_cast<int>(call.args[0]));
-  uint64_t len = std::min<uint64_t>(call.args[2], sizeof(sockaddr_un));
-  if (it == files.end() || it->second.kind != format::kFdUnixSocket || len <= sizeof(sa_family_t)) {
-    trigger_reason_ = "connects a socket";
-    return Decision::kTrigger;
-  }
-  sockaddr_un addr{};
-  std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(1), len);
-  std::memcpy(&addr, bytes.data(), bytes.size());
-  std::string path(addr.sun_path, strnlen(addr.sun_path, len - sizeof(sa_family_t)));
-  struct stat st;
-  // Connecting to a path that does not exist fails with ENOENT and changes
-  // nothing (glibc probing for nscd); anything else reaches a peer.
-  if (addr.sun_family != AF_UNIX || path.empty() || path[0] != '/' || stat(path.c_str(), &st) == 0) {
-    trigger_reason_ = "connects a socket" + (path.empty() ? std::string() : " to " + path);
-    return Decision::kTrigger;
-  }
-  return Decision::kContinue;
-}
-
 // The flags a pthread_create (glibc, musl) or a runtime's own thread
 // start passes; anything beyond them (namespaces, a pidfd, a cgroup, vfork,
 // an exit signal: a process, not a thread) is outside the model.
@@ -287,20 +214,18 @@ constexpr uint64_t kOptionalThreadFlags = CLONE_SYSVSEM | CLONE_SETTLS | CLONE_P
 Decision SyscallModel::clone_entry(const Tracee& tracee, const SyscallArgs& call) {
   uint64_t flags, child_tid, exit_signal = 0, set_tid_size = 0;
   if (call.nr == SYS_clone3) {
-    // struct clone_args (linux/sched.h): flags, pidfd, child_tid,
-    // parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-    // set_tid_size, cgroup.
-    uint64_t a[10] = {};
-    if (call.args[1] < 64) {
+    // clone3(args, size): the fields past `size` are zero, as the kernel
+    // takes them (copy_struct_from_user).
+    if (call.args[1] < CLONE_ARGS_SIZE_VER0) {
       trigger_reason_ = "clone3 with a short argument struct";
       return Decision::kTrigger;
     }
-    std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(0), std::min<uint64_t>(call.args[1], sizeof(a)));
-    std::memcpy(a, bytes.data(), bytes.size());
-    flags = a[0];
-    child_tid = a[2];
-    exit_signal = a[4];
-    set_tid_size = a[9];
+    KernelCloneArgs a{};
+    tracee.read_into(call.ptr(0), &a, std::min<uint64_t>(call.args[1], sizeof(a)));
+    flags = a.flags;
+    child_tid = a.child_tid;
+    exit_signal = a.exit_signal;
+    set_tid_size = a.set_tid_size;
   } else {
     // clone(flags, stack, parent_tid, child_tid, tls) on x86-64; the low
     // byte of flags is the exit signal.
@@ -310,10 +235,8 @@ Decision SyscallModel::clone_entry(const Tracee& tracee, const SyscallArgs& call
   }
   if ((flags & kThreadFlags) != kThreadFlags || (flags & ~(kThreadFlags | kOptionalThreadFlags)) || exit_signal ||
       set_tid_size) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%s with flags 0x%llx", call.nr == SYS_clone3 ? "clone3" : "clone",
-                  static_cast<unsigned long long>(flags | exit_signal));
-    trigger_reason_ = std::string(buf) + ", not a thread";
+    trigger_reason_ = std::string(call.nr == SYS_clone3 ? "clone3" : "clone") + " with flags " +
+                      hex(flags | exit_signal) + ", not a thread";
     return Decision::kTrigger;
   }
   pending_[tracee.tid()].child_tid_address = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
@@ -329,69 +252,17 @@ void SyscallModel::on_thread_created(pid_t parent, pid_t child) {
 Decision SyscallModel::poll_entry(const Tracee& tracee, const SyscallArgs& call) {
   bool standard_stream = false;
   if (call.nr == SYS_poll || call.nr == SYS_ppoll) {
-    // struct pollfd { int fd; short events, revents; }
     uint64_t count = std::min<uint64_t>(call.args[1], 4096);
-    std::vector<uint8_t> fds = count ? tracee.read_memory(call.ptr(0), count * 8) : std::vector<uint8_t>{};
-    for (uint64_t i = 0; i < count; ++i) {
-      int32_t fd;
-      std::memcpy(&fd, fds.data() + i * 8, 4);
-      standard_stream |= fd >= 0 && fd <= 2;
-    }
+    for (const pollfd& p : tracee.read_array(call.ptr<pollfd>(0), count)) standard_stream |= p.fd >= 0 && p.fd <= 2;
   } else if (call.args[0] > 0) {
     // select: the low three bits of the read, write and except sets.
     for (int set = 1; set <= 3; ++set) {
       if (call.args[set] == 0) continue;
-      std::vector<uint8_t> bits = tracee.read_memory(call.ptr(set), 1);
-      standard_stream |= (bits[0] & 7) != 0;
+      standard_stream |= (tracee.read(call.ptr<uint8_t>(set)) & 7) != 0;
     }
   }
   if (standard_stream) {
     trigger_reason_ = "waits on a standard stream";
-    return Decision::kTrigger;
-  }
-  return Decision::kContinue;
-}
-
-void SyscallModel::new_fd_exit(const Tracee& tracee, const SyscallArgs& c, uint64_t rax) {
-  int fd = static_cast<int>(rax);
-  switch (c.nr) {
-    case SYS_socket:
-      // SOCK_CLOEXEC and SOCK_NONBLOCK come back from fdinfo.
-      files[fd] = {"", next_description_++, format::kFdUnixSocket, static_cast<uint32_t>(c.args[1]) & 0xf,
-                   static_cast<uint32_t>(c.args[2])};
-      break;
-    case SYS_pipe:
-    case SYS_pipe2: {
-      int32_t ends[2];
-      std::vector<uint8_t> bytes = tracee.read_memory(c.ptr(0), sizeof(ends));
-      std::memcpy(ends, bytes.data(), sizeof(ends));
-      files[ends[0]] = {"", next_description_++, format::kFdPipeRead};
-      files[ends[1]] = {"", next_description_++, format::kFdPipeWrite};
-      break;
-    }
-    case SYS_eventfd:
-    case SYS_eventfd2:
-      files[fd] = {"", next_description_++, format::kFdEventfd};
-      break;
-    default:
-      files[fd] = {"", next_description_++, format::kFdEpoll};
-      break;
-  }
-}
-
-Decision SyscallModel::epoll_ctl_entry(const SyscallArgs& call) {
-  auto epoll = files.find(static_cast<int>(call.args[0]));
-  int target = static_cast<int>(call.args[2]);
-  if (epoll == files.end() || epoll->second.kind != format::kFdEpoll) {
-    trigger_reason_ = "epoll_ctl on an fd outside the model";
-    return Decision::kTrigger;
-  }
-  if (target <= 2) {
-    trigger_reason_ = "waits on a standard stream";
-    return Decision::kTrigger;
-  }
-  if (!files.count(target)) {
-    trigger_reason_ = "epoll_ctl of fd " + std::to_string(target) + ", which the program did not open";
     return Decision::kTrigger;
   }
   return Decision::kContinue;
@@ -420,68 +291,6 @@ Decision SyscallModel::lock_all_entry(const Tracee& tracee, const SyscallArgs& c
   }
   trigger_reason_ = "mlockall(MCL_CURRENT) under RLIMIT_MEMLOCK: the recorder's window would count against it";
   return Decision::kTrigger;
-}
-
-// The status flags setfl() lets F_SETFL change (fs/fcntl.c SETFL_MASK)
-// besides O_APPEND and O_NONBLOCK: O_ASYNC, O_DIRECT, O_NOATIME.
-constexpr uint32_t kOtherSetflBits = O_ASYNC | O_DIRECT | O_NOATIME;
-
-Decision SyscallModel::status_flags_entry(const Tracee& tracee, const SyscallArgs& call) {
-  // The kernel takes the fd as an unsigned int.
-  uint32_t fd = static_cast<uint32_t>(call.args[0]);
-  // Its own fd (fdinfo at capture), or one it opened where the caller
-  // left 0-2 closed.
-  if (fd > 2 || files.count(static_cast<int>(fd))) return Decision::kContinue;
-  uint32_t now;
-  try {
-    std::string text = "\n" + read_text(proc_path(tracee.tid(), "fdinfo/" + std::to_string(fd)));
-    size_t at = text.find("\nflags:");
-    if (at == std::string::npos) return Decision::kContinue;
-    now = static_cast<uint32_t>(std::strtoul(text.c_str() + at + 7, nullptr, 8));
-  } catch (const std::exception&) {
-    return Decision::kContinue;  // not open: EBADF, nothing changes
-  }
-  Pending& p = pending_[tracee.tid()];
-  p.status_before = now & format::kCallerStatusBits;
-  if (call.nr == SYS_ioctl) {
-    // FIONBIO sets or clears O_NONBLOCK whatever it was: an explicit
-    // change. Its argument points to an int; an unreadable one fails
-    // (EFAULT) and changes nothing.
-    int32_t on;
-    try {
-      std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(2), 4);
-      std::memcpy(&on, bytes.data(), 4);
-    } catch (const std::exception&) {
-      return Decision::kContinue;
-    }
-    p.status_mask = format::kStatusNonblock;
-    p.status_value = on ? format::kStatusNonblock : 0;
-    return Decision::kContinue;
-  }
-  // F_SETFL replaces the status flags; a program sets what it read with
-  // F_GETFL plus or minus a bit, so the bits it changes are those that
-  // differ from the description's now (the cold run changes only those).
-  uint32_t wanted = static_cast<uint32_t>(call.args[2]);
-  if ((wanted ^ now) & kOtherSetflBits) {
-    trigger_reason_ = "changes O_ASYNC, O_DIRECT or O_NOATIME of fd " + std::to_string(fd) + " (the caller's)";
-    return Decision::kTrigger;
-  }
-  p.status_mask = (wanted ^ now) & format::kCallerStatusBits;
-  p.status_value = wanted & p.status_mask;
-  return Decision::kContinue;
-}
-
-Decision SyscallModel::dup_entry(const SyscallArgs& call) {
-  int old_fd = static_cast<int>(call.args[0]);
-  if (!files.count(old_fd)) {
-    trigger_reason_ = "duplicates fd " + std::to_string(old_fd) + ", which the program did not open";
-    return Decision::kTrigger;
-  }
-  if ((call.nr == SYS_dup2 || call.nr == SYS_dup3) && static_cast<int>(call.args[1]) <= 2) {
-    trigger_reason_ = "replaces a standard stream";
-    return Decision::kTrigger;
-  }
-  return Decision::kContinue;
 }
 
 void SyscallModel::on_exit(const Tracee& tracee) {
@@ -609,16 +418,11 @@ void SyscallModel::readlink_exit(const Tracee& tracee, const SyscallArgs& call, 
 // rt_sigreturn loads the registers, the mask and, from uc_stack, the
 // alternate signal stack (restore_altstack), which is refused while the
 // restored stack pointer is on the current one. The frame is at rsp: the
-// handler's `ret` popped its return address. struct ucontext: uc_flags,
-// uc_link, uc_stack { ss_sp, ss_flags, ss_size }, uc_mcontext (rsp at 160).
+// handler's `ret` popped its return address (ptracer/kernel_abi.h).
 void SyscallModel::rt_sigreturn_entry(const Tracee& tracee) {
-  std::vector<uint8_t> uc = tracee.read_memory(RemotePtr(tracee.registers().rsp), 168);
-  AltStack next;
-  uint64_t restored_sp;
-  std::memcpy(&next.sp, uc.data() + 16, 8);
-  std::memcpy(&next.flags, uc.data() + 24, 4);
-  std::memcpy(&next.size, uc.data() + 32, 8);
-  std::memcpy(&restored_sp, uc.data() + 160, 8);
+  KernelUcontext uc = tracee.read(RemotePtr<KernelUcontext>(tracee.registers().rsp));
+  AltStack next = alt_stack(uc.uc_stack);
+  uint64_t restored_sp = uc.uc_mcontext.rsp;
   constexpr uint32_t kSsDisable = 2, kSsAutodisarm = 1u << 31;
   AltStack& current = threads[tracee.tid()].altstack;
   bool on_current = !(current.flags & kSsDisable) && restored_sp - current.sp < current.size;
@@ -654,17 +458,12 @@ void SyscallModel::record_output(const Tracee& tracee, const SyscallArgs& call, 
   if (written == 0) return;
   Output out{static_cast<int>(call.args[0]), {}};
   if (call.nr == SYS_writev) {
-    // struct iovec { void *iov_base; size_t iov_len; }: take the first
-    // `written` bytes across the vectors.
-    uint64_t count = call.args[2];
-    std::vector<uint8_t> iov = tracee.read_memory(call.ptr(1), count * 16);
-    for (uint64_t i = 0; i < count && out.bytes.size() < written; ++i) {
-      uint64_t base, len;
-      std::memcpy(&base, iov.data() + i * 16, 8);
-      std::memcpy(&len, iov.data() + i * 16 + 8, 8);
-      len = std::min<uint64_t>(len, written - out.bytes.size());
+    // Take the first `written` bytes across the vectors.
+    for (const iovec& v : tracee.read_array(call.ptr<iovec>(1), call.args[2])) {
+      if (out.bytes.size() >= written) break;
+      uint64_t len = std::min<uint64_t>(v.iov_len, written - out.bytes.size());
       if (len == 0) continue;
-      std::vector<uint8_t> part = tracee.read_memory(RemotePtr(base), len);
+      std::vector<uint8_t> part = tracee.read_memory(RemotePtr(reinterpret_cast<uint64_t>(v.iov_base)), len);
       out.bytes.insert(out.bytes.end(), part.begin(), part.end());
     }
   } else {

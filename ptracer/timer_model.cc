@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -36,7 +37,7 @@ pid_t tgid_of(pid_t tid) {
   std::istringstream in(read_text(proc_path(tid, "status")));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::strtol(line.c_str() + 5, nullptr, 10));
+    if (line.starts_with("Tgid:")) return static_cast<pid_t>(std::strtol(line.c_str() + 5, nullptr, 10));
   }
   return tid;
 }
@@ -96,9 +97,8 @@ std::optional<std::string> TimerModel::create_entry(const Tracee& tracee, const 
 }
 
 void TimerModel::create_exit(const Tracee& tracee, const SyscallArgs& call) {
-  int32_t id;
-  std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(2), sizeof(id));
-  std::memcpy(&id, bytes.data(), sizeof(id));
+  // timer_create's timer_t *timerid: the kernel's timer_t is an int.
+  int32_t id = tracee.read(call.ptr<int32_t>(2));
   timers_[id] = Timer{static_cast<int32_t>(call.args[0]), 0, 0};
   // Ids come in increasing order (the kernel wraps at INT_MAX, which no
   // startup reaches).
@@ -108,17 +108,17 @@ void TimerModel::create_exit(const Tracee& tracee, const SyscallArgs& call) {
 void TimerModel::settime_exit(const Tracee& tracee, const SyscallArgs& call) {
   auto it = timers_.find(static_cast<int32_t>(call.args[0]));
   if (it == timers_.end()) return;  // cannot succeed; capture cross-checks
-  // struct itimerspec { timespec it_interval, it_value; }
-  int64_t v[4];
-  std::vector<uint8_t> bytes = tracee.read_memory(call.ptr(2), sizeof(v));
-  std::memcpy(v, bytes.data(), sizeof(v));
+  // glibc's struct itimerspec is the kernel's __kernel_itimerspec on
+  // x86-64 (include/uapi/linux/time_types.h): two 64-bit timespecs.
+  static_assert(sizeof(itimerspec) == 32 && offsetof(itimerspec, it_value) == 16);
+  itimerspec spec = tracee.read(call.ptr<itimerspec>(2));
   Timer& t = it->second;
-  uint64_t value = timespec_ns(v[2], v[3]);
+  uint64_t value = timespec_ns(spec.it_value.tv_sec, spec.it_value.tv_nsec);
   if (value == 0) {
     t.expiry_ns = t.interval_ns = 0;  // disarmed, whatever the interval
     return;
   }
-  t.interval_ns = timespec_ns(v[0], v[1]);
+  t.interval_ns = timespec_ns(spec.it_interval.tv_sec, spec.it_interval.tv_nsec);
   if (call.args[1] & kTimerAbstime) {
     t.expiry_ns = value;
   } else {
@@ -136,18 +136,18 @@ std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
   while (std::getline(in, line)) {
     const char* s = line.c_str();
     char* end = nullptr;
-    if (line.rfind("ID:", 0) == 0) {
+    if (line.starts_with("ID:")) {
       out.emplace_back();
       out.back().id = static_cast<int32_t>(std::strtol(s + 3, &end, 10));
       continue;
     }
     if (out.empty()) throw bad();
     ProcTimer& t = out.back();
-    if (line.rfind("signal:", 0) == 0) {
+    if (line.starts_with("signal:")) {
       t.signo = static_cast<uint32_t>(std::strtoul(s + 7, &end, 10));
       if (*end != '/') throw bad();
       t.value = std::strtoull(end + 1, &end, 16);
-    } else if (line.rfind("notify:", 0) == 0) {
+    } else if (line.starts_with("notify:")) {
       std::string rest = line.substr(line.find_first_not_of(' ', 7));
       size_t slash = rest.find('/');
       if (slash == std::string::npos || rest.size() < slash + 5) throw bad();
@@ -156,7 +156,7 @@ std::vector<ProcTimer> parse_proc_timers(const std::string& text) {
       if (t.notify == 99 || (whom != "pid." && whom != "tid.")) throw bad();
       if (whom == "tid.") t.notify |= kSigevThreadId;
       t.target = static_cast<pid_t>(std::strtol(rest.c_str() + slash + 5, nullptr, 10));
-    } else if (line.rfind("ClockID:", 0) == 0) {
+    } else if (line.starts_with("ClockID:")) {
       t.clock = static_cast<int32_t>(std::strtol(s + 8, &end, 10));
     } else if (!line.empty()) {
       throw bad();

@@ -7,9 +7,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 namespace snappy {
 
@@ -80,63 +82,97 @@ unsigned long Tracee::event_message() const {
   return msg;
 }
 
-std::vector<uint8_t> Tracee::read_memory(RemotePtr address, size_t size) const {
-  std::vector<uint8_t> out(size);
-  // One process_vm_readv where it reads everything (readable memory: the
-  // strings and structs handlers read at every stop), instead of an open,
-  // a pread and a close of /proc/PID/mem; that stays the way for the rest
-  // (PROT_NONE pages, which only /proc/PID/mem reads).
-  if (size > 0) {
-    iovec local{out.data(), size}, remote{reinterpret_cast<void*>(address.address()), size};
-    if (process_vm_readv(tid_, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size)) return out;
+Tracee::~Tracee() { close_mem(); }
+
+Tracee& Tracee::operator=(Tracee&& other) noexcept {
+  if (this != &other) {
+    close_mem();
+    tid_ = other.tid_;
+    mem_fd_ = std::exchange(other.mem_fd_, -1);
   }
-  std::string path = "/proc/" + std::to_string(tid_) + "/mem";
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("opening /proc/PID/mem");
+  return *this;
+}
+
+int Tracee::mem_fd() const {
+  if (mem_fd_ < 0) {
+    std::string path = "/proc/" + std::to_string(tid_) + "/mem";
+    mem_fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (mem_fd_ < 0) throw_errno("opening /proc/PID/mem");
+  }
+  return mem_fd_;
+}
+
+void Tracee::close_mem() const {
+  if (mem_fd_ >= 0) ::close(mem_fd_);
+  mem_fd_ = -1;
+}
+
+std::vector<uint8_t> Tracee::read_memory(RemotePtr<> address, size_t size) const {
+  std::vector<uint8_t> out(size);
+  read_into(address, out.data(), size);
+  return out;
+}
+
+void Tracee::read_into(RemotePtr<> address, void* out, size_t size) const {
+  // One process_vm_readv where it reads everything (readable memory: the
+  // strings and structs handlers read at every stop), without a syscall on
+  // /proc/TID/mem; that stays the way for the rest (PROT_NONE pages, which
+  // only /proc/TID/mem reads).
+  if (size > 0) {
+    iovec local{out, size}, remote{reinterpret_cast<void*>(address.address()), size};
+    if (process_vm_readv(tid_, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size)) return;
+  }
+  auto* bytes = static_cast<uint8_t*>(out);
+  bool reopened = mem_fd_ < 0;  // a fresh fd is never stale
   size_t done = 0;
   while (done < size) {
-    ssize_t n = pread(fd, out.data() + done, size - done, static_cast<off_t>(address.address() + done));
+    ssize_t n = pread(mem_fd(), bytes + done, size - done, static_cast<off_t>(address.address() + done));
+    if (n == 0 && !reopened) {
+      // The mm this fd was opened on is gone (an exec since): once more
+      // on the current one.
+      close_mem();
+      reopened = true;
+      continue;
+    }
     if (n <= 0) {
-      int saved = n < 0 ? errno : EIO;
-      ::close(fd);
-      errno = saved;
+      if (n == 0) errno = EIO;
       throw_errno("reading tracee memory");
     }
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
-  return out;
 }
 
-void Tracee::write_memory(RemotePtr address, const void* data, size_t size) const {
-  std::string path = "/proc/" + std::to_string(tid_) + "/mem";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("opening /proc/PID/mem");
-  ssize_t n = size ? pwrite(fd, data, size, static_cast<off_t>(address.address())) : 0;
-  int saved = errno;
-  ::close(fd);
+void Tracee::write_memory(RemotePtr<> address, const void* data, size_t size) const {
+  if (size == 0) return;
+  ssize_t n = pwrite(mem_fd(), data, size, static_cast<off_t>(address.address()));
+  if (n == 0) {  // a stale fd, as in read_into
+    close_mem();
+    n = pwrite(mem_fd(), data, size, static_cast<off_t>(address.address()));
+  }
   if (n != static_cast<ssize_t>(size)) {
-    errno = n < 0 ? saved : EIO;
+    if (n >= 0) errno = EIO;
     throw_errno("writing tracee memory");
   }
 }
 
-std::string Tracee::read_string(RemotePtr address, size_t max) const {
-  // Read page by page: a string near the end of a mapping must not make us
-  // read past it.
+std::string Tracee::read_string(RemotePtr<> address, size_t max) const {
   std::string out;
+  if (append_string(address, max, out)) return out;
+  throw std::runtime_error("tracee string longer than " + std::to_string(max) + " bytes");
+}
+
+bool Tracee::append_string(RemotePtr<> address, size_t max, std::string& out) const {
   uint64_t at = address.address();
   while (out.size() < max) {
-    size_t chunk = 4096 - (at % 4096);
+    size_t chunk = std::min<size_t>(4096 - (at % 4096), max - out.size());
     std::vector<uint8_t> bytes = read_memory(RemotePtr(at), chunk);
     for (uint8_t b : bytes) {
-      if (b == 0) return out;
+      if (b == 0) return true;
       out.push_back(static_cast<char>(b));
-      if (out.size() == max) break;
     }
     at += chunk;
   }
-  throw std::runtime_error("tracee string longer than " + std::to_string(max) + " bytes");
+  return false;
 }
 
 }  // namespace snappy

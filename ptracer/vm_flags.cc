@@ -41,7 +41,7 @@ std::map<uint64_t, VmFlags> read_vmflags(pid_t pid) {
         line.find('-') < line.find(' ')) {
       current = std::strtoull(line.c_str(), nullptr, 16);
       out[current];
-    } else if (line.rfind("VmFlags:", 0) == 0) {
+    } else if (line.starts_with("VmFlags:")) {
       out[current] = parse_vmflags(std::string_view(line).substr(8));
     }
   }

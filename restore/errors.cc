@@ -1,32 +1,23 @@
 // restore's errors and string helpers (freestanding).
 #include "common/errno_text.h"
+#include "common/freestanding_text.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
 
 // ---- errors ---------------------------------------------------------------
 
-size_t length(const char* s) {
-  size_t n = 0;
-  while (s[n]) ++n;
-  return n;
-}
-
 [[noreturn]] void die(const char* what, const char* why, const uint64_t* value) {
   char hex[24];
-  int n = 0;
+  size_t n = 0;
   if (value) {
     hex[n++] = ' ';
     hex[n++] = '(';
-    hex[n++] = '0';
-    hex[n++] = 'x';
-    int digits = 1;
-    while (digits < 16 && (*value >> (4 * digits))) ++digits;
-    for (int i = digits - 1; i >= 0; --i) hex[n++] = "0123456789abcdef"[(*value >> (4 * i)) & 15];
+    n += cstr::hex(*value, hex + n);
     hex[n++] = ')';
   }
   sys::IoVec iov[] = {{"restore: ", 9}, {what, length(what)}, {": ", 2},
-                      {why, length(why)}, {hex, size_t(n)}, {"\n", 1}};
+                      {why, length(why)}, {hex, n}, {"\n", 1}};
   sys::writev(2, iov, 6);
   sys::exit_group(1);
 }
@@ -38,23 +29,6 @@ size_t length(const char* s) {
 }
 
 // ---- small helpers ---------------------------------------------------------
-
-// Writes `v` in decimal to `out`; returns the number of digits.
-size_t decimal(uint64_t v, char* out) {
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = char('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
-  return n;
-}
-
-bool equal(const char* a, const char* b) {
-  while (*a && *a == *b) ++a, ++b;
-  return *a == *b;
-}
 
 void concat(char* out, const char* a, const char* b) {
   while (*a) *out++ = *a++;
@@ -78,11 +52,8 @@ Text& Text::number(uint64_t v) {
 }
 
 Text& Text::hex(uint64_t v) {
-  char digits[19] = {'0', 'x'};
-  int n = 1;
-  while (n < 16 && (v >> (4 * n))) ++n;
-  for (int i = 0; i < n; ++i) digits[2 + i] = "0123456789abcdef"[(v >> (4 * (n - 1 - i))) & 15];
-  digits[2 + n] = 0;
+  char digits[19];
+  digits[cstr::hex(v, digits)] = 0;
   return add(digits);
 }
 

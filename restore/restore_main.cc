@@ -399,11 +399,6 @@ void continue_on_own_stack(void*) {
   sys::exit_group(0);
 }
 
-bool starts_with(const char* s, const char* prefix) {
-  while (*prefix && *s == *prefix) ++s, ++prefix;
-  return !*prefix;
-}
-
 bool has_equals(const char* s) {
   while (*s && *s != '=') ++s;
   return *s == '=';
@@ -474,7 +469,7 @@ extern "C" void restore_main(uint64_t* initial_sp) {
       g.anon_exact = true;
     } else if (equal(argv[i], "--anon=mapped")) {
       g.anon_exact = false;
-    } else if (starts_with(argv[i], "--anon")) {
+    } else if (cstr::starts_with(argv[i], "--anon")) {
       usage("--anon takes =exact or =mapped, not ", argv[i]);
     } else if (equal(argv[i], "-n")) {
       if (i + 1 == argc) usage("-n needs a value");

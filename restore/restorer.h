@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/freestanding_text.h"
 #include "common/info_reader.h"
 #include "common/raw_syscall.h"
 #include "common/snapshot_format.h"
@@ -100,11 +101,11 @@ class Text {
 [[noreturn]] void die_fd_errno(uint32_t fd, const char* doing, long err);
 // ret, or die_errno(what) if it is an error.
 long check(long ret, const char* what);
-size_t length(const char* s);
-bool equal(const char* a, const char* b);
+// common/freestanding_text.h, by the names restore's files use.
+using cstr::decimal;
+using cstr::equal;
+using cstr::length;
 void concat(char* out, const char* a, const char* b);
-// Writes `v` in decimal to `out`; returns the number of digits.
-size_t decimal(uint64_t v, char* out);
 inline uint64_t round_up(uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
 
 // checks.cc: read and validate NAME.info and NAME.pages, the CPU, the
