@@ -1,6 +1,7 @@
 // Everything restore validates before its first irreversible step.
 #include "common/checksum.h"
 #include "common/cpu_features.h"
+#include "common/pages_binding.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
@@ -8,13 +9,6 @@ namespace snappy::restorer {
 constexpr uint64_t kAtSysinfoEhdr = 33;
 
 namespace {
-
-bool equal_bytes(const char* a, const char* b, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 // Restoring runs the snapshot's memory as the caller: a file someone else
 // owns, or that others may write, could be anyone's code (--trust overrides).
@@ -31,11 +25,7 @@ void check_trusted(const char* path, const sys::KernelStat& st) {
 // between its two renames leaves a pair from two recordings).
 void check_pages_binding(uint64_t pages_size) {
   uint64_t id = g.view.header().pages_id;
-  if (id == 0) return;
-  PagesTrailer trailer{};
-  if (pages_size < kPageSize ||
-      sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
-      !equal_bytes(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) || trailer.id != id) {
+  if (id != 0 && !pages_trailer_matches(g.pages_fd, pages_size, id)) {
     die(g_pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
   }
 }
@@ -75,23 +65,6 @@ uint64_t read_info_file() {
   return size;
 }
 
-// Whether the NAME.info just read (its header intact) names another
-// recording's pages than the NAME.pages just opened: what a reader sees
-// when NAME is recorded again between its two opens (the writer renames
-// NAME.pages into place first, then NAME.info).
-bool pair_from_two_recordings(uint64_t info_size, uint64_t pages_size) {
-  if (info_size < sizeof(Header)) return false;
-  const Header& h = *reinterpret_cast<const Header*>(kInfoBuffer);
-  if (!equal_bytes(h.magic, kInfoMagic, sizeof(kInfoMagic)) ||
-      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
-    return false;
-  }
-  PagesTrailer trailer{};
-  return pages_size < kPageSize ||
-         sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
-         trailer.id != h.pages_id;
-}
-
 }  // namespace
 
 void read_info() {
@@ -110,7 +83,7 @@ void read_info() {
     check(sys::fstat(g.pages_fd, &st), g_pages_path);
     check_trusted(g_pages_path, st);
     if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
-    if (attempt == kTries - 1 || !pair_from_two_recordings(size, uint64_t(st.st_size))) break;
+    if (attempt == kTries - 1 || !pair_from_two_recordings(reinterpret_cast<const void*>(kInfoBuffer), size, g.pages_fd, uint64_t(st.st_size))) break;
     sys::close(g.pages_fd);
     sys::munmap(kInfoBuffer, round_up(size));
     if (kPauseNs[attempt]) {
@@ -156,22 +129,16 @@ void check_cpu() {
   }
 }
 
-// Whether `st` (of an open fd) is still the file `f` records: the same
-// device and inode and, unless it is known by identity alone, the same size,
-// mtime and ctime. ctime because mtime can be set back after writing in
-// place (touch -d) and ctime cannot without privilege; chmod, chown, a link
-// or rename of the file set it too, and are refused alike. A directory's
-// size and times change with its entries; a stateless device (/dev/urandom)
-// and a file recorded with --may-change are known by their identity alone.
+// How the file open as `st` differs from the recorded `f`
+// (common/recorded_file.h), from the kernel's struct stat.
+FileChange recorded_file_change(const FileRecord& f, const sys::KernelStat& st) {
+  FileState now{st.st_dev, st.st_ino, st.st_mode, uint64_t(st.st_size),
+                st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec, st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec};
+  return snappy::recorded_file_change(f, now);
+}
+
 bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
-  uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-  uint64_t ctime = st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec;
-  uint32_t type = f.mode & 0170000;
-  // The instance's own /proc file: its inode is not the recorded one.
-  if (f.flags & kFileOfProcess) return (st.st_mode & 0170000) == type;
-  bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
-  return st.st_dev == f.dev && st.st_ino == f.ino &&
-         (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns && ctime == f.ctime_ns));
+  return recorded_file_change(f, st) == FileChange::kNone;
 }
 
 // Opens every backing file and checks it is the one that was recorded. Each

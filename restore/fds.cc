@@ -45,10 +45,9 @@ void reopen_file(const FdRecord& r) {
   // the path since open_files() is refused; one opened read-only must also
   // be unwritten since (a file the program writes may have been written by
   // an earlier instance of -n N).
-  if (!(f.flags & kFileOfProcess) && (st.st_dev != f.dev || st.st_ino != f.ino)) {
-    die(path, "file replaced since the snapshot was recorded");
-  }
-  if ((r.open_flags & 3) == 0 && !is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
+  FileChange change = recorded_file_change(f, st);
+  if (change == FileChange::kReplaced) die(path, "file replaced since the snapshot was recorded");
+  if ((r.open_flags & 3) == 0 && change != FileChange::kNone) die(path, "file changed since the snapshot was recorded");
   if (!(r.open_flags & sys::kO_NONBLOCK)) check(sys::fcntl(fd, sys::kFSetfl, long(r.open_flags)), path);
   place_fd(fd, r, path);
   if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);

@@ -16,6 +16,7 @@
 #include "common/output_path.h"
 #include "common/output_sink.h"
 #include "common/info_reader.h"
+#include "common/pages_binding.h"
 #include "snapfs/snapshot_file.h"
 
 namespace snappy {
@@ -197,14 +198,8 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
   if (!view.open(info.data(), info.size(), h.pages_size, &error)) {
     fail(in_name, std::string("the packed snapshot is not valid: ") + error.what);
   }
-  if (uint64_t id = view.header().pages_id) {
-    format::PagesTrailer trailer{};
-    if (h.pages_size < format::kPageSize ||
-        ::pread(pages.fd(), &trailer, sizeof(trailer), static_cast<off_t>(h.pages_size - format::kPageSize)) !=
-            static_cast<ssize_t>(sizeof(trailer)) ||
-        std::memcmp(trailer.magic, format::kPagesMagic, sizeof(format::kPagesMagic)) != 0 || trailer.id != id) {
-      fail(in_name, "the packed NAME.info and NAME.pages do not match");
-    }
+  if (uint64_t id = view.header().pages_id; id != 0 && !pages_trailer_matches(pages.fd(), h.pages_size, id)) {
+    fail(in_name, "the packed NAME.info and NAME.pages do not match");
   }
   AtomicFile info_file(name + ".info");
   info_file.pwrite_all(info.data(), info.size(), 0);

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/checksum.h"
+#include "common/pages_binding.h"
 
 namespace snappy {
 
@@ -79,24 +80,6 @@ std::pair<const uint8_t*, uint64_t> own_vdso() {
 
 namespace {
 
-// Whether `info` (its header intact) names another recording's pages than
-// the open NAME.pages: what a reader sees when NAME is recorded again
-// between its two opens (the writer renames NAME.pages first, then
-// NAME.info). Other damage is left to the full checks.
-bool pair_from_two_recordings(const std::vector<uint8_t>& info, int pages_fd, uint64_t pages_size) {
-  Header h;
-  if (info.size() < sizeof(h)) return false;
-  std::memcpy(&h, info.data(), sizeof(h));
-  if (std::memcmp(h.magic, kInfoMagic, sizeof(kInfoMagic)) != 0 ||
-      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
-    return false;
-  }
-  PagesTrailer trailer{};
-  return pages_size < kPageSize ||
-         ::pread(pages_fd, &trailer, sizeof(trailer), static_cast<off_t>(pages_size - kPageSize)) != sizeof(trailer) ||
-         trailer.id != h.pages_id;
-}
-
 }  // namespace
 
 void SnapshotFile::read_info(const std::string& info_path) {
@@ -126,7 +109,7 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
   for (int attempt = 0;; ++attempt) {
     read_info(info_path);
     pages_fd_ = open_regular(pages_path, &st);
-    if (attempt == kTries - 1 || !pair_from_two_recordings(info_, pages_fd_, static_cast<uint64_t>(st.st_size))) break;
+    if (attempt == kTries - 1 || !pair_from_two_recordings(info_.data(), info_.size(), pages_fd_, static_cast<uint64_t>(st.st_size))) break;
     ::close(pages_fd_);
     pages_fd_ = -1;
     struct timespec pause = {0, kPauseNs[attempt]};
@@ -149,11 +132,7 @@ SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
     }
     // NAME.pages must be the one written with this NAME.info.
     if (uint64_t id = view_.header().pages_id) {
-      PagesTrailer trailer{};
-      uint64_t size = static_cast<uint64_t>(st.st_size);
-      if (size < kPageSize ||
-          ::pread(pages_fd_, &trailer, sizeof(trailer), static_cast<off_t>(size - kPageSize)) != sizeof(trailer) ||
-          std::memcmp(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) != 0 || trailer.id != id) {
+      if (!pages_trailer_matches(pages_fd_, static_cast<uint64_t>(st.st_size), id)) {
         fail(pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
       }
     }

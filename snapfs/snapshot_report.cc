@@ -17,6 +17,7 @@
 
 #include "common/checksum.h"
 #include "common/mapping_flag_words.h"
+#include "common/recorded_file.h"
 #include "common/syscall_decode.h"
 #include "common/syscall_table.h"
 
@@ -114,17 +115,20 @@ std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
   if (f.flags & kFileOfProcess) return "";
   struct stat st;
   if (::stat(path, &st) != 0) return std::strerror(errno);
-  if (st.st_dev != f.dev || st.st_ino != f.ino) return "replaced (device or inode differs)";
+  // The check restore makes (common/recorded_file.h).
+  FileState now{uint64_t(st.st_dev), uint64_t(st.st_ino), uint32_t(st.st_mode), uint64_t(st.st_size),
+                uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec),
+                uint64_t(st.st_ctim.tv_sec) * 1000000000ull + uint64_t(st.st_ctim.tv_nsec)};
+  switch (recorded_file_change(f, now)) {
+    case FileChange::kNone: break;
+    case FileChange::kReplaced: return "replaced (device or inode differs)";
+    case FileChange::kType: return "file type differs";
+    case FileChange::kSize: return "size differs";
+    case FileChange::kMtime: return "mtime differs";
+    case FileChange::kCtime: return "ctime differs";
+  }
   bool identity_only = S_ISDIR(f.mode) || S_ISCHR(f.mode) || (f.flags & kFileMayChange);
-  if (identity_only) return "";
-  uint64_t mtime = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
-  uint64_t ctime = uint64_t(st.st_ctim.tv_sec) * 1000000000ull + uint64_t(st.st_ctim.tv_nsec);
-  if (uint64_t(st.st_size) != f.size) return "size differs";
-  if (mtime != f.mtime_ns) return "mtime differs";
-  // Written in place and its mtime set back, or chmod/chown/linked/renamed:
-  // restore refuses it as changed (restore/checks.cc is_recorded_file).
-  if (ctime != f.ctime_ns) return "ctime differs";
-  if (hash && (f.flags & kFileContentHashed)) {
+  if (!identity_only && hash && (f.flags & kFileContentHashed)) {
     FILE* in = std::fopen(path, "rb");
     if (!in) return std::strerror(errno);
     std::vector<uint8_t> content(f.size);
