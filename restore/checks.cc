@@ -2,6 +2,7 @@
 #include "common/checksum.h"
 #include "common/cpu_features.h"
 #include "common/pages_binding.h"
+#include "common/pages_extents.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
@@ -181,18 +182,13 @@ namespace {
 // --verify: bytes [from, to) of NAME.pages (page-aligned) must read as
 // zero. They lie in a stored mapping between its page runs, so restore maps
 // them and no checksum covers them. Only the file's data extents are read
-// (SEEK_DATA/SEEK_HOLE): a hole is zero by definition.
+// (common/pages_extents.h, whole pages): a hole is zero by definition.
 void check_zero_in_pages(uint64_t from, uint64_t to) {
-  constexpr int kSeekData = 3, kSeekHole = 4;
   constexpr uint64_t kChunk = 64 << 20;
-  uint64_t at = from;
-  while (at < to) {
-    long data = sys::lseek(g.pages_fd, long(at), kSeekData);
-    if (data < 0 || uint64_t(data) >= to) return;  // ENXIO: no data after `at`
-    long hole = sys::lseek(g.pages_fd, data, kSeekHole);
-    uint64_t start = uint64_t(data) & ~(kPageSize - 1);
-    uint64_t end = hole < 0 || uint64_t(hole) > to ? to : round_up(uint64_t(hole));
-    for (uint64_t chunk = start; chunk < end; chunk += kChunk) {
+  for_each_pages_extent(g.pages_fd, from, to, [](const PagesExtent& e) {
+    if (!e.data) return true;
+    uint64_t end = e.offset + e.size;
+    for (uint64_t chunk = e.offset; chunk < end; chunk += kChunk) {
       uint64_t size = end - chunk < kChunk ? end - chunk : kChunk;
       check(sys::mmap(kVerifyBuffer, size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, long(chunk)),
             g_pages_path);
@@ -205,8 +201,8 @@ void check_zero_in_pages(uint64_t from, uint64_t to) {
       }
       sys::munmap(kVerifyBuffer, size);
     }
-    at = end;
-  }
+    return true;
+  });
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "common/output_sink.h"
 #include "common/info_reader.h"
 #include "common/pages_binding.h"
+#include "common/pages_extents.h"
 #include "snapfs/snapshot_file.h"
 
 namespace snappy {
@@ -40,15 +41,10 @@ struct Extent {
 
 std::vector<Extent> data_extents(int fd, uint64_t size) {
   std::vector<Extent> out;
-  off_t at = 0;
-  while (static_cast<uint64_t>(at) < size) {
-    off_t data = ::lseek(fd, at, SEEK_DATA);
-    if (data < 0) break;  // ENXIO: only a hole remains
-    off_t hole = ::lseek(fd, data, SEEK_HOLE);
-    if (hole < 0) hole = static_cast<off_t>(size);
-    out.push_back({static_cast<uint64_t>(data), static_cast<uint64_t>(hole - data)});
-    at = hole;
-  }
+  for_each_pages_extent(fd, 0, size, [&](const PagesExtent& e) {
+    if (e.data) out.push_back({e.offset, e.size});
+    return true;
+  });
   return out;
 }
 
