@@ -1,6 +1,7 @@
 // Everything restore validates before its first irreversible step.
 #include "common/checksum.h"
 #include "common/cpu_features.h"
+#include "common/fd_record.h"
 #include "common/pages_binding.h"
 #include "common/pages_extents.h"
 #include "restore/restorer.h"
@@ -337,11 +338,9 @@ namespace {
 // can take (restore may place a description there for the call) and a
 // holder among the process's fds: register_epoll dup3s from it.
 void check_epoll_registrations(const FdRecord& r, uint64_t limit) {
-  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
-  for (uint32_t i = 0; i < r.file_index; ++i) {
-    EpollRegistration e;
-    auto* bytes = reinterpret_cast<uint8_t*>(&e);
-    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+  const uint8_t* list = g.view.blob(epoll_registrations(r));
+  for (uint32_t i = 0; i < epoll_registration_count(r); ++i) {
+    EpollRegistration e = epoll_registration(list, i);
     bool held = false;
     for (uint32_t j = 0; j < g.process->fd_count && !held; ++j) {
       const FdRecord& other = g.view.fd(g.process->first_fd + j);

@@ -1,5 +1,6 @@
 #include "snapfs/proc_view.h"
 
+#include "common/fd_record.h"
 #include "common/mapping_flag_words.h"
 #include "common/pages_extents.h"
 
@@ -343,7 +344,7 @@ std::string fd_target(const InfoView& v, uint32_t f) {
   const FdRecord& fd = v.fd(f);
   switch (fd.kind) {
     case kFdFile:
-      return blob_string(v, v.file(fd.file_index).path);
+      return blob_string(v, v.file(fd_file(fd)).path);
     case kFdEpoll:
       return "anon_inode:[eventpoll]";
     case kFdUnixSocket:
@@ -351,7 +352,7 @@ std::string fd_target(const InfoView& v, uint32_t f) {
     case kFdPipeRead:
     case kFdPipeWrite: {
       uint64_t inode = 0;
-      const uint8_t* blob = v.blob({fd.offset, 8});
+      const uint8_t* blob = v.blob(pipe_inode(fd));
       for (int i = 7; i >= 0; --i) inode = inode << 8 | blob[i];
       return "pipe:[" + std::to_string(inode) + "]";
     }
