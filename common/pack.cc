@@ -1,4 +1,4 @@
-#include "snapfs/pack.h"
+#include "common/pack.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,7 +18,7 @@
 #include "common/info_reader.h"
 #include "common/pages_binding.h"
 #include "common/pages_extents.h"
-#include "snapfs/snapshot_file.h"
+#include "common/snapshot_pair.h"
 
 namespace snappy {
 
@@ -110,7 +110,7 @@ class Decompressor {
 }  // namespace
 
 void pack_snapshot(const std::string& name, const std::string& out_path, bool progress, bool streams) {
-  SnapshotFile snapshot(name);  // validates before anything is written
+  SnapshotPair snapshot(name);  // validates before anything is written
   struct stat st;
   if (::fstat(snapshot.pages_fd(), &st) != 0) fail(name + ".pages", std::strerror(errno));
   std::vector<Extent> extents = data_extents(snapshot.pages_fd(), static_cast<uint64_t>(st.st_size));
