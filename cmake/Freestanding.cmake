@@ -34,6 +34,8 @@ set(FREESTANDING_COMPILE_OPTIONS
 set(FREESTANDING_COMMON_SOURCES
     ${CMAKE_SOURCE_DIR}/common/checksum.cc
     ${CMAKE_SOURCE_DIR}/common/info_reader.cc
+    ${CMAKE_SOURCE_DIR}/common/pages_binding.cc
+    ${CMAKE_SOURCE_DIR}/common/recorded_file.cc
     ${CMAKE_SOURCE_DIR}/common/freestanding/memory.cc)
 
 function(add_freestanding_executable name)

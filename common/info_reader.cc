@@ -1,6 +1,7 @@
 #include "common/info_reader.h"
 
 #include "common/checksum.h"
+#include "common/fd_record.h"
 
 namespace snappy {
 
@@ -177,13 +178,12 @@ bool InfoView::check_sections(InfoError* error) const {
   }
   for (uint32_t i = 0; i < count(kFds); ++i) {
     const FdRecord& f = fd(i);
-    if (f.fd < 0 || f.kind >= kFdKindCount || (f.kind == kFdFile && f.file_index >= count(kFiles)) ||
-        (f.kind == kFdEpoll && !check_blob({f.offset, uint64_t{f.file_index} * sizeof(EpollRegistration)})) ||
-        ((f.kind == kFdPipeRead || f.kind == kFdPipeWrite) &&
-         (f.file_index > kMaxPipeData || !check_blob({f.offset, 8 + uint64_t{f.file_index}}))) ||
+    if (f.fd < 0 || f.kind >= kFdKindCount || (f.kind == kFdFile && fd_file(f) >= count(kFiles)) ||
+        (f.kind == kFdEpoll && !check_blob(epoll_registrations(f))) ||
+        (is_pipe_end(f) && (pipe_data(f).size > kMaxPipeData || !check_blob(pipe_blob(f)))) ||
         (f.kind == kFdCallerStatus &&
-         (f.fd > 2 || f.file_index == 0 || (f.file_index & ~kCallerStatusBits) || (f.open_flags & ~f.file_index) ||
-          f.offset || f.fd_flags || f.description))) {
+         (f.fd > 2 || caller_status_changed(f) == 0 || (caller_status_changed(f) & ~kCallerStatusBits) ||
+          (f.open_flags & ~caller_status_changed(f)) || f.offset || f.fd_flags || f.description))) {
       return fail(error, "bad fd record", i);
     }
   }

@@ -89,7 +89,8 @@ constexpr int kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,
               kMapDroppable = 0x08,  // a map type, like MAP_PRIVATE (Linux 6.11)
               kMapFixedNoreplace = 0x100000;
 constexpr int kMremapMaymove = 1, kMremapFixed = 2;
-constexpr int kSeekSet = 0;
+constexpr int kSeekSet = 0, kSeekData = 3, kSeekHole = 4;  // SEEK_DATA, SEEK_HOLE: Linux 3.1
+constexpr int kEnxio = 6;  // lseek SEEK_DATA: no data at or after the offset
 constexpr int kSigSetmask = 2;
 constexpr int kArchSetGs = 0x1001, kArchSetFs = 0x1002;
 constexpr int kPrSetMm = 35, kPrSetMmMap = 14, kPrSetMmMapSize = 15;

@@ -399,6 +399,8 @@ struct EpollRegistration {
 };
 static_assert(sizeof(EpollRegistration) == 24, "EpollRegistration layout");
 
+// Read through common/fd_record.h (pipe_id(r), eventfd_counter(r), ...):
+// file_index and offset mean something else for each kind.
 struct FdRecord {
   int32_t fd;
   // kFdFile: O_* as from fcntl(F_GETFL), without O_CLOEXEC.

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "common/checksum.h"
+#include "common/pages_binding.h"
 
 namespace snappy {
 
@@ -36,9 +37,7 @@ uint64_t bind_pages_file(AtomicFile& pages, Snapshot& snapshot) {
   while (id == 0) {
     if (::getrandom(&id, sizeof(id), 0) != sizeof(id)) throw std::system_error(errno, std::generic_category(), "getrandom");
   }
-  PagesTrailer trailer{};
-  std::memcpy(trailer.magic, kPagesMagic, sizeof(trailer.magic));
-  trailer.id = id;
+  PagesTrailer trailer = make_pages_trailer(id);
   uint8_t page[kPageSize] = {};
   std::memcpy(page, &trailer, sizeof(trailer));
   pages.pwrite_all(page, sizeof(page), end);

@@ -35,7 +35,9 @@ build() {
   mkdir -p "$out/obj"
   local san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   local flags=(-std=c++20 -O1 -g -Wall -Wextra -I"$root" "${san[@]}")
-  local lib_sources=(common/info_reader.cc common/checksum.cc snapfs/snapshot_file.cc snapfs/core_image.cc)
+  local lib_sources=(common/info_reader.cc common/checksum.cc common/pages_binding.cc common/recorded_file.cc
+                     common/snapshot_pair.cc
+                     snapfs/snapshot_file.cc snapfs/core_image.cc)
   local objs=()
   for src in "${lib_sources[@]}"; do
     local obj="$out/obj/$(echo "$src" | tr / _).o"

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/info_reader.h"
+#include "common/pages_binding.h"
 #include "fuzz/fuzz_util.h"
 #include "snapfs/core_image.h"
 #include "snapfs/snapshot_file.h"
@@ -111,11 +112,8 @@ void write_pages(const std::string& path, uint64_t size, uint64_t pages_id) {
   // Most inputs with an id get the matching trailer; a few (id % 7 == 3) a
   // mismatched one, so both outcomes of the check are exercised.
   if (pages_id != 0 && size >= kPageSize) {
-    uint8_t trailer[16];
-    memcpy(trailer, "SNAPPAGE", 8);
-    uint64_t id = (pages_id % 7 == 3) ? pages_id + 1 : pages_id;
-    memcpy(trailer + 8, &id, 8);
-    if (pwrite(fd, trailer, sizeof trailer, off_t(size - kPageSize)) != ssize_t(sizeof trailer)) {
+    snappy::format::PagesTrailer trailer = snappy::make_pages_trailer((pages_id % 7 == 3) ? pages_id + 1 : pages_id);
+    if (pwrite(fd, &trailer, sizeof trailer, off_t(size - kPageSize)) != ssize_t(sizeof trailer)) {
       perror(path.c_str());
       abort();
     }

@@ -1,6 +1,9 @@
 // Everything restore validates before its first irreversible step.
 #include "common/checksum.h"
 #include "common/cpu_features.h"
+#include "common/fd_record.h"
+#include "common/pages_binding.h"
+#include "common/pages_extents.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
@@ -8,13 +11,6 @@ namespace snappy::restorer {
 constexpr uint64_t kAtSysinfoEhdr = 33;
 
 namespace {
-
-bool equal_bytes(const char* a, const char* b, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 // Restoring runs the snapshot's memory as the caller: a file someone else
 // owns, or that others may write, could be anyone's code (--trust overrides).
@@ -31,11 +27,7 @@ void check_trusted(const char* path, const sys::KernelStat& st) {
 // between its two renames leaves a pair from two recordings).
 void check_pages_binding(uint64_t pages_size) {
   uint64_t id = g.view.header().pages_id;
-  if (id == 0) return;
-  PagesTrailer trailer{};
-  if (pages_size < kPageSize ||
-      sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
-      !equal_bytes(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) || trailer.id != id) {
+  if (id != 0 && !pages_trailer_matches(g.pages_fd, pages_size, id)) {
     die(g_pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
   }
 }
@@ -75,23 +67,6 @@ uint64_t read_info_file() {
   return size;
 }
 
-// Whether the NAME.info just read (its header intact) names another
-// recording's pages than the NAME.pages just opened: what a reader sees
-// when NAME is recorded again between its two opens (the writer renames
-// NAME.pages into place first, then NAME.info).
-bool pair_from_two_recordings(uint64_t info_size, uint64_t pages_size) {
-  if (info_size < sizeof(Header)) return false;
-  const Header& h = *reinterpret_cast<const Header*>(kInfoBuffer);
-  if (!equal_bytes(h.magic, kInfoMagic, sizeof(kInfoMagic)) ||
-      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
-    return false;
-  }
-  PagesTrailer trailer{};
-  return pages_size < kPageSize ||
-         sys::pread(g.pages_fd, &trailer, sizeof(trailer), long(pages_size - kPageSize)) != long(sizeof(trailer)) ||
-         trailer.id != h.pages_id;
-}
-
 }  // namespace
 
 void read_info() {
@@ -110,7 +85,7 @@ void read_info() {
     check(sys::fstat(g.pages_fd, &st), g_pages_path);
     check_trusted(g_pages_path, st);
     if ((st.st_mode & 0170000) != 0100000) die(g_pages_path, "not a regular file");
-    if (attempt == kTries - 1 || !pair_from_two_recordings(size, uint64_t(st.st_size))) break;
+    if (attempt == kTries - 1 || !pair_from_two_recordings(reinterpret_cast<const void*>(kInfoBuffer), size, g.pages_fd, uint64_t(st.st_size))) break;
     sys::close(g.pages_fd);
     sys::munmap(kInfoBuffer, round_up(size));
     if (kPauseNs[attempt]) {
@@ -156,22 +131,16 @@ void check_cpu() {
   }
 }
 
-// Whether `st` (of an open fd) is still the file `f` records: the same
-// device and inode and, unless it is known by identity alone, the same size,
-// mtime and ctime. ctime because mtime can be set back after writing in
-// place (touch -d) and ctime cannot without privilege; chmod, chown, a link
-// or rename of the file set it too, and are refused alike. A directory's
-// size and times change with its entries; a stateless device (/dev/urandom)
-// and a file recorded with --may-change are known by their identity alone.
+// How the file open as `st` differs from the recorded `f`
+// (common/recorded_file.h), from the kernel's struct stat.
+FileChange recorded_file_change(const FileRecord& f, const sys::KernelStat& st) {
+  FileState now{st.st_dev, st.st_ino, st.st_mode, uint64_t(st.st_size),
+                st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec, st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec};
+  return snappy::recorded_file_change(f, now);
+}
+
 bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st) {
-  uint64_t mtime = st.st_mtime_sec * 1000000000ull + st.st_mtime_nsec;
-  uint64_t ctime = st.st_ctime_sec * 1000000000ull + st.st_ctime_nsec;
-  uint32_t type = f.mode & 0170000;
-  // The instance's own /proc file: its inode is not the recorded one.
-  if (f.flags & kFileOfProcess) return (st.st_mode & 0170000) == type;
-  bool identity_only = type == 0040000 || type == 0020000 || (f.flags & kFileMayChange);
-  return st.st_dev == f.dev && st.st_ino == f.ino &&
-         (identity_only || (uint64_t(st.st_size) == f.size && mtime == f.mtime_ns && ctime == f.ctime_ns));
+  return recorded_file_change(f, st) == FileChange::kNone;
 }
 
 // Opens every backing file and checks it is the one that was recorded. Each
@@ -214,18 +183,13 @@ namespace {
 // --verify: bytes [from, to) of NAME.pages (page-aligned) must read as
 // zero. They lie in a stored mapping between its page runs, so restore maps
 // them and no checksum covers them. Only the file's data extents are read
-// (SEEK_DATA/SEEK_HOLE): a hole is zero by definition.
+// (common/pages_extents.h, whole pages): a hole is zero by definition.
 void check_zero_in_pages(uint64_t from, uint64_t to) {
-  constexpr int kSeekData = 3, kSeekHole = 4;
   constexpr uint64_t kChunk = 64 << 20;
-  uint64_t at = from;
-  while (at < to) {
-    long data = sys::lseek(g.pages_fd, long(at), kSeekData);
-    if (data < 0 || uint64_t(data) >= to) return;  // ENXIO: no data after `at`
-    long hole = sys::lseek(g.pages_fd, data, kSeekHole);
-    uint64_t start = uint64_t(data) & ~(kPageSize - 1);
-    uint64_t end = hole < 0 || uint64_t(hole) > to ? to : round_up(uint64_t(hole));
-    for (uint64_t chunk = start; chunk < end; chunk += kChunk) {
+  for_each_pages_extent(g.pages_fd, from, to, [](const PagesExtent& e) {
+    if (!e.data) return true;
+    uint64_t end = e.offset + e.size;
+    for (uint64_t chunk = e.offset; chunk < end; chunk += kChunk) {
       uint64_t size = end - chunk < kChunk ? end - chunk : kChunk;
       check(sys::mmap(kVerifyBuffer, size, sys::kProtRead, sys::kMapPrivate | sys::kMapFixed, g.pages_fd, long(chunk)),
             g_pages_path);
@@ -238,8 +202,8 @@ void check_zero_in_pages(uint64_t from, uint64_t to) {
       }
       sys::munmap(kVerifyBuffer, size);
     }
-    at = end;
-  }
+    return true;
+  });
 }
 
 }  // namespace
@@ -374,11 +338,9 @@ namespace {
 // can take (restore may place a description there for the call) and a
 // holder among the process's fds: register_epoll dup3s from it.
 void check_epoll_registrations(const FdRecord& r, uint64_t limit) {
-  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
-  for (uint32_t i = 0; i < r.file_index; ++i) {
-    EpollRegistration e;
-    auto* bytes = reinterpret_cast<uint8_t*>(&e);
-    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+  const uint8_t* list = g.view.blob(epoll_registrations(r));
+  for (uint32_t i = 0; i < epoll_registration_count(r); ++i) {
+    EpollRegistration e = epoll_registration(list, i);
     bool held = false;
     for (uint32_t j = 0; j < g.process->fd_count && !held; ++j) {
       const FdRecord& other = g.view.fd(g.process->first_fd + j);

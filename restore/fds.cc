@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/fd_record.h"
 #include "restore/restorer.h"
 
 namespace snappy::restorer {
@@ -32,7 +33,7 @@ void place_fd(int fd, const FdRecord& r, const char* what) {
 // A file by path, checked to be the recorded one, at its offset.
 void reopen_file(const FdRecord& r) {
   constexpr int kStripFlags = 0100 | 01000 | 0200 | 0400;  // O_CREAT O_TRUNC O_EXCL O_NOCTTY
-  const FileRecord& f = g.view.file(r.file_index);
+  const FileRecord& f = g.view.file(fd_file(r));
   const char* path = g.view.string(f.path);
   // O_NONBLOCK until the identity is checked: a FIFO put in the file's
   // place must not hang the open. The recorded status flags come back
@@ -45,13 +46,14 @@ void reopen_file(const FdRecord& r) {
   // the path since open_files() is refused; one opened read-only must also
   // be unwritten since (a file the program writes may have been written by
   // an earlier instance of -n N).
-  if (!(f.flags & kFileOfProcess) && (st.st_dev != f.dev || st.st_ino != f.ino)) {
-    die(path, "file replaced since the snapshot was recorded");
-  }
-  if ((r.open_flags & 3) == 0 && !is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
+  FileChange change = recorded_file_change(f, st);
+  if (change == FileChange::kReplaced) die(path, "file replaced since the snapshot was recorded");
+  if ((r.open_flags & 3) == 0 && change != FileChange::kNone) die(path, "file changed since the snapshot was recorded");
   if (!(r.open_flags & sys::kO_NONBLOCK)) check(sys::fcntl(fd, sys::kFSetfl, long(r.open_flags)), path);
   place_fd(fd, r, path);
-  if ((st.st_mode & 0170000) == 0100000 || r.offset) check(sys::lseek(r.fd, long(r.offset), sys::kSeekSet), path);
+  if ((st.st_mode & 0170000) == 0100000 || file_position(r)) {
+    check(sys::lseek(r.fd, long(file_position(r)), sys::kSeekSet), path);
+  }
 }
 
 // Both ends of a pipe at once, at the first record of either: the other
@@ -62,21 +64,21 @@ void place_pipe(uint32_t index) {
   const FdRecord& r = g.view.fd(g.process->first_fd + index);
   for (uint32_t j = 0; j < index; ++j) {
     const FdRecord& e = g.view.fd(g.process->first_fd + j);
-    if ((e.kind == kFdPipeRead || e.kind == kFdPipeWrite) && e.offset == r.offset) return;  // placed
+    if (is_pipe_end(e) && pipe_id(e) == pipe_id(r)) return;  // placed
   }
   int ends[2];
   if (long e = sys::pipe2(ends, 0); sys::is_error(e)) die_fd_errno(r.fd, "creating a pipe", e);
   // What was in it (at most a pipe's capacity: the write cannot block).
-  if (r.file_index) {
-    const uint8_t* data = g.view.blob({r.offset + 8, r.file_index});
-    if (sys::write(ends[1], data, r.file_index) != long(r.file_index)) die_fd(r.fd, "cannot refill its pipe");
+  if (uint64_t size = pipe_data(r).size) {
+    const uint8_t* data = g.view.blob(pipe_data(r));
+    if (sys::write(ends[1], data, size) != long(size)) die_fd(r.fd, "cannot refill its pipe");
   }
   uint32_t other_kind = r.kind == kFdPipeRead ? kFdPipeWrite : kFdPipeRead;
   int mine = ends[r.kind == kFdPipeRead ? 0 : 1], other = ends[r.kind == kFdPipeRead ? 1 : 0];
   const FdRecord* other_record = nullptr;
   for (uint32_t j = index + 1; j < g.process->fd_count && !other_record; ++j) {
     const FdRecord& e = g.view.fd(g.process->first_fd + j);
-    if (e.kind == other_kind && e.offset == r.offset) other_record = &e;
+    if (e.kind == other_kind && pipe_id(e) == pipe_id(r)) other_record = &e;
   }
   // The other end first; if this end holds the number the other wants
   // (an fd the caller left open pushed the new ones up), it moves out of
@@ -100,10 +102,11 @@ void place_pipe(uint32_t index) {
 // An eventfd with its counter (which may exceed eventfd2's 32-bit start).
 void place_eventfd(const FdRecord& r) {
   constexpr int kEfdSemaphore = 1;
-  int flags = (r.file_index ? kEfdSemaphore : 0) | int(r.open_flags & sys::kO_NONBLOCK);
+  int flags = (eventfd_semaphore(r) ? kEfdSemaphore : 0) | int(r.open_flags & sys::kO_NONBLOCK);
   long fd = sys::eventfd2(0, flags);
   if (sys::is_error(fd)) die_fd_errno(r.fd, "creating an eventfd", fd);
-  if (r.offset && sys::write(int(fd), &r.offset, 8) != 8) die_fd(r.fd, "cannot set its eventfd counter");
+  uint64_t counter = eventfd_counter(r);
+  if (counter && sys::write(int(fd), &counter, 8) != 8) die_fd(r.fd, "cannot set its eventfd counter");
   place_fd(int(fd), r, "eventfd");
 }
 
@@ -134,11 +137,9 @@ long add_registration(int epfd, const EpollRegistration& e) {
 
 // An epoll instance's interest list, once every fd is in place.
 void register_epoll(const FdRecord& r) {
-  const uint8_t* list = g.view.blob({r.offset, uint64_t{r.file_index} * sizeof(EpollRegistration)});
-  for (uint32_t i = 0; i < r.file_index; ++i) {
-    EpollRegistration e;
-    auto* bytes = reinterpret_cast<uint8_t*>(&e);
-    for (size_t b = 0; b < sizeof(e); ++b) bytes[b] = list[i * sizeof(e) + b];
+  const uint8_t* list = g.view.blob(epoll_registrations(r));
+  for (uint32_t i = 0; i < epoll_registration_count(r); ++i) {
+    EpollRegistration e = epoll_registration(list, i);
     long added = add_registration(r.fd, e);
     if (sys::is_error(added)) {
       Text doing;
@@ -162,7 +163,7 @@ void apply_caller_status() {
     if (r.kind != kFdCallerStatus) continue;
     long now = sys::fcntl(r.fd, 3 /* F_GETFL */, 0);
     if (sys::is_error(now)) die_fd_errno(uint32_t(r.fd), "reading the caller's status flags", now);
-    long wanted = (now & ~long(r.file_index)) | long(r.open_flags);
+    long wanted = (now & ~long(caller_status_changed(r))) | long(r.open_flags);
     if (wanted == now) continue;
     long set = sys::fcntl(r.fd, sys::kFSetfl, wanted);
     if (sys::is_error(set)) die_fd_errno(uint32_t(r.fd), "setting the caller's status flags", set);
@@ -207,7 +208,7 @@ void reopen_fds() {
         place_eventfd(r);
         break;
       case kFdUnixSocket: {  // never bound nor connected
-        long fd = sys::socket(1 /* AF_UNIX */, int(r.open_flags), int(r.offset));
+        long fd = sys::socket(1 /* AF_UNIX */, int(r.open_flags), socket_protocol(r));
         if (sys::is_error(fd)) die_fd_errno(r.fd, "creating a socket", fd);
         place_fd(int(fd), r, "socket");
         break;

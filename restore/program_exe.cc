@@ -85,8 +85,9 @@ int open_program_exe() {
     if (sys::is_error(fd)) die_errno(path, fd);
     sys::KernelStat st;
     check(sys::fstat(int(fd), &st), path);
-    if (st.st_dev != f.dev || st.st_ino != f.ino) die(path, "file replaced since the snapshot was recorded");
-    if (!is_recorded_file(f, st)) die(path, "file changed since the snapshot was recorded");
+    FileChange change = recorded_file_change(f, st);
+    if (change == FileChange::kReplaced) die(path, "file replaced since the snapshot was recorded");
+    if (change != FileChange::kNone) die(path, "file changed since the snapshot was recorded");
     return int(fd);
   }
   die("--pid-ns", "no file of the snapshot is mapped at the program's entry point (/proc/self/exe)");

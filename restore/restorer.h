@@ -9,6 +9,7 @@
 #include "common/freestanding_text.h"
 #include "common/info_reader.h"
 #include "common/raw_syscall.h"
+#include "common/recorded_file.h"
 #include "common/snapshot_format.h"
 #include "restore/sigframe.h"
 
@@ -115,6 +116,9 @@ void read_info();
 void check_cpu();
 void open_files();
 void recheck_files();
+// recorded_file_change (common/recorded_file.h) of an fd's fstat; kNone is
+// is_recorded_file.
+FileChange recorded_file_change(const FileRecord& f, const sys::KernelStat& st);
 bool is_recorded_file(const FileRecord& f, const sys::KernelStat& st);
 void verify_contents();
 void check_vdso(uint64_t* auxv);

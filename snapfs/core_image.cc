@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/pages_extents.h"
+
 namespace snappy {
 
 using namespace format;
@@ -288,10 +290,9 @@ bool CoreImage::is_hole(uint64_t offset, uint64_t length) const {
     } else if (s.base == kBasePages) {
       // Its bytes (runs included) are [pages_offset, + size) of NAME.pages,
       // where zero pages are holes.
-      off_t from = static_cast<off_t>(m.pages_offset + (a - m.start));
-      off_t data = ::lseek(snapshot_.pages_fd(), from, SEEK_DATA);
-      if (data < 0 && errno != ENXIO) return false;  // cannot tell: not a hole
-      if (data >= 0 && static_cast<uint64_t>(data) < m.pages_offset + (b - m.start)) return false;
+      bool hole = for_each_mapping_extent(snapshot_.pages_fd(), m, a, b,
+                                          [](const MappingExtent& e) { return !e.data; }) == WalkResult::kDone;
+      if (!hole) return false;
     } else {
       return false;
     }

@@ -1,6 +1,8 @@
 #include "snapfs/proc_view.h"
 
+#include "common/fd_record.h"
 #include "common/mapping_flag_words.h"
+#include "common/pages_extents.h"
 
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -60,17 +62,12 @@ std::string hex_le(const std::string& bytes, size_t offset, size_t size) {
 // hand (pages_fd >= 0) only its data counts, else all of it.
 uint64_t stored_bytes(const InfoView& v, const MappingRecord& m, int pages_fd) {
   if (m.base == kBasePages) {
-    uint64_t begin = m.pages_offset, end = m.pages_offset + (m.end - m.start);
-    if (pages_fd < 0) return end - begin;
+    if (pages_fd < 0) return m.end - m.start;
     uint64_t stored = 0;
-    while (begin < end) {
-      off_t data = ::lseek(pages_fd, static_cast<off_t>(begin), SEEK_DATA);
-      if (data < 0 || static_cast<uint64_t>(data) >= end) break;
-      off_t hole = ::lseek(pages_fd, data, SEEK_HOLE);
-      uint64_t stop = hole < 0 ? end : std::min<uint64_t>(end, static_cast<uint64_t>(hole));
-      stored += stop - static_cast<uint64_t>(data);
-      begin = stop;
-    }
+    for_each_mapping_extent(pages_fd, m, [&](const MappingExtent& e) {
+      if (e.data) stored += e.size;
+      return true;
+    });
     return stored;
   }
   uint64_t stored = 0;
@@ -347,7 +344,7 @@ std::string fd_target(const InfoView& v, uint32_t f) {
   const FdRecord& fd = v.fd(f);
   switch (fd.kind) {
     case kFdFile:
-      return blob_string(v, v.file(fd.file_index).path);
+      return blob_string(v, v.file(fd_file(fd)).path);
     case kFdEpoll:
       return "anon_inode:[eventpoll]";
     case kFdUnixSocket:
@@ -355,7 +352,7 @@ std::string fd_target(const InfoView& v, uint32_t f) {
     case kFdPipeRead:
     case kFdPipeWrite: {
       uint64_t inode = 0;
-      const uint8_t* blob = v.blob({fd.offset, 8});
+      const uint8_t* blob = v.blob(pipe_inode(fd));
       for (int i = 7; i >= 0; --i) inode = inode << 8 | blob[i];
       return "pipe:[" + std::to_string(inode) + "]";
     }

@@ -28,9 +28,9 @@
 
 #include "common/command_line.h"
 #include "common/output_sink.h"
+#include "common/pack.h"
 #include "snapfs/core_image.h"
 #include "snapfs/learn_command.h"
-#include "snapfs/pack.h"
 #include "snapfs/snapshot_file.h"
 #include "snapfs/snapshot_report.h"
 

@@ -20,41 +20,6 @@ using namespace format;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& why) { throw SnapshotError(what + ": " + why); }
-
-// All of [offset, offset + size) of fd, zeros past its end (a mapping may
-// reach past the end of its file).
-void pread_or_zero(int fd, uint8_t* out, uint64_t size, uint64_t offset, const std::string& what) {
-  while (size > 0) {
-    ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(what, std::strerror(errno));
-    }
-    if (n == 0) {
-      std::memset(out, 0, size);
-      return;
-    }
-    out += n;
-    size -= static_cast<uint64_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-}
-
-// Opens a snapshot or backing file for reading; throws unless it is a
-// regular file.
-// O_NONBLOCK so that a FIFO (or a device) in its place is refused instead
-// of blocking open() for a writer that never comes; cleared once we know.
-int open_regular(const std::string& path, struct stat* st) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) fail(path, std::strerror(errno));
-  if (::fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || ::fcntl(fd, F_SETFL, O_RDONLY) != 0) {
-    ::close(fd);
-    fail(path, "not a regular file");
-  }
-  return fd;
-}
-
 // This process's [vdso] mapping, from /proc/self/maps (its start is
 // AT_SYSINFO_EHDR). {nullptr, 0} if there is none.
 std::pair<const uint8_t*, uint64_t> own_vdso() {
@@ -77,96 +42,11 @@ std::pair<const uint8_t*, uint64_t> own_vdso() {
 
 }  // namespace
 
-namespace {
-
-// Whether `info` (its header intact) names another recording's pages than
-// the open NAME.pages: what a reader sees when NAME is recorded again
-// between its two opens (the writer renames NAME.pages first, then
-// NAME.info). Other damage is left to the full checks.
-bool pair_from_two_recordings(const std::vector<uint8_t>& info, int pages_fd, uint64_t pages_size) {
-  Header h;
-  if (info.size() < sizeof(h)) return false;
-  std::memcpy(&h, info.data(), sizeof(h));
-  if (std::memcmp(h.magic, kInfoMagic, sizeof(kInfoMagic)) != 0 ||
-      h.header_checksum != checksum64(&h, offsetof(Header, header_checksum)) || h.pages_id == 0) {
-    return false;
-  }
-  PagesTrailer trailer{};
-  return pages_size < kPageSize ||
-         ::pread(pages_fd, &trailer, sizeof(trailer), static_cast<off_t>(pages_size - kPageSize)) != sizeof(trailer) ||
-         trailer.id != h.pages_id;
-}
-
-}  // namespace
-
-void SnapshotFile::read_info(const std::string& info_path) {
-  struct stat st;
-  int fd = open_regular(info_path, &st);
-  if (static_cast<uint64_t>(st.st_size) > kMaxInfoSize) {
-    ::close(fd);
-    fail(info_path, "info file too large");
-  }
-  info_.resize(static_cast<size_t>(st.st_size));
-  try {
-    pread_or_zero(fd, info_.data(), info_.size(), 0, info_path);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-}
-
-SnapshotFile::SnapshotFile(const std::string& name) : name_(name) {
-  std::string info_path = name + ".info", pages_path = name + ".pages";
-  struct stat st;
-  // NAME.info, then NAME.pages; a pair from two recordings is read again a
-  // few times (as restore does) before it is refused below.
-  constexpr int kTries = 6;
-  constexpr long kPauseNs[kTries] = {0, 1000000, 10000000, 50000000, 200000000, 0};
-  for (int attempt = 0;; ++attempt) {
-    read_info(info_path);
-    pages_fd_ = open_regular(pages_path, &st);
-    if (attempt == kTries - 1 || !pair_from_two_recordings(info_, pages_fd_, static_cast<uint64_t>(st.st_size))) break;
-    ::close(pages_fd_);
-    pages_fd_ = -1;
-    struct timespec pause = {0, kPauseNs[attempt]};
-    if (pause.tv_nsec) ::nanosleep(&pause, nullptr);
-  }
-  // A constructor that throws runs no destructor: close the pages file on
-  // the way out (fuzz/crashes/core_writer-fd-leak-on-refused-snapshot).
-  try {
-    InfoError error;
-    if (!view_.open(info_.data(), info_.size(), static_cast<uint64_t>(st.st_size), &error)) {
-      // The value in hex, as restore prints it: the same refusal reads the
-      // same in every tool, and most values are addresses or offsets.
-      std::string why = error.what;
-      if (error.has_value) {
-        char value[24];
-        std::snprintf(value, sizeof(value), " (0x%" PRIx64 ")", error.value);
-        why += value;
-      }
-      fail(info_path, why);
-    }
-    // NAME.pages must be the one written with this NAME.info.
-    if (uint64_t id = view_.header().pages_id) {
-      PagesTrailer trailer{};
-      uint64_t size = static_cast<uint64_t>(st.st_size);
-      if (size < kPageSize ||
-          ::pread(pages_fd_, &trailer, sizeof(trailer), static_cast<off_t>(size - kPageSize)) != sizeof(trailer) ||
-          std::memcmp(trailer.magic, kPagesMagic, sizeof(kPagesMagic)) != 0 || trailer.id != id) {
-        fail(pages_path, "belongs to another snapshot than its .info (NAME.info and NAME.pages do not match)");
-      }
-    }
-  } catch (...) {
-    ::close(pages_fd_);
-    pages_fd_ = -1;
-    throw;
-  }
-  file_fds_.assign(view_.count(kFiles), -1);
+SnapshotFile::SnapshotFile(const std::string& name) : SnapshotPair(name) {
+  file_fds_.assign(view().count(kFiles), -1);
 }
 
 SnapshotFile::~SnapshotFile() {
-  if (pages_fd_ >= 0) ::close(pages_fd_);
   for (int fd : file_fds_) {
     if (fd >= 0) ::close(fd);
   }
@@ -177,15 +57,15 @@ int SnapshotFile::file_fd(uint32_t index) const {
     // Mapped files are regular (InfoView checks the recorded mode); a FIFO
     // put at the path since must not hang a read of `mem` or `core`.
     struct stat st;
-    file_fds_[index] = open_regular(view_.string(view_.file(index).path), &st);
+    file_fds_[index] = open_regular(view().string(view().file(index).path), &st);
   }
   return file_fds_[index];
 }
 
 const MappingRecord* SnapshotFile::mapping_at(uint32_t p, uint64_t address) const {
-  const ProcessRecord& proc = view_.process(p);
+  const ProcessRecord& proc = view().process(p);
   for (uint32_t i = 0; i < proc.mapping_count; ++i) {
-    const MappingRecord& m = view_.mapping(proc.first_mapping + i);
+    const MappingRecord& m = view().mapping(proc.first_mapping + i);
     if (address >= m.start && address < m.end) return &m;
   }
   return nullptr;
@@ -199,10 +79,10 @@ void SnapshotFile::read_from_mapping(const MappingRecord& m, uint64_t address, u
       std::memset(out, 0, size);
       break;
     case kBaseFile:
-      pread_or_zero(file_fd(m.file_index), out, size, m.file_offset + delta, view_.string(view_.file(m.file_index).path));
+      pread_or_zero(file_fd(m.file_index), out, size, m.file_offset + delta, view().string(view().file(m.file_index).path));
       break;
     case kBasePages:
-      pread_or_zero(pages_fd_, out, size, m.pages_offset + delta, name_ + ".pages");
+      pread_or_zero(pages_fd(), out, size, m.pages_offset + delta, name() + ".pages");
       return;  // its runs are inside this very region of NAME.pages
     case kBaseVdso: {
       // Our own vDSO is the recorded one when it has the same size and its
@@ -220,10 +100,10 @@ void SnapshotFile::read_from_mapping(const MappingRecord& m, uint64_t address, u
   }
   // Stored runs overlay the base.
   for (uint32_t r = 0; r < m.run_count; ++r) {
-    const PageRunRecord& run = view_.run(m.first_run + r);
+    const PageRunRecord& run = view().run(m.first_run + r);
     uint64_t begin = std::max(address, run.start), end = std::min(address + size, run.start + run.size);
     if (begin >= end) continue;
-    pread_or_zero(pages_fd_, out + (begin - address), end - begin, run.pages_offset + (begin - run.start), name_ + ".pages");
+    pread_or_zero(pages_fd(), out + (begin - address), end - begin, run.pages_offset + (begin - run.start), name() + ".pages");
   }
 }
 

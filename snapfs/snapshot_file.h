@@ -1,7 +1,7 @@
-// A snapshot opened for inspection (hosted): NAME.info read and validated
-// with the same InfoView restore uses, NAME.pages and the backing files kept
-// open, and the recorded memory readable at virtual addresses, assembled
-// from each mapping's base and its stored page runs as restore would map it.
+// A snapshot opened for inspection (hosted): the validated pair
+// (common/snapshot_pair.h), the backing files kept open, and the recorded
+// memory readable at virtual addresses, assembled from each mapping's base
+// and its stored page runs as restore would map it.
 #pragma once
 
 #include <cstdint>
@@ -10,28 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "common/info_reader.h"
+#include "common/snapshot_pair.h"
 
 namespace snappy {
 
-// A snapshot that cannot be opened or read: the message names the file and
-// the reason, for `tool: what: why` lines.
-struct SnapshotError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-class SnapshotFile {
+class SnapshotFile : public SnapshotPair {
  public:
   // Opens NAME.info and NAME.pages; throws SnapshotError.
   explicit SnapshotFile(const std::string& name);
   ~SnapshotFile();
   SnapshotFile(const SnapshotFile&) = delete;
   SnapshotFile& operator=(const SnapshotFile&) = delete;
-
-  const std::string& name() const { return name_; }
-  const InfoView& view() const { return view_; }
-  const std::vector<uint8_t>& info_bytes() const { return info_; }
-  int pages_fd() const { return pages_fd_; }
 
   // The mapping of process `p` that contains `address`, or nullptr.
   const format::MappingRecord* mapping_at(uint32_t p, uint64_t address) const;
@@ -46,15 +35,9 @@ class SnapshotFile {
   bool read_memory(uint32_t p, uint64_t address, void* out, uint64_t size) const;
 
  private:
-  // NAME.info into info_.
-  void read_info(const std::string& info_path);
   void read_from_mapping(const format::MappingRecord& m, uint64_t address, uint8_t* out, uint64_t size) const;
   int file_fd(uint32_t index) const;
 
-  std::string name_;
-  std::vector<uint8_t> info_;
-  InfoView view_;
-  int pages_fd_ = -1;
   mutable std::vector<int> file_fds_;  // opened on first use, -1 until then
 };
 

@@ -17,6 +17,8 @@
 
 #include "common/checksum.h"
 #include "common/mapping_flag_words.h"
+#include "common/pages_extents.h"
+#include "common/recorded_file.h"
 #include "common/syscall_decode.h"
 #include "common/syscall_table.h"
 
@@ -114,17 +116,20 @@ std::string file_status(const InfoView& v, const FileRecord& f, bool hash) {
   if (f.flags & kFileOfProcess) return "";
   struct stat st;
   if (::stat(path, &st) != 0) return std::strerror(errno);
-  if (st.st_dev != f.dev || st.st_ino != f.ino) return "replaced (device or inode differs)";
+  // The check restore makes (common/recorded_file.h).
+  FileState now{uint64_t(st.st_dev), uint64_t(st.st_ino), uint32_t(st.st_mode), uint64_t(st.st_size),
+                uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec),
+                uint64_t(st.st_ctim.tv_sec) * 1000000000ull + uint64_t(st.st_ctim.tv_nsec)};
+  switch (recorded_file_change(f, now)) {
+    case FileChange::kNone: break;
+    case FileChange::kReplaced: return "replaced (device or inode differs)";
+    case FileChange::kType: return "file type differs";
+    case FileChange::kSize: return "size differs";
+    case FileChange::kMtime: return "mtime differs";
+    case FileChange::kCtime: return "ctime differs";
+  }
   bool identity_only = S_ISDIR(f.mode) || S_ISCHR(f.mode) || (f.flags & kFileMayChange);
-  if (identity_only) return "";
-  uint64_t mtime = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
-  uint64_t ctime = uint64_t(st.st_ctim.tv_sec) * 1000000000ull + uint64_t(st.st_ctim.tv_nsec);
-  if (uint64_t(st.st_size) != f.size) return "size differs";
-  if (mtime != f.mtime_ns) return "mtime differs";
-  // Written in place and its mtime set back, or chmod/chown/linked/renamed:
-  // restore refuses it as changed (restore/checks.cc is_recorded_file).
-  if (ctime != f.ctime_ns) return "ctime differs";
-  if (hash && (f.flags & kFileContentHashed)) {
+  if (!identity_only && hash && (f.flags & kFileContentHashed)) {
     FILE* in = std::fopen(path, "rb");
     if (!in) return std::strerror(errno);
     std::vector<uint8_t> content(f.size);
@@ -151,16 +156,11 @@ int64_t unstored_data(const SnapshotFile& s) {
   std::sort(covered.begin(), covered.end());
   std::vector<uint8_t> buf(1 << 20);
   size_t next = 0;  // the first covered range that may lie at or after `at`
-  for (uint64_t at = 0; at < size;) {
-    // The next extent of data: holes read as zero and need no reading.
-    off_t data = ::lseek(s.pages_fd(), static_cast<off_t>(at), SEEK_DATA);
-    if (data < 0) {
-      if (errno == ENXIO) break;  // only a hole from here on
-      data = static_cast<off_t>(at);  // no SEEK_DATA here: read everything
-    }
-    off_t hole = ::lseek(s.pages_fd(), data, SEEK_HOLE);
-    uint64_t end = hole < 0 ? size : std::min<uint64_t>(size, static_cast<uint64_t>(hole));
-    for (at = static_cast<uint64_t>(data); at < end;) {
+  int64_t found = -1;
+  // Only the data extents: holes read as zero and need no reading.
+  for_each_pages_extent(s.pages_fd(), 0, size, [&](const PagesExtent& e) {
+    uint64_t end = e.offset + e.size;
+    for (uint64_t at = e.offset; e.data && at < end;) {
       while (next < covered.size() && covered[next].second <= at) ++next;
       if (next < covered.size() && covered[next].first <= at) {
         at = covered[next].second;
@@ -168,15 +168,21 @@ int64_t unstored_data(const SnapshotFile& s) {
       }
       uint64_t stop = std::min<uint64_t>({end, next < covered.size() ? covered[next].first : end, at + buf.size()});
       ssize_t n = ::pread(s.pages_fd(), buf.data(), stop - at, static_cast<off_t>(at));
-      if (n <= 0) return static_cast<int64_t>(at);  // shorter than its size: not what was recorded
+      if (n <= 0) {
+        found = static_cast<int64_t>(at);  // shorter than its size: not what was recorded
+        return false;
+      }
       for (ssize_t k = 0; k < n; ++k) {
-        if (buf[k]) return static_cast<int64_t>(at) + k;
+        if (buf[k]) {
+          found = static_cast<int64_t>(at) + k;
+          return false;
+        }
       }
       at += static_cast<uint64_t>(n);
     }
-    at = std::max(at, end);
-  }
-  return -1;
+    return true;
+  });
+  return found;
 }
 
 const char* clock_name(int32_t clock) {

@@ -1,4 +1,4 @@
-#include "snapfs/pack.h"
+#include "common/pack.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,7 +16,9 @@
 #include "common/output_path.h"
 #include "common/output_sink.h"
 #include "common/info_reader.h"
-#include "snapfs/snapshot_file.h"
+#include "common/pages_binding.h"
+#include "common/pages_extents.h"
+#include "common/snapshot_pair.h"
 
 namespace snappy {
 
@@ -39,15 +41,10 @@ struct Extent {
 
 std::vector<Extent> data_extents(int fd, uint64_t size) {
   std::vector<Extent> out;
-  off_t at = 0;
-  while (static_cast<uint64_t>(at) < size) {
-    off_t data = ::lseek(fd, at, SEEK_DATA);
-    if (data < 0) break;  // ENXIO: only a hole remains
-    off_t hole = ::lseek(fd, data, SEEK_HOLE);
-    if (hole < 0) hole = static_cast<off_t>(size);
-    out.push_back({static_cast<uint64_t>(data), static_cast<uint64_t>(hole - data)});
-    at = hole;
-  }
+  for_each_pages_extent(fd, 0, size, [&](const PagesExtent& e) {
+    if (e.data) out.push_back({e.offset, e.size});
+    return true;
+  });
   return out;
 }
 
@@ -113,7 +110,7 @@ class Decompressor {
 }  // namespace
 
 void pack_snapshot(const std::string& name, const std::string& out_path, bool progress, bool streams) {
-  SnapshotFile snapshot(name);  // validates before anything is written
+  SnapshotPair snapshot(name);  // validates before anything is written
   struct stat st;
   if (::fstat(snapshot.pages_fd(), &st) != 0) fail(name + ".pages", std::strerror(errno));
   std::vector<Extent> extents = data_extents(snapshot.pages_fd(), static_cast<uint64_t>(st.st_size));
@@ -197,14 +194,8 @@ void unpack_snapshot(const std::string& in_path, const std::string& name, bool p
   if (!view.open(info.data(), info.size(), h.pages_size, &error)) {
     fail(in_name, std::string("the packed snapshot is not valid: ") + error.what);
   }
-  if (uint64_t id = view.header().pages_id) {
-    format::PagesTrailer trailer{};
-    if (h.pages_size < format::kPageSize ||
-        ::pread(pages.fd(), &trailer, sizeof(trailer), static_cast<off_t>(h.pages_size - format::kPageSize)) !=
-            static_cast<ssize_t>(sizeof(trailer)) ||
-        std::memcmp(trailer.magic, format::kPagesMagic, sizeof(format::kPagesMagic)) != 0 || trailer.id != id) {
-      fail(in_name, "the packed NAME.info and NAME.pages do not match");
-    }
+  if (uint64_t id = view.header().pages_id; id != 0 && !pages_trailer_matches(pages.fd(), h.pages_size, id)) {
+    fail(in_name, "the packed NAME.info and NAME.pages do not match");
   }
   AtomicFile info_file(name + ".info");
   info_file.pwrite_all(info.data(), info.size(), 0);
