@@ -25,6 +25,7 @@
 # (medians of the three wall times of each kind). Exits 0 when all matched.
 # A missing PROG is a failure, not a skip: run ./make.sh to install it.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 expect_trigger=
 expect_exit=0
@@ -71,8 +72,6 @@ workdir=$(realpath "$workdir")
 cd "$workdir" || exit 1
 rm -f snap.info snap.pages cold[0-9].* record.* restore[0-9].* concurrent[0-9]*.*
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # run NAME CMD...: NAME.out, NAME.err, NAME.status (124 = timed out,
 # 128+N = killed by signal N), NAME.ms (wall time).

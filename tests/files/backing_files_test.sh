@@ -9,12 +9,11 @@
 # snapinfo files says which of them changed. --may-change lets a log grow.
 # usage: backing_files_test.sh PTRACER RESTORE WORKDIR FILE_USER SNAPINFO INFO_PATCH
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4 snapinfo=$5 info_patch=$6
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 fresh_files() {
-  rm -rf "$workdir" && mkdir -p "$workdir/dir" && cd "$workdir" || exit 1
+  t_workdir "$workdir" dir
   printf '0123456789abcdefghij\n' >data
   : >log
   printf 'listed\n' >dir/inside
@@ -138,4 +137,4 @@ IFS= read -r -d '' same_text <same.out
     fail "same size, mtime and ctime: the cheap check refused it, or the output differs ($(cat same.err))"
 refused "content changed, --verify" same_stat "/data: file content changed since the snapshot was recorded" --verify
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

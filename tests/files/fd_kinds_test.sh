@@ -7,10 +7,9 @@
 # instance must print exactly what a cold run prints. Three restores each.
 # usage: fd_kinds_test.sh PTRACER RESTORE WORKDIR FD_KINDS
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 check() {  # check KIND TRIGGER_RE (a syscall name, or "the checkpoint marker")
   local kind=$1 trigger=$2 status
@@ -36,4 +35,4 @@ check memfd "memfd_create"
 check timerfd "timerfd_create"
 check inotify "inotify_init1"
 check unix "the checkpoint marker"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -15,6 +15,7 @@
 # usage: jvm_defaults_test.sh PTRACER RESTORE PROBE_JAVA WORKDIR
 # Exit 77 (skipped) when not root: it needs a mount namespace and setpriv.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if (( $# != 4 )); then
   echo "usage: jvm_defaults_test.sh PTRACER RESTORE PROBE_JAVA WORKDIR" >&2
   exit 2
@@ -30,10 +31,9 @@ if [[ -z ${SNAPPY_JVM_NS:-} ]]; then
   SNAPPY_JVM_NS=1 exec unshare --mount --propagation private "$0" "$@"
 fi
 P=$(realpath "$1") R=$(realpath "$2") probe=$(realpath "$3") work=$4
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+t_workdir "$work"
+work=$workdir
 work=$(pwd)
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # javac is a JVM too: compile before /tmp is made fresh.
 javac -d classes "$probe" || { echo "FAIL: javac"; exit 1; }

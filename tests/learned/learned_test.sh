@@ -15,6 +15,7 @@
 #     madvise per range prefaults as well;
 # usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if [[ $# != 7 ]]; then
   echo "usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR" >&2
   exit 2
@@ -23,8 +24,6 @@ ptracer=$(realpath "$1") restore=$(realpath "$2") snapinfo=$(realpath "$3")
 info_patch=$(realpath "$4") target=$(realpath "$5") without_batch=$(realpath "$6")
 rm -rf "$7" && mkdir -p "$7" && cd "$7"
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 value() { awk -v k="$1" '$1 == k {print $2}' "$2"; }  # value KEY FD3FILE
 
 "$target" </dev/null >cold.out 2>cold.err 3>cold.fd3 || fail "cold run exited $?"
@@ -197,4 +196,4 @@ else
   echo "no user nobody or no setpriv: the shared-directory case is not run"
 fi
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -16,6 +16,7 @@
 # node must be Debian's (/usr/bin/node, package nodejs; make.sh installs it):
 # a missing node is a failure, not a skip.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 restore_args=()
 while [[ $# -gt 0 && $1 == --restore-arg ]]; do restore_args+=("$2"); shift 2; done
 if [[ $# -ne 4 ]]; then
@@ -37,8 +38,6 @@ fi
 mkdir -p "$workdir" && cd "$workdir" || exit 1
 rm -f snap.info snap.pages ./*.out ./*.err ./*.status ./*.log
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # run NAME CMD...: NAME.out, NAME.err, NAME.status.
 run() {

@@ -7,10 +7,9 @@
 # usage: instances_test.sh PTRACER RESTORE WORKDIR PROBE
 # Needs root (to act as nobody): skipped with a reason if not.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 if ! as_nobody true 2>setpriv.err; then
   echo "SKIP: cannot run as nobody: $(tr '\n' ' ' <setpriv.err)"
@@ -43,4 +42,4 @@ as_nobody "$restore" -n 6 "$workdir/sleeper" </dev/null >all.out 2>all.err || st
 [[ $status == 0 && $(grep -cx restored all.out) == 6 && ! -s all.err ]] ||
     fail "-n 6 without a limit: exit $status, $(grep -cx restored all.out) ran, stderr $(head -c 200 all.err)"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -11,6 +11,7 @@
 #
 # usage: pid_ns_test.sh PTRACER RESTORE INFO_PATCH WORKDIR PROG
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 info_patch=$(realpath "$3")
@@ -19,8 +20,6 @@ workdir=$(realpath "$4")
 prog=$(realpath "$5")
 cd "$workdir"
 rm -f ./*.info ./*.pages ./*.out ./*.err
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 "$ptracer" -o "$workdir/ends" "$prog" </dev/null >rec.out 2>rec.err || { cat rec.err; exit 1; }
 grep -q "checkpoint marker" rec.err || { echo "FAIL: not recorded at its marker: $(cat rec.err)"; exit 1; }
@@ -181,5 +180,4 @@ status=0
 [[ $status == 2 && $(<usage.err) == "restore: --pid-ns cannot be combined with --stop; see restore --help" ]] \
     || fail "--pid-ns --stop: exit $status, $(cat usage.err)"
 
-[[ $failed == 0 ]] && echo "RESULT: ok"
-exit $failed
+t_result

@@ -7,6 +7,7 @@
 #
 # usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS...
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if [[ $# -lt 4 ]]; then
   echo "usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS..." >&2
   exit 2
@@ -21,8 +22,6 @@ args=("$@")
 cd "$workdir"
 rm -f ./*.info ./*.pages ./*.out ./*.err prog-copy
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 record() {  # record NAME PROG: a snapshot of PROG ARGS to break
   local name=$1 program=$2 status=0
@@ -125,5 +124,4 @@ timeout -k 5 60 "$restore" "$workdir/good" </dev/null >good.out 2>good.err || st
 echo "untouched snapshot: exit $status"
 [[ $status == 0 && -s good.out ]] || fail "the untouched snapshot does not restore"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
-exit $failed
+t_result
