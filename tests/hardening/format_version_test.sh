@@ -8,10 +8,7 @@
 # usage: format_version_test.sh PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 7 )); then
-  echo "usage: format_version_test.sh PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 7 "PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR" "$@"
 ptracer=$1 restore=$2 snapinfo=$3 snapfs=$4 info_patch=$5 target=$6 workdir=$7
 t_workdir "$workdir" mnt
 

@@ -13,10 +13,7 @@
 # Exit 77 (skipped) when a tmpfs cannot be mounted here (not root).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 6 )); then
-  echo "usage: full_disk_test.sh PTRACER SNAP SNAPINFO RESTORE TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 6 "PTRACER SNAP SNAPINFO RESTORE TARGET WORKDIR" "$@"
 ptracer=$1 snap=$2 snapinfo=$3 restore=$4 target=$5 workdir=$6
 if mountpoint -q "$workdir/full" 2>/dev/null; then umount "$workdir/full"; fi
 t_workdir "$workdir" full

@@ -36,10 +36,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 5 )); then
-  echo "usage: output_files_test.sh PTRACER SNAP SNAPINFO TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 5 "PTRACER SNAP SNAPINFO TARGET WORKDIR" "$@"
 if [[ $(id -u) != 0 ]]; then
   echo "SKIP: needs root (runs the writers as a second user and plants files as nobody)"
   exit 77

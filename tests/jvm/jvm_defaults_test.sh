@@ -16,10 +16,7 @@
 # Exit 77 (skipped) when not root: it needs a mount namespace and setpriv.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 4 )); then
-  echo "usage: jvm_defaults_test.sh PTRACER RESTORE PROBE_JAVA WORKDIR" >&2
-  exit 2
-fi
+t_usage 4 "PTRACER RESTORE PROBE_JAVA WORKDIR" "$@"
 if [[ $(id -u) != 0 ]]; then
   echo "SKIP: needs root (a private /tmp in a mount namespace, files planted as nobody)"
   exit 77

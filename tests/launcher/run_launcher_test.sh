@@ -25,10 +25,7 @@
 # Debian's /usr/bin/python3 and python3-numpy (make.sh installs them).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if [[ $# -ne 3 ]]; then
-  echo "usage: run_launcher_test.sh PTRACER RESTORE WORKDIR" >&2
-  exit 2
-fi
+t_usage 3 "PTRACER RESTORE WORKDIR" "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 workdir=$3

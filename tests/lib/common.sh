@@ -1,7 +1,7 @@
 # Sourced by the test scripts: what every one of them used to write out
 # itself. A script starts with
 #   source "$(dirname "$0")/../lib/common.sh"
-#   t_usage 4 "ptracer restore workdir prog" "$@"
+#   t_usage 4 "PTRACER RESTORE WORKDIR PROG" "$@"
 #   ptracer=$1 restore=$2 workdir=$3 prog=$4
 #   t_workdir "$workdir"
 # reports each problem with `fail MESSAGE` (the script goes on, so one run
@@ -21,15 +21,16 @@ fail() {
   failed=1
 }
 
-# t_usage COUNT "WORDS" ARGS...: exit 2 with a usage line unless at least
-# COUNT arguments were given.
+# t_usage COUNT "WORDS" ARGS...: exit 2 with "usage: SCRIPT WORDS" unless
+# exactly COUNT arguments were given (at least COUNT when WORDS ends in
+# "...").
 t_usage() {
   local count=$1 words=$2
   shift 2
-  if (( $# < count )); then
-    echo "usage: $(basename "$0") ${words^^}" >&2
-    exit 2
-  fi
+  (( $# == count )) && return 0
+  [[ $words == *... ]] && (( $# >= count )) && return 0
+  echo "usage: $(basename "$0") $words" >&2
+  exit 2
 }
 
 # t_workdir DIR [SUBDIR...]: DIR made afresh (with SUBDIRs), entered, and

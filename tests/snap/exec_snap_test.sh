@@ -22,10 +22,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 3 )); then
-  echo "usage: exec_snap_test.sh SNAP EXEC_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 3 "SNAP EXEC_TARGET WORKDIR" "$@"
 snap=$1 target=$2 workdir=$3
 t_workdir "$workdir"
 bound=30  # seconds; a run takes well under one

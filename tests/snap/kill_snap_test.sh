@@ -18,10 +18,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 4 )); then
-  echo "usage: kill_snap_test.sh SNAP SNAPINFO LIVE_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 4 "SNAP SNAPINFO LIVE_TARGET WORKDIR" "$@"
 snap=$1 snapinfo=$2 target=$3 workdir=$4
 t_workdir "$workdir"
 cp "$target" ./killtgt  # a name no other process has

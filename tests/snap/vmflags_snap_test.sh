@@ -11,10 +11,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 4 )); then
-  echo "usage: vmflags_snap_test.sh SNAP SNAPINFO VMFLAGS_LIVE WORKDIR" >&2
-  exit 2
-fi
+t_usage 4 "SNAP SNAPINFO VMFLAGS_LIVE WORKDIR" "$@"
 snap=$1 snapinfo=$2 target=$3 workdir=$4
 t_workdir "$workdir"
 pid=

@@ -26,10 +26,7 @@
 # both); exit 77 only when the kernel refuses to let ptracer trace.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if [[ $# -ne 3 ]]; then
-  echo "usage: socket_activation_test.sh PTRACER RESTORE WORKDIR" >&2
-  exit 2
-fi
+t_usage 3 "PTRACER RESTORE WORKDIR" "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 workdir=$3

@@ -14,10 +14,7 @@
 # usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 6 )); then
-  echo "usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR" >&2
-  exit 2
-fi
+t_usage 6 "PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR" "$@"
 ptracer=$1 restore=$2 regions=$3 onfault=$4 current=$5 workdir=$6
 t_workdir "$workdir"
 

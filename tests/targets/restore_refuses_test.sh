@@ -8,10 +8,7 @@
 # usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS...
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if [[ $# -lt 4 ]]; then
-  echo "usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS..." >&2
-  exit 2
-fi
+t_usage 4 "PTRACER RESTORE WORKDIR PROG ARGS..." "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 mkdir -p "$3"

@@ -7,7 +7,7 @@
 # usage: restore_repeat_test.sh PTRACER RESTORE WORKDIR COUNT PROG ARGS...
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-t_usage 5 "ptracer restore workdir count prog args..." "$@"
+t_usage 5 "PTRACER RESTORE WORKDIR COUNT PROG ARGS..." "$@"
 ptracer=$1 restore=$2 count=$4
 t_workdir "$3"
 shift 4

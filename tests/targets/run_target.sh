@@ -54,6 +54,7 @@
 # matched. A PROG that is not installed is a failure (run ./make.sh), not
 # a skip.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 ptracer_args=()
 restore_args=()
@@ -115,14 +116,9 @@ args=("$@")
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir"
-rm -f snap.info snap.pages cold.* cold[0-9].* record.* restore[0-9].* differs.* learn.* \
+rm -f snap.info snap.pages cold.* cold[0-9].* cold.n.* record.* restore[0-9].* differs.* learn.* \
     concurrent[0-9]*.* pipe.*
 
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=1
-}
 
 # run NAME CMD...: runs CMD with a timeout, stdin from $stdin_file (or
 # $run_stdin), output to NAME.out/NAME.err, status to NAME.status (124 =
@@ -271,40 +267,26 @@ instances=1
 for (( k = 0; k + 1 < ${#restore_args[@]}; k++ )); do
   [[ ${restore_args[k]} == -n ]] && instances=${restore_args[k + 1]}
 done
-expect_status=$cold_status
+# The reference the restores are compared with: the cold run, or its
+# output N times over, sorted, as cold.n.* (status 0 if the cold run's was
+# 0, else 1).
+ref=cold
 if (( instances > 1 )); then
   for stream in out err; do
-    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.$stream.n"
+    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.n.$stream"
   done
-  (( cold_status == 0 )) || expect_status=1
+  (( cold_status == 0 )) && echo 0 >cold.n.status || echo 1 >cold.n.status
+  ref=cold.n
 fi
 for i in 1 2 3; do
   run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
-  status=$(<"restore$i.status")
+  name=restore$i
   if (( instances > 1 )); then
-    for stream in out err; do sort "restore$i.$stream" >"restore$i.$stream.n"; done
-    suffix=.n
-  else
-    suffix=
+    for stream in out err; do sort "restore$i.$stream" >"restore$i.n.$stream"; done
+    cp "restore$i.status" "restore$i.n.status"
+    name=restore$i.n
   fi
-  problems=()
-  cmp -s "cold.out$suffix" "restore$i.out$suffix" || problems+=("stdout differs")
-  cmp -s "cold.err$suffix" "restore$i.err$suffix" || problems+=("stderr differs")
-  [[ $status == "$expect_status" ]] ||
-    problems+=("$(describe_status "$status") instead of $(describe_status "$expect_status")")
-  if [[ ${#problems[@]} -eq 0 ]]; then
-    echo "restore $i: ok ($(describe_status "$status"), output identical)"
-    continue
-  fi
-  joined=$(printf '%s; ' "${problems[@]}")
-  fail "restore $i: ${joined%; }"
-  for stream in out err; do
-    if ! cmp -s "cold.$stream$suffix" "restore$i.$stream$suffix"; then
-      echo "  --- diff cold.$stream$suffix restore$i.$stream$suffix:"
-      diff -u --label "cold std$stream" --label "restore $i std$stream" \
-          "cold.$stream$suffix" "restore$i.$stream$suffix" | head -n 40 | sed 's/^/  | /' || true
-    fi
-  done
+  compare "$ref" "$name" && echo "restore $i: ok ($(describe_status "$(<"restore$i.status")"), output identical)"
 done
 
 # 3b. --concurrent N: N more restores at once; --pipe-restore: one whose
