@@ -107,7 +107,8 @@ t_restores_match() {
 }
 
 # t_expect_error NAME STATUS LINE CMD...: CMD must exit STATUS with exactly
-# LINE on stderr (one line: the tools' `tool: what: why`). LINE may be an
+# LINE on stderr (one line: the tools' `tool: what: why`) and nothing on
+# stdout (a refused restore runs none of the program). LINE may be an
 # extended regex when it starts with ~ (`~^restore: .*: refused$`).
 t_expect_error() {
   local name=$1 want=$2 line=$3
@@ -116,6 +117,7 @@ t_expect_error() {
   local got
   got=$(<"$name.err")
   [[ $t_status == "$want" ]] || fail "$name: exit $t_status, expected $want (stderr: $got)"
+  [[ ! -s $name.out ]] || fail "$name: output on stdout: $(head -c 200 "$name.out")"
   if [[ $line == '~'* ]]; then
     [[ $got =~ ${line#\~} && $(wc -l <"$name.err") == 1 ]] ||
       fail "$name: stderr is not one line matching /${line#\~}/: $got"

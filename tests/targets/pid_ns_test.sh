@@ -170,14 +170,10 @@ else
 fi
 # A snapshot whose pid is 1 (a namespace's init): refused, the init holds 1.
 cp ends.info pid1.info && cp ends.pages pid1.pages && "$info_patch" pid1.info pid1
-status=0
-"$restore" --pid-ns pid1 </dev/null >pid1.out 2>pid1.err || status=$?
-echo "recorded pid 1: exit $status: $(cat pid1.err)"
-[[ $status == 1 && ! -s pid1.out && $(<pid1.err) == "restore: --pid-ns: the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)" ]] \
-    || fail "pid 1: exit $status, out [$(cat pid1.out)], err [$(cat pid1.err)]"
-status=0
-"$restore" --pid-ns --stop ends </dev/null >usage.out 2>usage.err || status=$?
-[[ $status == 2 && $(<usage.err) == "restore: --pid-ns cannot be combined with --stop; see restore --help" ]] \
-    || fail "--pid-ns --stop: exit $status, $(cat usage.err)"
+t_expect_error pid1 1 "restore: --pid-ns: the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)" \
+    "$restore" --pid-ns pid1
+echo "recorded pid 1: exit $t_status: $(cat pid1.err)"
+t_expect_error usage 2 "restore: --pid-ns cannot be combined with --stop; see restore --help" \
+    "$restore" --pid-ns --stop ends
 
 t_result
