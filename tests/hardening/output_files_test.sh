@@ -58,7 +58,7 @@ work=$workdir
 work=$(pwd)
 chmod 755 "$work"
 PY=/usr/bin/python3
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+NOBODY=("${T_NOBODY[@]}")
 nobody_uid=$(id -u nobody)
 user_uid=4242
 failed=0 cases=0

@@ -126,7 +126,7 @@ cmp -s cold.out restore_held.out || fail "the held restore's output differs from
 
 # 3. Another user's $perf, with a file of theirs in it.
 rm -rf $perf
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+NOBODY=("${T_NOBODY[@]}")
 "${NOBODY[@]}" mkdir -m 0777 $perf && "${NOBODY[@]}" touch $perf/999999 || { echo "FAIL: cannot plant $perf as nobody"; exit 1; }
 hostile=$(perf_listing)
 [[ $hostile == "nobody . nobody 999999 " ]] || { echo "FAIL: planted $perf reads: $hostile"; exit 1; }

@@ -175,8 +175,8 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   # fs.protected_symlinks lets the read follow it (this machine: 0).
   cp learned.info victim.info && cp learned.pages victim.pages
   before=$(sha256sum <victim.info)
-  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.info" "$shared/planted.info"
-  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.pages" "$shared/planted.pages"
+  t_as_nobody ln -s "$PWD/victim.info" "$shared/planted.info"
+  t_as_nobody ln -s "$PWD/victim.pages" "$shared/planted.pages"
   status=0
   "$snapinfo" learn "$shared/planted" </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
   [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "learn through planted links: exit $status: $(cat shared.err)"
@@ -187,7 +187,7 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   chmod 600 "$shared/mine.info" "$shared/mine.pages"
   before=$(sha256sum <"$shared/mine.info")
   status=0
-  setpriv --reuid=nobody --regid=nogroup --clear-groups "$snapinfo" learn --restore "$restore" "$shared/mine" \
+  t_as_nobody "$snapinfo" learn --restore "$restore" "$shared/mine" \
       </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
   [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "another user's learn of my snapshot: exit $status: $(cat shared.err)"
   [[ $(sha256sum <"$shared/mine.info") == "$before" ]] || fail "another user changed my NAME.info"

@@ -147,11 +147,10 @@ out=$(printf 'exit 7\n' | timeout -k 5 60 "$restore" --pid-ns -n 3 ends 2>&1) ||
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   nb=$workdir/nobody
   rm -rf "$nb" && mkdir "$nb" && cp "$prog" "$nb/prog" && chown -R nobody "$nb"
-  as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-  (cd "$nb" && as_nobody "$ptracer" -o "$nb/ends" "$nb/prog" </dev/null >/dev/null 2>"$nb/rec.err") \
+  (cd "$nb" && t_as_nobody "$ptracer" -o "$nb/ends" "$nb/prog" </dev/null >/dev/null 2>"$nb/rec.err") \
       || fail "nobody: recording: $(cat "$nb/rec.err")"
-  cold=$(cd "$nb" && echo ids | as_nobody "$nb/prog" 2>&1) || true
-  restored=$(cd "$nb" && echo ids | as_nobody "$restore" --pid-ns "$nb/ends" 2>&1) || true
+  cold=$(cd "$nb" && echo ids | t_as_nobody "$nb/prog" 2>&1) || true
+  restored=$(cd "$nb" && echo ids | t_as_nobody "$restore" --pid-ns "$nb/ends" 2>&1) || true
   echo "nobody: cold [$(tr '\n' '|' <<<"$cold")]"
   [[ $restored == "$cold" ]] || fail "nobody: restored [$restored] differs from cold [$cold]"
 fi
