@@ -24,16 +24,13 @@ record() {  # record NAME [ptracer options]
   "$ptracer" -o "$name" "$@" "$prog" "$workdir/data" "$workdir/log" "$workdir/dir" \
       </dev/null >"$name.rec.out" 2>"$name.rec.err" || fail "recording $name: $(cat "$name.rec.err")"
 }
-# refused WHAT NAME PATTERN [restore options]
+# refused WHAT NAME PATTERN [restore options]: exit 1, one line on stderr
+# "restore: ...PATTERN...", the program not run (stdout empty).
 refused() {
-  local what=$1 name=$2 pattern=$3 status=0
+  local what=$1 name=$2 pattern=$3
   shift 3
-  "$restore" "$@" "$name" </dev/null >"$name.out" 2>"$name.err" || status=$?
-  echo "$what: exit $status: $(tr '\n' '|' <"$name.err")"
-  [[ $status == 1 ]] || fail "$what: exit $status, not 1"
-  [[ $(wc -l <"$name.err") == 1 ]] || fail "$what: not one line on stderr"
-  grep -qE -- "^restore: .*$pattern" "$name.err" || fail "$what: message lacks '$pattern'"
-  [[ -s $name.out ]] && fail "$what: the program ran (stdout not empty)"
+  t_expect_error "$name" 1 "~^restore: .*$pattern" "$restore" "$@" "$name"
+  echo "$what: exit $t_status: $(tr '\n' '|' <"$name.err")"
 }
 
 # 1. Cold run and three restores agree; the log grows by one entry each.
