@@ -9,12 +9,11 @@
 # snapinfo files says which of them changed. --may-change lets a log grow.
 # usage: backing_files_test.sh PTRACER RESTORE WORKDIR FILE_USER SNAPINFO INFO_PATCH
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4 snapinfo=$5 info_patch=$6
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 fresh_files() {
-  rm -rf "$workdir" && mkdir -p "$workdir/dir" && cd "$workdir" || exit 1
+  t_workdir "$workdir" dir
   printf '0123456789abcdefghij\n' >data
   : >log
   printf 'listed\n' >dir/inside
@@ -25,16 +24,13 @@ record() {  # record NAME [ptracer options]
   "$ptracer" -o "$name" "$@" "$prog" "$workdir/data" "$workdir/log" "$workdir/dir" \
       </dev/null >"$name.rec.out" 2>"$name.rec.err" || fail "recording $name: $(cat "$name.rec.err")"
 }
-# refused WHAT NAME PATTERN [restore options]
+# refused WHAT NAME PATTERN [restore options]: exit 1, one line on stderr
+# "restore: ...PATTERN...", the program not run (stdout empty).
 refused() {
-  local what=$1 name=$2 pattern=$3 status=0
+  local what=$1 name=$2 pattern=$3
   shift 3
-  "$restore" "$@" "$name" </dev/null >"$name.out" 2>"$name.err" || status=$?
-  echo "$what: exit $status: $(tr '\n' '|' <"$name.err")"
-  [[ $status == 1 ]] || fail "$what: exit $status, not 1"
-  [[ $(wc -l <"$name.err") == 1 ]] || fail "$what: not one line on stderr"
-  grep -qE -- "^restore: .*$pattern" "$name.err" || fail "$what: message lacks '$pattern'"
-  [[ -s $name.out ]] && fail "$what: the program ran (stdout not empty)"
+  t_expect_error "$name" 1 "~^restore: .*$pattern" "$restore" "$@" "$name"
+  echo "$what: exit $t_status: $(tr '\n' '|' <"$name.err")"
 }
 
 # 1. Cold run and three restores agree; the log grows by one entry each.
@@ -45,12 +41,8 @@ IFS= read -r -d '' cold_text <cold.out  # fresh_files removes cold.out
 [[ $cold_status == 0 ]] || fail "cold run exit $cold_status"
 : >log
 record good --may-change "$workdir/log"
-for i in 1 2 3; do
-  status=0
-  "$restore" good </dev/null >r$i.out 2>r$i.err || status=$?
-  [[ $status == 0 ]] && cmp -s cold.out r$i.out && cmp -s cold.err r$i.err ||
-      { fail "restore $i differs from the cold run (exit $status)"; diff cold.out r$i.out; cat r$i.err; }
-done
+echo "$cold_status" >cold.status
+t_restores_match cold good 3 || diff cold.out good.r1.out
 [[ $(grep -c entry log) == 3 ]] || fail "the log has $(grep -c entry log) entries after 3 restores, not 3"
 echo "three restores equal the cold run; log entries: $(grep -c entry log)"
 
@@ -138,4 +130,4 @@ IFS= read -r -d '' same_text <same.out
     fail "same size, mtime and ctime: the cheap check refused it, or the output differs ($(cat same.err))"
 refused "content changed, --verify" same_stat "/data: file content changed since the snapshot was recorded" --verify
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

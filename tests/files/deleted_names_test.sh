@@ -15,11 +15,10 @@
 #    deleted file's pages are stored (a live snapshot is for inspection).
 # usage: deleted_names_test.sh PTRACER RESTORE WORKDIR MAP_THEN_WAIT SNAPINFO SNAP
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4 snapinfo=$5 snap=$6
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 # A path as an extended regex matching exactly it ("(deleted)" has parens).
 quote_re() { printf '%s' "$1" | sed 's/[][\.*^$(){}+?|]/\\&/g'; }
 
@@ -103,4 +102,4 @@ grep -qE "^[0-9a-f]+-[0-9a-f]+ r--p .* pages +4K stored +$(quote_re "$workdir/go
     fail "snap: the deleted file's page is not stored: $(grep -F gone live_deleted.report)"
 echo "snap: 'data (deleted)' referenced as a file, a deleted file's page stored"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -22,12 +22,11 @@
 #
 # usage: file_changes_during_restore_test.sh PTRACER RESTORE WORKDIR FILE_USER
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4
 restores=200
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
-rm -rf "$workdir" && mkdir -p "$workdir/dir" "$workdir/cur" "$workdir/alt" && cd "$workdir" || exit 1
+t_workdir "$workdir" dir cur alt
 data=$workdir/cur/data
 printf '0123456789abcdefghij\n' >"$data"
 : >log
@@ -122,4 +121,4 @@ run_with() {
 
 run_with rename
 run_with inplace
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

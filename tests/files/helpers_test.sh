@@ -7,10 +7,9 @@
 #   written before the snapshot point.
 # usage: helpers_test.sh PTRACER RESTORE WORKDIR SOURCE_DIR FD_KINDS
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 source=$4 fd_kinds=$5
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 export PYTHONPATH=$source/examples/python PYTHONDONTWRITEBYTECODE=1 OPENBLAS_NUM_THREADS=1
 script=$source/examples/python-prewarm/prewarm_numpy.py
@@ -34,4 +33,4 @@ echo 1.5 | "$restore" --populate numpy >populated.out 2>&1
 echo "--no-replay restore printed: $(tr '\n' '|' <quiet.out)"
 [[ $(cat quiet.out) == "epoll works: yes" ]] || fail "--no-replay: the pre-snapshot output was replayed"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

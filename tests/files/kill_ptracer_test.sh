@@ -4,10 +4,9 @@
 # program dies with it (PTRACE_O_EXITKILL).
 # usage: kill_ptracer_test.sh PTRACER RESTORE WORKDIR SNAPINFO SOURCE_DIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 snapinfo=$4 source=$5
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 export PYTHONPATH=$source/examples/python PYTHONDONTWRITEBYTECODE=1 OPENBLAS_NUM_THREADS=1
 script=$source/examples/python/trivial_job.py
 tag="kill-ptracer-$$"
@@ -30,4 +29,4 @@ for delay in 0.02 0.05 0.1 0.2 0.3 0.5; do
   "$restore" snap </dev/null >restored.out 2>&1 || fail "after $delay s: restore failed: $(tail -1 restored.out)"
   echo "killed after $delay s: snapshot whole ($(cmp -s snap.info previous.info && echo previous || echo new)), program gone"
 done
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

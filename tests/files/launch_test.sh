@@ -3,10 +3,9 @@
 # fds, tid, output replay), waited for; failures counted in one line.
 # usage: launch_test.sh PTRACER RESTORE WORKDIR LIMITS_PROBE EXIT_42
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4 exit42=$5
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 "$probe" >cold.out 2>&1 || fail "cold run"
 "$ptracer" -o probe "$probe" </dev/null >/dev/null 2>rec.err || fail "record: $(cat rec.err)"
@@ -30,4 +29,4 @@ status=0
 "$restore" -n 0 probe >/dev/null 2>usage.err || status=$?
 [[ $status == 2 && $(wc -l <usage.err) == 1 ]] && grep -q "^restore: -n needs a count from 1 to 100000, not 0; see restore --help$" usage.err ||
     fail "-n 0 is not a usage error (exit $status): $(cat usage.err)"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

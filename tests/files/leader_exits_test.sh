@@ -6,10 +6,9 @@
 # came about once in 6).
 # usage: leader_exits_test.sh PTRACER RESTORE WORKDIR LEADER_EXITS
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 workdir=$3 target=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 expected='ptracer: the main thread has exited (pthread_exit) before the snapshot point; cannot record'
 
 # The cold run: the worker prints after the marker, the process exits 0.
@@ -26,4 +25,4 @@ for i in $(seq 1 30); do
   ls snap.* >/dev/null 2>&1 && fail "recording $i: files left: $(ls snap.*)"
   ls -A | grep -v '^out.txt$\|^err.txt$' | grep -q . && fail "recording $i: left behind: $(ls -A)"
 done
-[[ $failed == 0 ]] && echo "RESULT: ok (30 recordings refused)" || { echo "RESULT: FAIL"; exit 1; }
+t_result "(30 recordings refused)"

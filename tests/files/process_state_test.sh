@@ -6,10 +6,9 @@
 # writer as it stops a cold one.
 # usage: process_state_test.sh PTRACER RESTORE WORKDIR LIMITS_PROBE
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4
-rm -rf "$workdir" && mkdir -p "$workdir/recorded-here" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir" recorded-here
 
 # The recorded environment: its own limits, umask and cwd.
 recorded() { (cd recorded-here && umask 027 && prlimit --nofile=200:300 --stack=8388608:unlimited --cpu=unlimited \
@@ -74,4 +73,4 @@ status=0; (ulimit -S -f 4 && exec "$restore" "$workdir/writer_ign") >writer_ign.
 [[ $status == 1 ]] || fail "restored writer ignoring SIGXFSZ: exit $status, not 1"
 expect_output "restored writer ignoring SIGXFSZ" writer_ign.out "wrote 4096 then File too large"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -4,10 +4,9 @@
 # prints what a cold run prints; a bad interpreter is one clear line, 127.
 # usage: shebang_test.sh PTRACER RESTORE WORKDIR SOURCE_DIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 source=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 export PATH=/usr/bin:/bin PYTHONPATH=$source/examples/python PYTHONDONTWRITEBYTECODE=1
 
 body='import json, sys
@@ -35,4 +34,4 @@ status=0
 echo "bad interpreter: exit $status: $(cat bad.err)"
 [[ $status == 127 ]] && grep -q "bad interpreter /nonexistent/interpreter" bad.err || fail "bad interpreter not reported"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

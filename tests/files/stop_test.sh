@@ -6,10 +6,9 @@
 # program finishes exactly as a cold run does.
 # usage: stop_test.sh PTRACER RESTORE WORKDIR PROG
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 prog=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 command -v gdb >/dev/null || { echo "FAIL: gdb is not installed (run ./make.sh)"; exit 1; }
 
 "$prog" >cold.out 2>&1
@@ -47,4 +46,4 @@ grep -qE "^#0 +(__GI___access|access) \(file=0x[0-9a-f]+ \"/proc/snappy-start/ch
     fail "the backtrace does not show the marker call"
 cmp -s cold.out run.out || { fail "output differs from the cold run"; diff cold.out run.out; }
 [[ $status == "$cold_status" ]] || fail "exit $status, cold run exited $cold_status"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -9,11 +9,10 @@
 # no call has leaves the recording to the checkpoint marker.
 # usage: trigger_lines_test.sh PTRACER RESTORE WORKDIR TRIGGER_PROBE SNAPINFO
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4 snapinfo=$5
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
+t_workdir "$workdir"
 work=$(pwd)
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # The summary line with its figures (which vary) replaced by letters; the
 # figures' format is part of what is checked.
@@ -89,4 +88,4 @@ expect at_none "ptracer: snapshot at_none at $marker${tail_line%; the marker was
 grep -qxF "ptracer: openat(AT_FDCWD, \"$work/y\", O_RDONLY)" verbose.err ||
   fail "-v: no decoded open of $work/y: $(grep openat verbose.err | head -3)"
 grep -qxF "ptracer: close(3<$work/y>)" verbose.err || fail "-v: no decoded close: $(grep close verbose.err | head -3)"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -14,18 +14,19 @@
 #
 # usage: arguments_test.sh PTRACER RESTORE SNAPINFO SNAPFS SNAP ELF_LOADER WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if [[ $# != 7 ]]; then
   echo "usage: arguments_test.sh PTRACER RESTORE SNAPINFO SNAPFS SNAP ELF_LOADER WORKDIR" >&2
   exit 2
 fi
 P=$(realpath "$1") R=$(realpath "$2") I=$(realpath "$3") F=$(realpath "$4") N=$(realpath "$5") L=$(realpath "$6")
 work=$7
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+t_workdir "$work"
+work=$workdir
 work=$(pwd)
 chmod 755 "$work"
 
 cases=0 failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 RUN_AS=()  # a prefix for the unreadable-file cases (setpriv as nobody)
 
 # check CODE TEXT TOOL ARGS...: TOOL ARGS exits CODE with exactly one line on
@@ -242,4 +243,4 @@ leftovers=$(find ro adir taken.info -mindepth 1; ls | grep -E '^(x|s[0-9]?|snaps
 [[ -z $leftovers ]] || fail "files left by refused commands: $leftovers"
 
 echo "$cases cases"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

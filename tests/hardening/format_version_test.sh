@@ -7,14 +7,10 @@
 # M is read from the header of a snapshot this build's ptracer wrote.
 # usage: format_version_test.sh PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR
 set -uo pipefail
-if (( $# != 7 )); then
-  echo "usage: format_version_test.sh PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 7 "PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR" "$@"
 ptracer=$1 restore=$2 snapinfo=$3 snapfs=$4 info_patch=$5 target=$6 workdir=$7
-rm -rf "$workdir" && mkdir -p "$workdir/mnt" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir" mnt
 
 "$ptracer" -o good "$target" </dev/null >good.rec.out 2>good.rec.err || { echo "FAIL: recording: $(cat good.rec.err)"; exit 1; }
 version=$(od -An -tu4 -j8 -N4 good.info | tr -d ' ')
@@ -54,4 +50,4 @@ for change in version=1 version=$((version + 1)); do
   echo "format $recorded: refused by restore, snapinfo (5 subcommands) and snapfs: $expected"
 done
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

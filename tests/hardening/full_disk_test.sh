@@ -12,13 +12,11 @@
 # usage: full_disk_test.sh PTRACER SNAP SNAPINFO RESTORE TARGET WORKDIR
 # Exit 77 (skipped) when a tmpfs cannot be mounted here (not root).
 set -uo pipefail
-if (( $# != 6 )); then
-  echo "usage: full_disk_test.sh PTRACER SNAP SNAPINFO RESTORE TARGET WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 6 "PTRACER SNAP SNAPINFO RESTORE TARGET WORKDIR" "$@"
 ptracer=$1 snap=$2 snapinfo=$3 restore=$4 target=$5 workdir=$6
 if mountpoint -q "$workdir/full" 2>/dev/null; then umount "$workdir/full"; fi
-rm -rf "$workdir" && mkdir -p "$workdir/full" && cd "$workdir" || exit 1
+t_workdir "$workdir" full
 full=$workdir/full
 if ! mount -t tmpfs -o size=64k,mode=0755 snappy-full-disk "$full" 2>mount.err; then
   echo "SKIP: cannot mount a 64 KiB tmpfs at $full: $(tr '\n' ' ' <mount.err)"
@@ -33,8 +31,6 @@ finish() {
   cd / && umount "$full"
 }
 trap finish EXIT
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # What is written from: a snapshot outside the small disk, its pack, and a
 # live process.
@@ -136,4 +132,4 @@ sweep() {  # WRITER
 sweep ptracer
 sweep unpack
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

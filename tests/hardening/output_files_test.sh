@@ -34,11 +34,9 @@
 # usage: output_files_test.sh PTRACER SNAP SNAPINFO TARGET WORKDIR
 # Exit 77 (skipped) when not root: the test needs setpriv to other users.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 5 )); then
-  echo "usage: output_files_test.sh PTRACER SNAP SNAPINFO TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 5 "PTRACER SNAP SNAPINFO TARGET WORKDIR" "$@"
 if [[ $(id -u) != 0 ]]; then
   echo "SKIP: needs root (runs the writers as a second user and plants files as nobody)"
   exit 77
@@ -55,15 +53,15 @@ if [[ -n ${SNAPPY_OUTPUT_FILES_NS:-} ]] && mount -t tmpfs -o mode=0755 snappy-te
 fi
 (( private_dev )) || echo "no mount namespace here: the cases naming /dev/stdout, /dev/stdin, /dev/null are left out"
 P=$(realpath "$1") N=$(realpath "$2") I=$(realpath "$3") T=$(realpath "$4") work=$5
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+t_workdir "$work"
+work=$workdir
 work=$(pwd)
 chmod 755 "$work"
 PY=/usr/bin/python3
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+NOBODY=("${T_NOBODY[@]}")
 nobody_uid=$(id -u nobody)
 user_uid=4242
 failed=0 cases=0
-fail() { echo "FAIL: $*"; failed=1; }
 pids=()
 finish() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
@@ -377,4 +375,4 @@ if (( private_dev )); then
 fi
 
 echo "$cases cases"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

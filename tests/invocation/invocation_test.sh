@@ -10,11 +10,12 @@
 # exit 2, nothing on stdout).
 # usage: invocation_test.sh PTRACER RESTORE WORKDIR TARGET
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 work=$3 target=$(realpath "$4")
-rm -rf "$work" && mkdir -p "$work/rec" "$work/caller" && cd "$work" || exit 1
+t_workdir "$work" rec caller
+work=$workdir
 work=$(pwd)
 failed=0 cases=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # Recorded: in rec/, with its own arguments and environment.
 REC_ENV=(env -i PATH=/rec/bin HOME=/rec-home INV_A=recorded-a INV_B=recorded-b)
@@ -218,4 +219,4 @@ cases=$((cases + 1))
                [--stop] [--trust] [--pid-ns] [-n N] [--env K=V]... [--clear-env] NAME [--] [ARGS...]" ]] || fail "--help: $(head -n 2 "$work/help.out")"
 
 echo "$cases cases"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

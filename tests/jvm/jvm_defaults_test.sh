@@ -15,10 +15,8 @@
 # usage: jvm_defaults_test.sh PTRACER RESTORE PROBE_JAVA WORKDIR
 # Exit 77 (skipped) when not root: it needs a mount namespace and setpriv.
 set -uo pipefail
-if (( $# != 4 )); then
-  echo "usage: jvm_defaults_test.sh PTRACER RESTORE PROBE_JAVA WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 4 "PTRACER RESTORE PROBE_JAVA WORKDIR" "$@"
 if [[ $(id -u) != 0 ]]; then
   echo "SKIP: needs root (a private /tmp in a mount namespace, files planted as nobody)"
   exit 77
@@ -30,10 +28,9 @@ if [[ -z ${SNAPPY_JVM_NS:-} ]]; then
   SNAPPY_JVM_NS=1 exec unshare --mount --propagation private "$0" "$@"
 fi
 P=$(realpath "$1") R=$(realpath "$2") probe=$(realpath "$3") work=$4
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+t_workdir "$work"
+work=$workdir
 work=$(pwd)
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # javac is a JVM too: compile before /tmp is made fresh.
 javac -d classes "$probe" || { echo "FAIL: javac"; exit 1; }
@@ -129,7 +126,7 @@ cmp -s cold.out restore_held.out || fail "the held restore's output differs from
 
 # 3. Another user's $perf, with a file of theirs in it.
 rm -rf $perf
-NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+NOBODY=("${T_NOBODY[@]}")
 "${NOBODY[@]}" mkdir -m 0777 $perf && "${NOBODY[@]}" touch $perf/999999 || { echo "FAIL: cannot plant $perf as nobody"; exit 1; }
 hostile=$(perf_listing)
 [[ $hostile == "nobody . nobody 999999 " ]] || { echo "FAIL: planted $perf reads: $hostile"; exit 1; }

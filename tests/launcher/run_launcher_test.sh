@@ -24,10 +24,8 @@
 #      an invocation.
 # Debian's /usr/bin/python3 and python3-numpy (make.sh installs them).
 set -uo pipefail
-if [[ $# -ne 3 ]]; then
-  echo "usage: run_launcher_test.sh PTRACER RESTORE WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 3 "PTRACER RESTORE WORKDIR" "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 workdir=$3
@@ -46,8 +44,6 @@ printf 'first line\nsecond line, a few words\n\nlast\n' >"$workdir/stdin.txt"
 snap=$workdir/py-numpy
 out=$workdir/out
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 # The two environments: what the launcher was recorded in, what callers have.
 base=(PATH=/usr/bin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8)

@@ -17,6 +17,7 @@
 #      exception (exit 1, its trace), for node process.exitCode = 4;
 #   3. `restore SNAP` alone: exit 2 and the launcher's two usage lines.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 kind=${1:-}
 if [[ ($kind != node || $# -ne 4) && ($kind != jvm || $# -ne 5) ]]; then
   echo "usage: run_launcher_test.sh node|jvm PTRACER RESTORE WORKDIR [LAUNCHER_CLASSES]" >&2
@@ -28,8 +29,6 @@ workdir=$4
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 rm -rf "$workdir" && mkdir -p "$workdir"/{rec,a,b/sub} && cd "$workdir" || exit 1
 workdir=$(pwd)

@@ -18,6 +18,7 @@
 #     madvise per range prefaults as well;
 # usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if [[ $# != 7 ]]; then
   echo "usage: learned_test.sh PTRACER RESTORE SNAPINFO INFO_PATCH TARGET WITHOUT_PROCESS_MADVISE WORKDIR" >&2
   exit 2
@@ -27,8 +28,6 @@ info_patch=$(realpath "$4") target=$(realpath "$5") without_batch=$(realpath "$6
 here=$(dirname "$(realpath "$0")")
 rm -rf "$7" && mkdir -p "$7" && cd "$7"
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 value() { awk -v k="$1" '$1 == k {print $2}' "$2"; }  # value KEY FD3FILE
 
 "$target" </dev/null >cold.out 2>cold.err 3>cold.fd3 || fail "cold run exited $?"
@@ -218,8 +217,8 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   # fs.protected_symlinks lets the read follow it (this machine: 0).
   cp learned.info victim.info && cp learned.pages victim.pages
   before=$(sha256sum <victim.info)
-  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.info" "$shared/planted.info"
-  setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$PWD/victim.pages" "$shared/planted.pages"
+  t_as_nobody ln -s "$PWD/victim.info" "$shared/planted.info"
+  t_as_nobody ln -s "$PWD/victim.pages" "$shared/planted.pages"
   status=0
   "$snapinfo" learn "$shared/planted" </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
   [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "learn through planted links: exit $status: $(cat shared.err)"
@@ -230,7 +229,7 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   chmod 600 "$shared/mine.info" "$shared/mine.pages"
   before=$(sha256sum <"$shared/mine.info")
   status=0
-  setpriv --reuid=nobody --regid=nogroup --clear-groups "$snapinfo" learn --restore "$restore" "$shared/mine" \
+  t_as_nobody "$snapinfo" learn --restore "$restore" "$shared/mine" \
       </dev/null >shared.out 2>shared.err 3>/dev/null || status=$?
   [[ $status == 1 && $(wc -l <shared.err) == 1 ]] || fail "another user's learn of my snapshot: exit $status: $(cat shared.err)"
   [[ $(sha256sum <"$shared/mine.info") == "$before" ]] || fail "another user changed my NAME.info"
@@ -239,4 +238,4 @@ else
   echo "no user nobody or no setpriv: the shared-directory case is not run"
 fi
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -14,6 +14,7 @@
 #     or stderr is recorded, the recording reaches the marker and every
 #     restore prints the cold run's bytes.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 [[ $# -eq 3 ]] || { echo "usage: node_properties_test.sh PTRACER RESTORE WORKDIR" >&2; exit 2; }
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
@@ -24,8 +25,6 @@ node=/usr/bin/node
 mkdir -p "$workdir" && cd "$workdir" || exit 1
 rm -f ./*.json ./*.err ./*.info ./*.pages
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 "$node" "$here/properties.js" </dev/null >cold.json || fail "cold run: exit $?"
 "$ptracer" -o props "$node" "$here/properties.js" </dev/null >/dev/null 2>record.err ||
@@ -92,5 +91,4 @@ done
 grep -qx 'before the marker: stderr' early-files.cold.err && grep -qx 'after the marker: stdout' early-files.cold.out ||
   fail "console_before_marker.js cold: unexpected output: $(cat early-files.cold.out early-files.cold.err)"
 
-[[ $failed == 0 ]] || { echo "RESULT: FAIL ($workdir)"; exit 1; }
-echo "RESULT: ok"
+t_result

@@ -7,10 +7,9 @@
 # end after its snapshot point, then checks MADV_DONTNEED reads zeros.
 # usage: anon_instances_test.sh PTRACER RESTORE WORKDIR TARGET
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 target=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 n=3
 
 "$target" </dev/null >cold.out 2>&1 || fail "cold run failed: $(tail -n 3 cold.out)"
@@ -81,4 +80,4 @@ done
 # its own); separate instances each own them.
 while read -r kb; do (( kb < 1024 )) || fail "an instance of -n $n owns $kb KiB: the copy is not shared"; done <zygote.private
 while read -r kb; do (( kb >= 8192 )) || fail "a separate instance owns only $kb KiB"; done <alone.private
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

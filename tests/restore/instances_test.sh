@@ -7,15 +7,10 @@
 # usage: instances_test.sh PTRACER RESTORE WORKDIR PROBE
 # Needs root (to act as nobody): skipped with a reason if not.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
-as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-if ! as_nobody true 2>setpriv.err; then
-  echo "SKIP: cannot run as nobody: $(tr '\n' ' ' <setpriv.err)"
-  exit 77
-fi
+t_workdir "$workdir"
+t_need_nobody
 
 # Each instance sleeps 1.5 s after the snapshot point, then says so: one
 # left unwaited would still be running when restore returns.
@@ -25,7 +20,7 @@ chmod 755 "$workdir" && chown nobody:nogroup sleeper.info sleeper.pages
 # nobody may have 3 processes: restore and at most 2 instances. (Another
 # process of nobody's elsewhere on the machine only lowers that.)
 status=0
-prlimit --nproc=3:3 setpriv --reuid=nobody --regid=nogroup --clear-groups "$restore" -n 6 "$workdir/sleeper" \
+prlimit --nproc=3:3 "${T_NOBODY[@]}" "$restore" -n 6 "$workdir/sleeper" \
     </dev/null >six.out 2>six.err || status=$?
 left=$(pgrep -u nobody -x restore_probe | tr '\n' ' ')
 started=$(grep -cx restored six.out)
@@ -39,8 +34,8 @@ line="restore: $((6 - started)) of 6 instances failed ($((6 - started)) not star
 
 # Without the limit all 6 run and restore exits 0.
 status=0
-as_nobody "$restore" -n 6 "$workdir/sleeper" </dev/null >all.out 2>all.err || status=$?
+t_as_nobody "$restore" -n 6 "$workdir/sleeper" </dev/null >all.out 2>all.err || status=$?
 [[ $status == 0 && $(grep -cx restored all.out) == 6 && ! -s all.err ]] ||
     fail "-n 6 without a limit: exit $status, $(grep -cx restored all.out) ran, stderr $(head -c 200 all.err)"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -9,11 +9,10 @@
 # usage: pair_race_test.sh PTRACER RESTORE WORKDIR TINY_TARGET SNAPINFO
 # (PAIR_RACE_RESTORES and PAIR_RACE_SNAPINFO change the counts.)
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 target=$4 snapinfo=$5
 restores=${PAIR_RACE_RESTORES:-2000}
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 for n in a b name; do
   "$ptracer" -o "$workdir/$n" "$target" </dev/null >/dev/null 2>"$n.rec.err" || { fail "record: $(tail -n 2 "$n.rec.err")"; exit 1; }
@@ -74,4 +73,4 @@ wait $recorder
 echo "$count restores while ptracer recorded NAME 30 times: $bad went wrong"
 [[ $bad == 0 ]] || fail "$bad of $count restores during re-recording were refused or differed"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

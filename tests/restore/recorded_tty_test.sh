@@ -6,10 +6,9 @@
 # is as a cold one. (README, "What every restored instance shares".)
 # usage: recorded_tty_test.sh PTRACER RESTORE WORKDIR SOURCE_DIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 source=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 unset PYTHONUNBUFFERED
 export PYTHONPATH=$source/examples/python PYTHONDONTWRITEBYTECODE=1
 cat >probe.py <<'PY'
@@ -36,4 +35,4 @@ cold=$(/usr/bin/python3 probe.py </dev/null | cat)
 out=$("$restore" file </dev/null | cat)
 [[ $out == "restored True isatty False line_buffering False" ]] || fail "restored from a file recording: '$out'"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

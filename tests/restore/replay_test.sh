@@ -8,11 +8,10 @@
 # usage: replay_test.sh PTRACER RESTORE WORKDIR PROBE
 # The full-disk case needs a tmpfs mount (root): skipped with a reason if not.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4
 mountpoint -q "$workdir/full" 2>/dev/null && umount "$workdir/full"
-rm -rf "$workdir" && mkdir -p "$workdir/full" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir" full
 
 bytes=1048576
 "$ptracer" -o "$workdir/big" "$probe" out $bytes </dev/null >/dev/null 2>rec.err || fail "record: $(tail -n 2 rec.err)"
@@ -83,4 +82,4 @@ else
   [[ $failed == 0 ]] && exit 77
 fi
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

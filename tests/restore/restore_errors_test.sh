@@ -8,11 +8,10 @@
 # The noexec cases need tmpfs mounts (root): skipped (77) with a reason if
 # they cannot be made and everything else passed.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4
 for m in "$workdir"/noexec "$workdir"/exec; do mountpoint -q "$m" 2>/dev/null && umount "$m"; done
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 record() {  # record NAME ARGS...: in the current directory
   local name=$1; shift
@@ -104,4 +103,4 @@ else
   [[ $failed == 0 ]] && exit 77
 fi
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -7,10 +7,9 @@
 # redirection, give each instance its own input.
 # usage: shared_stdin_test.sh PTRACER RESTORE WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 [[ -x /usr/bin/mawk ]] || { echo "FAIL: /usr/bin/mawk is missing (a test dependency)"; exit 1; }
 printf 'a\nb\nc\nd\ne\n' >job.txt
 printf 'f\ng\n' >job2.txt
@@ -41,4 +40,4 @@ wait $p2 || fail "restore <job2.txt: exit $?"
 [[ $(cat one.out) == "lines 5" ]] || fail "restore <job.txt: '$(cat one.out)'"
 [[ $(cat two.out) == "lines 2" ]] || fail "restore <job2.txt: '$(cat two.out)'"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

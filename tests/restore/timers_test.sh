@@ -8,10 +8,9 @@
 # snapinfo names the timer in text and JSON.
 # usage: timers_test.sh PTRACER RESTORE WORKDIR PROBE WITHOUT_IDS SNAPINFO
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 workdir=$3 probe=$4 without=$5 snapinfo=$6
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 for mode in live deleted; do
   "$ptracer" -o "$workdir/$mode" "$probe" "$mode" </dev/null >"$mode.rec.out" 2>"$mode.rec.err" ||

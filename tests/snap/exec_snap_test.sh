@@ -20,15 +20,11 @@
 #
 # usage: exec_snap_test.sh SNAP EXEC_TARGET WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 3 )); then
-  echo "usage: exec_snap_test.sh SNAP EXEC_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 3 "SNAP EXEC_TARGET WORKDIR" "$@"
 snap=$1 target=$2 workdir=$3
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 bound=30  # seconds; a run takes well under one
 
 started=()
@@ -199,4 +195,4 @@ fi
 finish "the healthy target" healthy "$hp" 0
 kill -KILL "$zparent" 2>/dev/null
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

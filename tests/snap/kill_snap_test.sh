@@ -16,15 +16,11 @@
 #
 # usage: kill_snap_test.sh SNAP SNAPINFO LIVE_TARGET WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 4 )); then
-  echo "usage: kill_snap_test.sh SNAP SNAPINFO LIVE_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 4 "SNAP SNAPINFO LIVE_TARGET WORKDIR" "$@"
 snap=$1 snapinfo=$2 target=$3 workdir=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 cp "$target" ./killtgt  # a name no other process has
 
 # The target counts (for an hour: it is killed at the end) with 8 MiB of
@@ -163,4 +159,4 @@ echo "hello-after-kills" >in
 for _ in $(seq 200); do [[ $(ls "/proc/$tp/task" | wc -l) == 3 ]] && break; sleep 0.05; done
 [[ $(ls "/proc/$tp/task" | wc -l) == 3 ]] || fail "the reader thread did not finish after its input"
 check_target "at the end"
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

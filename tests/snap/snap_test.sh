@@ -22,7 +22,10 @@ snap=$1 snapinfo=$2 restore=$3 target=$4 workdir=$5
 rm -rf "$workdir"
 mkdir -p "$workdir"
 cd "$workdir" || exit 1
-cp "$target" ./snaptgt  # a name no other process has
+# A name no other process has: not even this test run at the same time
+# from another build tree (snap by name takes every process of the name).
+tgt=snaptgt$$
+cp "$target" "./$tgt"
 
 pids=()
 fail() {
@@ -36,7 +39,7 @@ fail() {
 start_target() {  # $1: index
   rm -f "in$1"
   mkfifo "in$1"
-  ( exec 3<>"in$1"; ./snaptgt 6 64 <&3 >"t$1.out" 2>&1; echo "rc $?" >>"t$1.out" ) &
+  ( exec 3<>"in$1"; "./$tgt" 6 64 <&3 >"t$1.out" 2>&1; echo "rc $?" >>"t$1.out" ) &
   for _ in $(seq 100); do grep -q ready "t$1.out" 2>/dev/null && break; sleep 0.05; done
   pid=$(awk '/ready/ {print $2}' "t$1.out")
   [[ -n $pid ]] || fail "target $1 did not start"
@@ -54,7 +57,7 @@ grep -Eq '^snap: one: 1 process, 4 threads, [0-9]+ mappings, [0-9]+ bytes stored
 ls one.* | grep -q tmp && fail "temporary file left behind"
 
 # By name: both instances.
-"$snap" -o both snaptgt >both.out 2>both.err || fail "snap by name"
+"$snap" -o both "$tgt" >both.out 2>both.err || fail "snap by name"
 grep -q '^snap: both: 2 processes, 8 threads' both.out || fail "by name: $(cat both.out)"
 "$snapinfo" both >info.out 2>&1 || fail "snapinfo both"
 grep -q "process $p1:" info.out && grep -q "process $p2:" info.out || fail "snapinfo does not list both processes"
@@ -62,7 +65,7 @@ grep -q "process $p1:" info.out && grep -q "process $p2:" info.out || fail "snap
 # gdb on the core of a live snapshot vs gdb -p on the live process.
 if command -v gdb >/dev/null; then
   "$snapinfo" core one -o one.core >core.err 2>&1 || fail "snapinfo core"
-  timeout 120 gdb -batch -ex "thread apply all bt" ./snaptgt one.core >gdb.out 2>&1
+  timeout 120 gdb -batch -ex "thread apply all bt" "./$tgt" one.core >gdb.out 2>&1
   for fn in count_loop waiter_thread sleeper_thread reader_thread pthread_cond_wait nanosleep read; do
     grep -q "$fn" gdb.out || fail "gdb backtrace of the core lacks $fn"
   done

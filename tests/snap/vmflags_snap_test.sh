@@ -9,16 +9,12 @@
 # then exits 0.
 # usage: vmflags_snap_test.sh SNAP SNAPINFO VMFLAGS_LIVE WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
-if (( $# != 4 )); then
-  echo "usage: vmflags_snap_test.sh SNAP SNAPINFO VMFLAGS_LIVE WORKDIR" >&2
-  exit 2
-fi
+t_usage 4 "SNAP SNAPINFO VMFLAGS_LIVE WORKDIR" "$@"
 snap=$1 snapinfo=$2 target=$3 workdir=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
+t_workdir "$workdir"
 pid=
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 rm -f in && mkfifo in
 ( exec 3<>in; "$target" <&3 >t.out 2>&1; echo "rc $?" >>t.out ) &

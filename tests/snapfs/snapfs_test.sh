@@ -10,12 +10,11 @@
 # errors. If the kernel refuses the mount, prints why and exits 77 (skip).
 # usage: snapfs_test.sh PTRACER SNAPFS WORKDIR FS_TARGET
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 snapfs=$2 workdir=$3 prog=$4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
+t_workdir "$workdir"
 workdir=$(pwd -P)
 prog=$(realpath "$prog")
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 skip() { echo "SKIP: $*"; exit 77; }
 server=""
 cleanup() {
@@ -195,4 +194,4 @@ check_error '^snapfs: /nonexistent/mnt: No such file or directory$' -m /nonexist
 check_error '^snapfs: data\.txt: not a directory$' -m data.txt snap
 echo "errors: one line each"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -5,10 +5,9 @@
 # restores, and clear errors for bad input.
 # usage: snapinfo_test.sh PTRACER RESTORE SNAPINFO WORKDIR PROG
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$1 restore=$2 snapinfo=$3 workdir=$4 prog=$5
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 cp "$prog" ./prog
 printf 'data for the target\n' >data && : >log && mkdir dir && printf 'x\n' >dir/inside
@@ -75,4 +74,4 @@ printf '\x5a' | dd of=flip2.info bs=1 seek=$((size / 2)) conv=notrunc status=non
 [[ $status == 1 ]] && grep -q "not a snappy-start pack file" e3 || fail "unpack of a non-pack: exit $status: $(cat e3)"
 [[ ! -e x.info && ! -e x.pages ]] || fail "a failed unpack left files"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -25,10 +25,8 @@
 # Missing systemd-socket-activate or curl is a failure (make.sh installs
 # both); exit 77 only when the kernel refuses to let ptracer trace.
 set -uo pipefail
-if [[ $# -ne 3 ]]; then
-  echo "usage: socket_activation_test.sh PTRACER RESTORE WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 3 "PTRACER RESTORE WORKDIR" "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 workdir=$3
@@ -41,10 +39,8 @@ activate=/usr/bin/systemd-socket-activate
 for tool in "$activate" /usr/bin/systemd-analyze /usr/bin/curl "$python"; do
   [[ -x $tool ]] || { echo "FAIL: $tool is missing: run ./make.sh (it installs systemd, curl)"; exit 1; }
 done
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
+t_workdir "$workdir"
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 server_pid=
 stop_server() {
   [[ -n $server_pid ]] || return 0

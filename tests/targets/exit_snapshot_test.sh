@@ -11,14 +11,10 @@
 #
 # usage: exit_snapshot_test.sh PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL
 set -euo pipefail
-if [[ $# -ne 4 ]]; then
-  echo "usage: exit_snapshot_test.sh PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 4 "PTRACER RESTORE WORKDIR KILLED_BY_SIGNAL" "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
-mkdir -p "$3"
-workdir=$(realpath "$3")
 killed=$(realpath "$4")
 for prog in /usr/bin/bc /usr/bin/python3; do
   if [[ ! -x $prog ]]; then
@@ -26,39 +22,25 @@ for prog in /usr/bin/bc /usr/bin/python3; do
     exit 77
   fi
 done
-cd "$workdir"
-rm -rf ./*
+t_workdir "$3"
 ulimit -c 0  # the faulting program must leave no core file either
-
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=1
-}
 
 # one NAME CMD...: cold run, recording, three restores of one program.
 one() {
   local name=$1
   shift
-  local cold=0 rec=0 status
-  "$@" </dev/null >"$name.cold.out" 2>"$name.cold.err" || cold=$?
-  "$ptracer" -o "$workdir/$name" "$@" </dev/null >"$name.rec.out" 2>"$name.rec.err" || rec=$?
+  t_run "$name.cold" "$@"
+  local cold=$t_status
+  t_record "$workdir/$name" "$@" || return 0
   local summary
   summary=$(tail -n 1 "$name.rec.err")
-  echo "$name: cold exit $cold; ptracer exit $rec: $summary"
-  [[ $rec == 0 ]] || { fail "$name: ptracer exited $rec"; return; }
+  echo "$name: cold exit $cold; ptracer exit 0: $summary"
   local re="^ptracer: snapshot $workdir/$name at exit_group\\([0-9]+\\) \\(the program's end\\), [0-9]+\\.[0-9] ms into the run: [0-9]+ mappings, [0-9]+ bytes stored, [0-9]+\\.[0-9] ms\$"
   [[ $summary =~ $re ]] || fail "$name: summary line is not /$re/"
   # The recorded run printed what the cold one did (its stderr, then ours).
   cmp -s "$name.cold.out" "$name.rec.out" || fail "$name: the recorded run's stdout differs from cold"
   head -n -1 "$name.rec.err" | cmp -s "$name.cold.err" - || fail "$name: the recorded run's stderr differs from cold"
-  for i in 1 2 3; do
-    status=0
-    "$restore" "$workdir/$name" </dev/null >"$name.r$i.out" 2>"$name.r$i.err" || status=$?
-    cmp -s "$name.cold.out" "$name.r$i.out" || fail "$name: restore $i: stdout differs"
-    cmp -s "$name.cold.err" "$name.r$i.err" || fail "$name: restore $i: stderr differs"
-    [[ $status == "$cold" ]] || fail "$name: restore $i: exit $status, cold $cold"
-  done
+  t_restores_match "$name.cold" "$workdir/$name" 3 || true
 }
 
 printf 'scale=30\nx = 4*a(1)\nx\ny = 1/0\nprint "e = ", e(1), "\\n"\nquit\n' >script.bc
@@ -139,5 +121,4 @@ ptracer: ./prog exited with status 127 before reaching a snapshot point; no snap
 leftovers=$(ls -A | grep -vx -e out -e err -e prog || true)
 [[ -z $leftovers ]] || fail "missing interpreter: files left behind: $leftovers"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
-exit $failed
+t_result

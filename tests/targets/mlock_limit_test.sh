@@ -13,14 +13,10 @@
 # point with its reason; restored by root, the instance makes the call.
 # usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR
 set -uo pipefail
-if (( $# != 6 )); then
-  echo "usage: mlock_limit_test.sh PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR" >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 6 "PTRACER RESTORE MLOCK_REGIONS MLOCKALL_ONFAULT MLOCKALL_CURRENT WORKDIR" "$@"
 ptracer=$1 restore=$2 regions=$3 onfault=$4 current=$5 workdir=$6
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir" || exit 1
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+t_workdir "$workdir"
 
 # limited KIB CMD...: CMD with RLIMIT_MEMLOCK at KIB (soft and hard) and,
 # as root, without CAP_IPC_LOCK (the kernel ignores the limit with it).
@@ -83,5 +79,4 @@ else
   echo "note: not root, the restore of that snapshot with CAP_IPC_LOCK is not tried"
 fi
 
-[[ $failed == 0 ]] || { echo "RESULT: FAIL"; exit 1; }
-echo "RESULT: ok"
+t_result

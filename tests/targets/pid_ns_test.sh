@@ -11,6 +11,7 @@
 #
 # usage: pid_ns_test.sh PTRACER RESTORE INFO_PATCH WORKDIR PROG
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 info_patch=$(realpath "$3")
@@ -19,8 +20,6 @@ workdir=$(realpath "$4")
 prog=$(realpath "$5")
 cd "$workdir"
 rm -f ./*.info ./*.pages ./*.out ./*.err
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 "$ptracer" -o "$workdir/ends" "$prog" </dev/null >rec.out 2>rec.err || { cat rec.err; exit 1; }
 grep -q "checkpoint marker" rec.err || { echo "FAIL: not recorded at its marker: $(cat rec.err)"; exit 1; }
@@ -148,11 +147,10 @@ out=$(printf 'exit 7\n' | timeout -k 5 60 "$restore" --pid-ns -n 3 ends 2>&1) ||
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
   nb=$workdir/nobody
   rm -rf "$nb" && mkdir "$nb" && cp "$prog" "$nb/prog" && chown -R nobody "$nb"
-  as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-  (cd "$nb" && as_nobody "$ptracer" -o "$nb/ends" "$nb/prog" </dev/null >/dev/null 2>"$nb/rec.err") \
+  (cd "$nb" && t_as_nobody "$ptracer" -o "$nb/ends" "$nb/prog" </dev/null >/dev/null 2>"$nb/rec.err") \
       || fail "nobody: recording: $(cat "$nb/rec.err")"
-  cold=$(cd "$nb" && echo ids | as_nobody "$nb/prog" 2>&1) || true
-  restored=$(cd "$nb" && echo ids | as_nobody "$restore" --pid-ns "$nb/ends" 2>&1) || true
+  cold=$(cd "$nb" && echo ids | t_as_nobody "$nb/prog" 2>&1) || true
+  restored=$(cd "$nb" && echo ids | t_as_nobody "$restore" --pid-ns "$nb/ends" 2>&1) || true
   echo "nobody: cold [$(tr '\n' '|' <<<"$cold")]"
   [[ $restored == "$cold" ]] || fail "nobody: restored [$restored] differs from cold [$cold]"
 fi
@@ -171,15 +169,10 @@ else
 fi
 # A snapshot whose pid is 1 (a namespace's init): refused, the init holds 1.
 cp ends.info pid1.info && cp ends.pages pid1.pages && "$info_patch" pid1.info pid1
-status=0
-"$restore" --pid-ns pid1 </dev/null >pid1.out 2>pid1.err || status=$?
-echo "recorded pid 1: exit $status: $(cat pid1.err)"
-[[ $status == 1 && ! -s pid1.out && $(<pid1.err) == "restore: --pid-ns: the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)" ]] \
-    || fail "pid 1: exit $status, out [$(cat pid1.out)], err [$(cat pid1.err)]"
-status=0
-"$restore" --pid-ns --stop ends </dev/null >usage.out 2>usage.err || status=$?
-[[ $status == 2 && $(<usage.err) == "restore: --pid-ns cannot be combined with --stop; see restore --help" ]] \
-    || fail "--pid-ns --stop: exit $status, $(cat usage.err)"
+t_expect_error pid1 1 "restore: --pid-ns: the recorded pid is 1, which each namespace's init holds (record the program as an ordinary process)" \
+    "$restore" --pid-ns pid1
+echo "recorded pid 1: exit $t_status: $(cat pid1.err)"
+t_expect_error usage 2 "restore: --pid-ns cannot be combined with --stop; see restore --help" \
+    "$restore" --pid-ns --stop ends
 
-[[ $failed == 0 ]] && echo "RESULT: ok"
-exit $failed
+t_result

@@ -1,12 +1,19 @@
 """Integration target: Debian's Python with numpy and several stdlib
 modules imported before the checkpoint, deterministic work after it.
 
-python_numpy_test.sh records it (PYTHONPATH=examples/python,
-OPENBLAS_NUM_THREADS=1, PYTHONDONTWRITEBYTECODE=1), restores it three times
-and compares stdout, stderr and the exit status with a cold run. Print only
+run_target.sh records it (the annotations below: Debian's /usr/bin/python3,
+not the pyenv one on PATH; PYTHONPATH=examples/python, OPENBLAS_NUM_THREADS=1
+or OpenBLAS starts threads at import, PYTHONDONTWRITEBYTECODE=1 or Python
+writes .pyc files), restores it three times and compares stdout, stderr and
+the exit status with a cold run. Print only
 what is deterministic: nothing ordered by str hashes (sets, dict of sets),
 no addresses, pids or times.
 """
+# snappy-test: case=python_numpy
+# snappy-test: run=/usr/bin/python3,@FILE@
+# snappy-test: env=PYTHONPATH=@SRCDIR@/examples/python,OPENBLAS_NUM_THREADS=1,PYTHONDONTWRITEBYTECODE=1
+# snappy-test: unset=PYTHONHOME,PYTHONSTARTUP,PYTHONSAFEPATH
+# snappy-test: timeout=600
 
 import collections
 import datetime

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Under load: COUNT restores of one snapshot started at once on this
 # machine's cores; every one must finish with exactly the cold run's output
-# and exit status, none lost.
+# (stdout and stderr together) and exit status, none lost.
 # usage: restore_concurrent_test.sh PTRACER RESTORE WORKDIR COUNT PROG ARGS...
 set -uo pipefail
-ptracer=$1 restore=$2 workdir=$3 count=$4
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 5 "PTRACER RESTORE WORKDIR COUNT PROG ARGS..." "$@"
+ptracer=$1 restore=$2 count=$4
+t_workdir "$3" out
 shift 4
-rm -rf "$workdir" && mkdir -p "$workdir/out" && cd "$workdir" || exit 1
 "$@" </dev/null >cold.out 2>&1
 cold_status=$?
-"$ptracer" -o snap "$@" </dev/null >/dev/null 2>rec.err || { echo "FAIL: record: $(cat rec.err)"; exit 1; }
+t_record snap "$@" || t_result
 
 pids=()
 for ((i = 0; i < count; i++)); do
@@ -22,8 +24,8 @@ for ((i = 0; i < count; i++)); do
   wait "${pids[$i]}" || status=$?
   if [[ $status != "$cold_status" ]] || ! cmp -s cold.out "out/$i"; then
     failures=$((failures + 1))
-    echo "restore $i: exit $status: $(head -c 200 "out/$i")"
+    fail "restore $i: exit $status: $(head -c 200 "out/$i")"
   fi
 done
 echo "$count concurrent restores, $failures failed"
-[[ $failures == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

@@ -7,10 +7,8 @@
 #
 # usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS...
 set -euo pipefail
-if [[ $# -lt 4 ]]; then
-  echo "usage: restore_refuses_test.sh PTRACER RESTORE WORKDIR PROG ARGS..." >&2
-  exit 2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 4 "PTRACER RESTORE WORKDIR PROG ARGS..." "$@"
 ptracer=$(realpath "$1")
 restore=$(realpath "$2")
 mkdir -p "$3"
@@ -21,8 +19,6 @@ args=("$@")
 cd "$workdir"
 rm -f ./*.info ./*.pages ./*.out ./*.err prog-copy
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 
 record() {  # record NAME PROG: a snapshot of PROG ARGS to break
   local name=$1 program=$2 status=0
@@ -34,22 +30,14 @@ record() {  # record NAME PROG: a snapshot of PROG ARGS to break
   fi
 }
 
-# expect_refused WHAT NAME REASON: restore NAME must be refused cleanly,
-# with REASON (a grep -E pattern) in its one line.
+# expect_refused WHAT NAME REASON: restore NAME must be refused cleanly:
+# exit 1, nothing on stdout, one line on stderr starting "restore: " with
+# REASON (an extended regex) in it.
 expect_refused() {
-  local what=$1 name=$2 reason=$3 status=0
-  timeout -k 5 60 "$restore" "$workdir/$name" </dev/null >"$name.out" 2>"$name.err" || status=$?
-  local lines
-  lines=$(wc -l <"$name.err")
-  echo "$what: exit $status; stderr: $(head -c 300 "$name.err" | tr '\n' '|')"
-  [[ $status != 0 ]] || fail "$what: restore exited 0"
-  [[ $status != 124 ]] || fail "$what: restore timed out"
-  (( status < 128 )) || fail "$what: restore killed by signal $((status - 128))"
-  [[ ! -s $name.out ]] || fail "$what: the program's output appeared on stdout"
-  [[ $lines == 1 ]] || fail "$what: $lines lines on stderr, not 1"
-  head -n 1 "$name.err" | grep -q '^restore: ' || fail "$what: stderr does not start with 'restore: '"
-  grep -qE -- "$reason" "$name.err" || fail "$what: the message does not say '$reason'"
-  [[ $status == 1 ]] || fail "$what: exit $status, not 1"
+  local what=$1 name=$2 reason=$3
+  echo "$what:"
+  t_expect_error "$name" 1 "~^restore: .*$reason" timeout -k 5 60 "$restore" "$workdir/$name"
+  echo "  exit $t_status; stderr: $(head -c 300 "$name.err" | tr '\n' '|')"
 }
 
 expect_refused "nonexistent snapshot" does-not-exist "does-not-exist.info: No such file or directory"
@@ -125,5 +113,4 @@ timeout -k 5 60 "$restore" "$workdir/good" </dev/null >good.out 2>good.err || st
 echo "untouched snapshot: exit $status"
 [[ $status == 0 && -s good.out ]] || fail "the untouched snapshot does not restore"
 
-[[ $failed == 0 ]] && echo "RESULT: ok" || echo "RESULT: FAIL"
-exit $failed
+t_result

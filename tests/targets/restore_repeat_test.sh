@@ -6,26 +6,23 @@
 # the same way.
 # usage: restore_repeat_test.sh PTRACER RESTORE WORKDIR COUNT PROG ARGS...
 set -euo pipefail
-if [[ $# -lt 5 ]]; then
-  echo "usage: restore_repeat_test.sh PTRACER RESTORE WORKDIR COUNT PROG ARGS..." >&2
-  exit 2
-fi
-ptracer=$1 restore=$2 workdir=$3 count=$4
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+t_usage 5 "PTRACER RESTORE WORKDIR COUNT PROG ARGS..." "$@"
+ptracer=$1 restore=$2 count=$4
+t_workdir "$3"
 shift 4
-rm -rf "$workdir" && mkdir -p "$workdir" && cd "$workdir"
 
-cold_status=0
-"$@" </dev/null >cold.out 2>cold.err || cold_status=$?
-"$ptracer" -o snap "$@" </dev/null >rec.out 2>rec.err || { echo "FAIL: recording: $(cat rec.err)"; exit 1; }
+t_run cold "$@"
+t_record snap "$@" || t_result
 
 failures=0
 for ((i = 1; i <= count; i++)); do
-  status=0
-  "$restore" snap </dev/null >run.out 2>run.err || status=$?
-  if [[ $status != "$cold_status" ]] || ! cmp -s cold.out run.out || ! cmp -s cold.err run.err; then
+  # One set of files, overwritten: a thousand restores keep one.
+  t_run run "$restore" snap
+  if [[ $t_status != "$(<cold.status)" ]] || ! cmp -s cold.out run.out || ! cmp -s cold.err run.err; then
     failures=$((failures + 1))
-    echo "restore $i: exit $status (cold $cold_status); stderr: $(head -c 300 run.err)"
+    fail "restore $i: exit $t_status (cold $(<cold.status)); stderr: $(head -c 300 run.err)"
   fi
 done
 echo "$count restores, $failures failed"
-[[ $failures == 0 ]] && echo "RESULT: ok" || { echo "RESULT: FAIL"; exit 1; }
+t_result

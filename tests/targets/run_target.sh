@@ -31,13 +31,30 @@
 #                       and snapinfo must show the set; trained with the
 #                       --restore-arg options but -n
 #   --timeout SECONDS   per run (default 120)
+#   --stdin FILE        every run's stdin (default /dev/null)
+#   --record-stdin FILE the recording's stdin instead (e.g. /dev/null: the
+#                       program is snapshotted before it reads)
+#   --record-to-pipe    the recording's stdout and stderr a pipe, as under a
+#                       supervisor (a stream the program sets up on them
+#                       before the snapshot point must not stop it)
+#   --cold-runs N       N cold runs, which must agree with each other (else
+#                       the case itself is not deterministic; default 1)
+#   --concurrent N      after the three restores, N more running at once,
+#                       each of which must equal the cold run too
+#   --pipe-restore      then one more restore whose stdout is a pipe (the
+#                       instance creates its stdout stream after the
+#                       snapshot point, for its own fd 1)
 #
 # Steps: 1. cold run of PROG ARGS; 2. `PTRACER -o WORKDIR/snap PROG ARGS`,
 # which must exit 0 and leave WORKDIR/snap.info and snap.pages, mode 0600;
-# 3. three times `RESTORE WORKDIR/snap`. Every run has stdin from /dev/null
-# and WORKDIR as its working directory. Prints one line per step; on a
-# mismatch shows the diff. Exit status 0 when everything matched.
+# 3. three times `RESTORE WORKDIR/snap`. Every run has WORKDIR as its
+# working directory. Prints one line per step; on a mismatch shows the
+# diff; then `TIMES cold_ms=M restore_ms=N`, the median wall times of the
+# cold runs and of the three restores. Exit status 0 when everything
+# matched. A PROG that is not installed is a failure (run ./make.sh), not
+# a skip.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 ptracer_args=()
 restore_args=()
@@ -47,6 +64,12 @@ expect_exit=0
 expect_trigger=
 timeout_s=120
 snapinfo=
+stdin_file=/dev/null
+record_stdin=
+record_to_pipe=0
+cold_runs=1
+concurrent=0
+pipe_restore=0
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --ptracer-arg) ptracer_args+=("$2"); shift 2 ;;
@@ -57,6 +80,12 @@ while [[ $# -gt 0 && $1 == --* ]]; do
     --expect-trigger) expect_trigger=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --learn) snapinfo=$(realpath "$2"); shift 2 ;;
+    --stdin) stdin_file=$(realpath "$2"); shift 2 ;;
+    --record-stdin) record_stdin=$(realpath "$2"); shift 2 ;;
+    --record-to-pipe) record_to_pipe=1; shift ;;
+    --cold-runs) cold_runs=$2; shift 2 ;;
+    --concurrent) concurrent=$2; shift 2 ;;
+    --pipe-restore) pipe_restore=1; shift ;;
     --) shift; break ;;
     *) echo "run_target.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -70,6 +99,14 @@ restore=$(realpath "$2")
 workdir=$3
 shift 3
 prog=$1
+if ! command -v "$prog" >/dev/null 2>&1; then
+  echo "FAIL: $prog is not installed: run ./make.sh (it installs the packages the tests run)"
+  exit 1
+fi
+if [[ ! -r $stdin_file ]]; then
+  echo "FAIL: stdin file $stdin_file is not readable"
+  exit 1
+fi
 # An explicit path is made absolute (runs happen in WORKDIR); a bare name
 # is left to PATH lookup.
 [[ $prog == */* ]] && prog=$(realpath "$prog")
@@ -79,20 +116,18 @@ args=("$@")
 mkdir -p "$workdir"
 workdir=$(realpath "$workdir")
 cd "$workdir"
-rm -f snap.info snap.pages cold.* record.* restore[0-9].* differs.* learn.*
+rm -f snap.info snap.pages cold.* cold[0-9].* cold.n.* record.* restore[0-9].* differs.* learn.* \
+    concurrent[0-9]*.* pipe.*
 
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=1
-}
 
-# run NAME CMD...: runs CMD with a timeout, output to NAME.out/NAME.err,
-# status to NAME.status (124 = timed out, 128+N = killed by signal N).
+# run NAME CMD...: runs CMD with a timeout, stdin from $stdin_file (or
+# $run_stdin), output to NAME.out/NAME.err, status to NAME.status (124 =
+# timed out, 128+N = killed by signal N), wall time to NAME.ms.
 run() {
   local name=$1
   shift
-  local status=0
+  local status=0 t0 t1
+  t0=$(date +%s%N)
   # Without the fds above 2 that the test harness may leak (ctest's own):
   # every run, cold, recorded and restored, starts with 0-2 only, so fd
   # numbers match and a restored fd can land directly on its number.
@@ -101,11 +136,36 @@ run() {
       fd=${fd##*/}
       (( fd > 2 )) && eval "exec $fd>&-"
     done
-    exec timeout -k 5 "$timeout_s" "$@" <"/dev/null" >"$name.out" 2>"$name.err"
+    exec timeout -k 5 "$timeout_s" "$@" <"${run_stdin:-$stdin_file}" >"$name.out" 2>"$name.err"
   ) || status=$?
+  t1=$(date +%s%N)
   echo "$status" >"$name.status"
+  echo $(( (t1 - t0) / 1000000 )) >"$name.ms"
   return 0
 }
+
+# compare REF NAME: fails with NAME's differences from REF (stdout, stderr,
+# status) and shows the diffs; status 1 if any.
+compare() {
+  local ref=$1 name=$2 problems=() stream joined
+  cmp -s "$ref.out" "$name.out" || problems+=("stdout differs")
+  cmp -s "$ref.err" "$name.err" || problems+=("stderr differs")
+  [[ $(<"$ref.status") == $(<"$name.status") ]] ||
+    problems+=("$(describe_status "$(<"$name.status")") instead of $(describe_status "$(<"$ref.status")")")
+  [[ ${#problems[@]} -eq 0 ]] && return 0
+  joined=$(printf '%s; ' "${problems[@]}")
+  fail "$name: ${joined%; }"
+  for stream in out err; do
+    if ! cmp -s "$ref.$stream" "$name.$stream"; then
+      echo "  --- diff $ref.$stream $name.$stream:"
+      diff -u --label "$ref std$stream" --label "$name std$stream" \
+          "$ref.$stream" "$name.$stream" | head -n 40 | sed 's/^/  | /' || true
+    fi
+  done
+  return 1
+}
+
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 describe_status() {
   case $1 in
@@ -119,9 +179,13 @@ show_file() {  # show_file LABEL FILE: the first lines of a file, indented
   head -c 4000 "$2" | head -n 30 | sed 's/^/  | /'
 }
 
-# 1. Cold run.
+# 1. Cold run (cold.*), and with --cold-runs N the others (cold2.*...),
+# which must agree with it.
 run cold "$prog" "${args[@]}"
 cold_status=$(<cold.status)
+for (( i = 2; i <= cold_runs; i++ )); do
+  run "cold$i" "$prog" "${args[@]}"
+done
 echo "cold: $(describe_status "$cold_status"), stdout $(wc -c <cold.out) bytes, stderr $(wc -c <cold.err) bytes"
 if [[ $cold_status != "$expect_exit" ]]; then
   fail "cold run: expected exit $expect_exit, got $(describe_status "$cold_status")"
@@ -129,11 +193,29 @@ if [[ $cold_status != "$expect_exit" ]]; then
   show_file "cold stderr" cold.err
   exit 1
 fi
+for (( i = 2; i <= cold_runs; i++ )); do
+  compare cold "cold$i" || echo "  (the case is not deterministic cold: fix the case, not restore)"
+done
+if [[ $failed != 0 ]]; then
+  echo "RESULT: FAIL ($workdir)"
+  exit 1
+fi
 
-# 2. Record.
-run record "$ptracer" "${ptracer_args[@]}" -o "$workdir/snap" "$prog" "${args[@]}"
+# 2. Record (through a pipe with --record-to-pipe: record.err is then
+# empty and record.out holds both streams).
+if [[ $record_to_pipe == 1 ]]; then
+  run_stdin=$record_stdin run record bash -o pipefail -c '"$@" 2>&1 | cat' _ \
+      "$ptracer" "${ptracer_args[@]}" -o "$workdir/snap" "$prog" "${args[@]}"
+  mv record.out record.err
+  : >record.out
+else
+  run_stdin=$record_stdin run record "$ptracer" "${ptracer_args[@]}" -o "$workdir/snap" "$prog" "${args[@]}"
+fi
 record_status=$(<record.status)
-echo "record: $(describe_status "$record_status"): $(tail -n 1 record.err)"
+# ptracer's summary line, from its "ptracer: snapshot" on (a program whose
+# stderr does not end in a newline puts it mid-line).
+summary=$(grep -o 'ptracer: snapshot .*' record.err | tail -n 1 || true)
+echo "record: $(describe_status "$record_status"): ${summary:-$(tail -n 1 record.err)}"
 if [[ $record_status != 0 ]]; then
   fail "ptracer: $(describe_status "$record_status")"
   show_file "ptracer stderr" record.err
@@ -147,8 +229,10 @@ for f in snap.info snap.pages; do
   mode=$(stat -c %a "$f")
   [[ $mode == 600 ]] || fail "$f has mode $mode, not 600"
 done
-if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" record.err; then
-  fail "ptracer's stderr does not match /$expect_trigger/ (snapshot taken elsewhere?)"
+# The trigger is looked for in ptracer's summary line only: the program's
+# stderr (recorded too) cannot satisfy it.
+if [[ -n $expect_trigger ]] && ! grep -Eq -- "$expect_trigger" <<<"$summary"; then
+  fail "ptracer's summary line does not match /$expect_trigger/ (snapshot taken elsewhere?)"
   show_file "ptracer stderr" record.err
 fi
 
@@ -183,41 +267,45 @@ instances=1
 for (( k = 0; k + 1 < ${#restore_args[@]}; k++ )); do
   [[ ${restore_args[k]} == -n ]] && instances=${restore_args[k + 1]}
 done
-expect_status=$cold_status
+# The reference the restores are compared with: the cold run, or its
+# output N times over, sorted, as cold.n.* (status 0 if the cold run's was
+# 0, else 1).
+ref=cold
 if (( instances > 1 )); then
   for stream in out err; do
-    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.$stream.n"
+    for (( k = 0; k < instances; k++ )); do cat "cold.$stream"; done | sort >"cold.n.$stream"
   done
-  (( cold_status == 0 )) || expect_status=1
+  (( cold_status == 0 )) && echo 0 >cold.n.status || echo 1 >cold.n.status
+  ref=cold.n
 fi
 for i in 1 2 3; do
   run "restore$i" "$restore" "${restore_args[@]}" "$workdir/snap"
-  status=$(<"restore$i.status")
+  name=restore$i
   if (( instances > 1 )); then
-    for stream in out err; do sort "restore$i.$stream" >"restore$i.$stream.n"; done
-    suffix=.n
-  else
-    suffix=
+    for stream in out err; do sort "restore$i.$stream" >"restore$i.n.$stream"; done
+    cp "restore$i.status" "restore$i.n.status"
+    name=restore$i.n
   fi
-  problems=()
-  cmp -s "cold.out$suffix" "restore$i.out$suffix" || problems+=("stdout differs")
-  cmp -s "cold.err$suffix" "restore$i.err$suffix" || problems+=("stderr differs")
-  [[ $status == "$expect_status" ]] ||
-    problems+=("$(describe_status "$status") instead of $(describe_status "$expect_status")")
-  if [[ ${#problems[@]} -eq 0 ]]; then
-    echo "restore $i: ok ($(describe_status "$status"), output identical)"
-    continue
-  fi
-  joined=$(printf '%s; ' "${problems[@]}")
-  fail "restore $i: ${joined%; }"
-  for stream in out err; do
-    if ! cmp -s "cold.$stream$suffix" "restore$i.$stream$suffix"; then
-      echo "  --- diff cold.$stream$suffix restore$i.$stream$suffix:"
-      diff -u --label "cold std$stream" --label "restore $i std$stream" \
-          "cold.$stream$suffix" "restore$i.$stream$suffix" | head -n 40 | sed 's/^/  | /' || true
-    fi
-  done
+  compare "$ref" "$name" && echo "restore $i: ok ($(describe_status "$(<"restore$i.status")"), output identical)"
 done
+
+# 3b. --concurrent N: N more restores at once; --pipe-restore: one whose
+# stdout is a pipe.
+if (( concurrent > 0 )); then
+  for (( i = 1; i <= concurrent; i++ )); do
+    run "concurrent$i" "$restore" "${restore_args[@]}" "$workdir/snap" &
+  done
+  wait
+  ok=0
+  for (( i = 1; i <= concurrent; i++ )); do
+    compare cold "concurrent$i" && ok=$((ok + 1))
+  done
+  echo "concurrent: $ok of $concurrent restores running at once matched"
+fi
+if [[ $pipe_restore == 1 ]]; then
+  run pipe bash -o pipefail -c '"$@" | cat' _ "$restore" "${restore_args[@]}" "$workdir/snap"
+  compare cold pipe && echo "restore into a pipe: ok, output identical"
+fi
 
 # 4. The documented difference of another mode.
 if [[ $differs == 1 ]]; then
@@ -237,6 +325,7 @@ if [[ $differs == 1 ]]; then
   fi
 fi
 
+echo "TIMES cold_ms=$(median $(cat cold.ms cold[0-9].ms 2>/dev/null)) restore_ms=$(median $(cat restore[1-3].ms))"
 if [[ $failed != 0 ]]; then
   echo "RESULT: FAIL ($workdir)"
   exit 1

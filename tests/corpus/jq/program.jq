@@ -1,3 +1,10 @@
+# Corpus case: jq. The program and its module (-L, import "lib") are
+# compiled at startup; the first read of the JSON on stdin is the snapshot
+# point.
+# snappy-test: case=jq
+# snappy-test: run=jq,-S,-L,@DIR@,-f,@FILE@
+# snappy-test: stdin=input.json
+# snappy-test: trigger=at read
 import "lib" as lib;
 (lib::squares) as $sq
 | .records as $r

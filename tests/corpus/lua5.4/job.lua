@@ -1,6 +1,11 @@
 -- Corpus case: lua5.4. Builds tables at startup; the first read of stdin
 -- (io.lines) is the snapshot point. pairs() order is unspecified: keys are
 -- sorted before printing.
+-- snappy-test: case=lua5.4
+-- snappy-test: run=lua5.4,@FILE@
+-- snappy-test: stdin=input.txt
+-- snappy-test: expect-exit=2
+-- snappy-test: trigger=at read
 local sq = {}
 for i = 1, 200000 do sq[i] = i * i end
 local primes = {}

@@ -2,6 +2,16 @@
 # first read of stdin, for the main rules, is the snapshot point.
 # Numeric subscripts stay numeric ($1 + 0): a string subscript would make
 # mawk convert the whole integer table to a hash after the snapshot point.
+# gawk runs the same job: its main sets O_APPEND on stderr first thing
+# (fcntl(2, F_SETFL)), recorded as a change to the caller's fd, so its
+# snapshot is still at the first read of stdin.
+# snappy-test: stdin=input.txt
+# snappy-test: expect-exit=5
+# snappy-test: trigger=at read
+# snappy-test: case=mawk
+# snappy-test: run=mawk,-f,@FILE@
+# snappy-test: case=gawk
+# snappy-test: run=gawk,-f,@FILE@
 BEGIN {
     for (i = 1; i <= 200000; i++) sq[i] = i * i
     n = split("alpha beta gamma delta epsilon zeta eta theta", greek, " ")

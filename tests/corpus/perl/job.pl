@@ -4,6 +4,12 @@
 # Hash order is randomised per process, so every hash is printed sorted
 # (Data::Dumper with Sortkeys). Exits 3 with a warning on stderr, so the
 # exit status and stderr are compared too.
+# Why a marker: perl_construct opens /dev/urandom (to seed drand48) before
+# any script runs, and opening a character device is outside the model.
+# snappy-test: case=perl
+# snappy-test: run=perl,@FILE@
+# snappy-test: stdin=input.txt
+# snappy-test: expect-exit=3
 use strict;
 use warnings;
 use List::Util qw(sum max min first reduce shuffle);

@@ -1,6 +1,10 @@
 <?php
 // corpus.php: setup before the marker (a table built), then real work
 // after it: word counts of stdin, JSON, SHA-256, sorting, exit 3.
+// snappy-test: case=php
+// snappy-test: run=php,-n,@FILE@
+// snappy-test: stdin=../perl/input.txt
+// snappy-test: expect-exit=3
 require __DIR__ . '/../../../examples/php/snappy_checkpoint.php';
 
 $squares = [];

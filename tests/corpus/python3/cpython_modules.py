@@ -2,7 +2,7 @@
 
 The one list of them. tests/corpus/CMakeLists.txt asks this file for the
 groups (`--cmake`) and makes one case per group, corpus.python3_cpython_GROUP,
-run by run_corpus_case.sh (three cold runs, a recording, three restores,
+run by tests/targets/run_target.sh (three cold runs, a recording, three restores,
 byte for byte); cpython_tests.py --group GROUP loads a group's modules.
 
 A group is fast (in `./make.sh test`) or long (label `long`: skipped by

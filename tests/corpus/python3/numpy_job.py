@@ -7,6 +7,10 @@ print options. Runs with OPENBLAS_NUM_THREADS=1 (no OpenBLAS threads) and
 PYTHONHASHSEED=0, both ways. Ends with os._exit after flushing (see the
 README: a normal interpreter shutdown is legal too, only slower restored).
 """
+# snappy-test: case=python3_numpy
+# snappy-test: run=/usr/bin/python3,@FILE@
+# snappy-test: stdin=numpy.stdin
+# snappy-test: env=PYTHONPATH=@SRCDIR@/examples/python,PYTHONDONTWRITEBYTECODE=1,OPENBLAS_NUM_THREADS=1,PYTHONHASHSEED=0
 import os
 import sys
 

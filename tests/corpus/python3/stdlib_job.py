@@ -8,6 +8,10 @@ bisect, math, string formatting. Output is deterministic for a fixed
 PYTHONHASHSEED (the runner sets PYTHONHASHSEED=0 for every run); sets are
 printed sorted anyway. Nothing printed depends on whether it runs restored.
 """
+# snappy-test: case=python3_stdlib
+# snappy-test: run=/usr/bin/python3,@FILE@
+# snappy-test: stdin=stdlib.stdin
+# snappy-test: env=PYTHONPATH=@SRCDIR@/examples/python,PYTHONDONTWRITEBYTECODE=1,OPENBLAS_NUM_THREADS=1,PYTHONHASHSEED=0
 import base64
 import bisect
 import collections

@@ -1,5 +1,14 @@
 # corpus.ruby: setup before the marker (stdlib loaded, a table built), then
 # real work after it: word counts of stdin, JSON, SHA-256, sorting, exit 3.
+# Ruby's startup creates its unblocking-function timer (thread_pthread.c
+# ubf_timer_create: timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL SIGVTALRM))
+# before any script runs; timers are modelled (docs/DESIGN.md, "Timers"), so
+# the recording reaches the marker and each instance gets timer 0 back,
+# disarmed, with its id.
+# snappy-test: case=ruby
+# snappy-test: run=ruby,@FILE@
+# snappy-test: stdin=../perl/input.txt
+# snappy-test: expect-exit=3
 require 'json'
 require 'digest'
 require 'set'

@@ -1,6 +1,13 @@
 -- Corpus case: the sqlite3 CLI. `sqlite3 -init build.sql :memory:` runs this
 -- file at startup, building an in-memory database; the queries then come
 -- from stdin (queries.sql).
+-- Opening the database opens /dev/urandom (SQLite seeds its PRNG) first,
+-- so the snapshot is at the first read of stdin. One query fails: exit 1.
+-- snappy-test: case=sqlite3
+-- snappy-test: run=sqlite3,-init,@FILE@,:memory:
+-- snappy-test: stdin=queries.sql
+-- snappy-test: expect-exit=1
+-- snappy-test: trigger=at read
 .headers on
 .mode list
 CREATE TABLE n(i INTEGER PRIMARY KEY, sq INTEGER, parity TEXT);

@@ -2,6 +2,12 @@
 # snapshot point with `file exists /proc/snappy-start/checkpoint` (an
 # access() call; its result is not printed: it differs restored), then
 # reads lines from stdin. Arrays and dicts are printed sorted.
+# Why a marker: Tcl's startup calls getpwuid(getuid()) for
+# tcl_platform(user), and glibc's NSS first tries nscd's socket: socket() is
+# outside the model.
+# snappy-test: case=tclsh
+# snappy-test: run=tclsh,@FILE@
+# snappy-test: stdin=input.txt
 set squares [dict create]
 for {set i 1} {$i <= 5000} {incr i} { dict set squares $i [expr {$i * $i}] }
 set fib {0 1}
