@@ -11,7 +11,6 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -42,7 +41,6 @@ using namespace format;
 
 namespace {
 
-constexpr uint64_t kPage = format::kPageSize;
 
 uint64_t now_ns() {
   return static_cast<uint64_t>(
@@ -193,241 +191,29 @@ void Attachment::stop_all() {
 
 // ------------------------------------------------------------- memory
 
-enum class Shape { kSkip, kKernel, kAnonPrivate, kAnonShared, kFilePrivate, kFileShared, kShm, kHuge, kOther };
-
-Shape shape_of(const ProcMapsEntry& e, const VmFlags& vm) {
-  const std::string& p = e.path;
-  if (p == "[vsyscall]") return Shape::kSkip;
-  if (e.start < kWindowEnd && e.end > kWindowStart) return Shape::kSkip;  // unreadable by the format
-  if (e.end > kUserAddressEnd) return Shape::kSkip;
-  if (p == "[vdso]" || starts_with(p, "[vvar")) return Shape::kKernel;
-  if (vm.hugetlb || starts_with(p, "/anon_hugepage")) return Shape::kHuge;
-  if (starts_with(p, "/SYSV")) return Shape::kShm;
-  bool anon_name = p.empty() || p == "[heap]" || starts_with(p, "[stack") || starts_with(p, "[anon:");
-  if (e.shared && (anon_name || starts_with(p, "/dev/zero") || starts_with(p, "[anon_shmem:") ||
-                   starts_with(p, "/memfd:")))
-    return Shape::kAnonShared;
-  if (anon_name) return Shape::kAnonPrivate;
-  if (e.is_special()) return Shape::kOther;
-  if (e.shared) return Shape::kFileShared;
-  return Shape::kFilePrivate;
-}
-
-// Writes pages into the shared NAME.pages: a kBasePages mapping for the
-// mappings capture_memory refuses (shared, deleted files, hugetlb, ...).
-class PageStore {
- public:
-  explicit PageStore(AtomicFile& pages) : pages_(pages), buf_(new uint8_t[kChunk]), pm_(new uint64_t[kPmChunk]) {}
-
-  // Present (per `presence_pid`'s pagemap) non-zero pages of `e`, read from
-  // `source_pid`. Returns bytes stored.
-  uint64_t store(pid_t source_pid, pid_t presence_pid, const ProcMapsEntry& e, MappingRecord& rec, Snapshot& s) {
-    struct stat st;
-    if (::fstat(pages_.fd(), &st) != 0) throw std::runtime_error("stat of pages file failed");
-    uint64_t base = (static_cast<uint64_t>(st.st_size) + kPage - 1) & ~(kPage - 1);
-    int pm = ::open(proc_path(presence_pid, "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
-    int mem = ::open(proc_path(source_pid, "mem").c_str(), O_RDONLY | O_CLOEXEC);
-    if (pm < 0 || mem < 0) {
-      if (pm >= 0) ::close(pm);
-      if (mem >= 0) ::close(mem);
-      throw std::runtime_error("cannot open pagemap or mem");
-    }
-    uint64_t stored = 0;
-    PageRunRecord run{};
-    bool open = false;
-    XXH3_state_t* h = XXH3_createState();
-    auto close_run = [&] {
-      if (!open) return;
-      run.checksum = XXH3_64bits_digest(h);
-      s.runs.push_back(run);
-      open = false;
-    };
-    uint64_t npages = (e.end - e.start) / kPage;
-    for (uint64_t first = 0; first < npages; first += kPmChunk) {
-      uint64_t count = std::min<uint64_t>(kPmChunk, npages - first);
-      uint64_t chunk_start = e.start + first * kPage;
-      ssize_t n = ::pread(pm, pm_.get(), count * 8, static_cast<off_t>(chunk_start / kPage * 8));
-      if (n != static_cast<ssize_t>(count * 8)) std::fill(pm_.get(), pm_.get() + count, 0);
-      for (uint64_t i = 0; i < count; ++i) {
-        if (!(pm_[i] & (3ull << 62))) {
-          close_run();
-          continue;
-        }
-        uint64_t addr = chunk_start + i * kPage;
-        if (::pread(mem, buf_.get(), kPage, static_cast<off_t>(addr)) != static_cast<ssize_t>(kPage)) {
-          close_run();
-          continue;
-        }
-        bool zero = true;
-        for (size_t k = 0; k < kPage && zero; k += 8) {
-          uint64_t w;
-          std::memcpy(&w, buf_.get() + k, 8);
-          zero = w == 0;
-        }
-        if (zero) {
-          close_run();
-          continue;
-        }
-        if (!open) {
-          run = PageRunRecord{};
-          run.start = addr;
-          run.pages_offset = base + (addr - e.start);
-          XXH3_64bits_reset(h);
-          open = true;
-        }
-        pages_.pwrite_all(buf_.get(), kPage, run.pages_offset + run.size);
-        XXH3_64bits_update(h, buf_.get(), kPage);
-        run.size += kPage;
-        stored += kPage;
-      }
-    }
-    close_run();
-    XXH3_freeState(h);
-    ::close(pm);
-    ::close(mem);
-    rec.base = kBasePages;
-    rec.pages_offset = base;
-    pages_.truncate(base + (e.end - e.start));
-    return stored;
-  }
-
- private:
-  static constexpr size_t kChunk = kPage;
-  static constexpr size_t kPmChunk = 64 * 1024;
-  AtomicFile& pages_;
-  std::unique_ptr<uint8_t[]> buf_;
-  std::unique_ptr<uint64_t[]> pm_;
-};
-
 struct MemoryPlan {
   pid_t source = 0;     // the frozen child, or the stopped process
   pid_t process = 0;    // the process itself
   std::vector<ProcMapsEntry> maps;  // the process's maps at the pause
-  uint32_t classes = kClassDefault;
-  bool ignore_filter = false;
-  uint32_t coredump_filter = 0x33;
+  CapturePolicy policy{true};
   const LiveOptions* options = nullptr;
 };
 
-bool class_wanted(const MemoryPlan& plan, Shape shape, bool shared) {
-  auto filt = [&](int bit) { return plan.ignore_filter || (plan.coredump_filter >> bit & 1); };
-  switch (shape) {
-    case Shape::kAnonPrivate: return (plan.classes & kClassAnonPrivate) && filt(0);
-    case Shape::kAnonShared: return (plan.classes & kClassAnonShared) && filt(1);
-    case Shape::kShm: return (plan.classes & kClassShm) && filt(1);
-    // Written pages of a private file mapping are anonymous memory: the
-    // kernel dumps them under bit 0 as well as bit 2.
-    case Shape::kFilePrivate: return (plan.classes & kClassFilePrivate) && (filt(0) || filt(2));
-    case Shape::kFileShared: return (plan.classes & kClassFileShared) && filt(3);
-    case Shape::kHuge: return (plan.classes & kClassHuge) && filt(shared ? 6 : 5);
-    case Shape::kOther: return true;
-    default: return false;
-  }
-}
-
+// snap's policy of the one Capturer (ptracer/memory_capture.h).
 void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, FileTable& files, AtomicFile& pages,
                          LiveResult& result) {
-  // The process's own VmFlags, not the forked child's: fork drops the
-  // locks (lo, lf: mlock is not inherited) and the MADV_DONTFORK mappings.
-  std::map<uint64_t, VmFlags> vm = read_vmflags(plan.process);
-  std::set<uint64_t> in_source;
-  if (plan.source != plan.process) {
-    for (const ProcMapsEntry& e : read_proc_maps(plan.source)) in_source.insert(e.start);
-  }
-  PageStore store(pages);
+  Capturer capturer(plan.source, plan.process, plan.policy, s, files, pages);
   p.first_mapping = static_cast<uint32_t>(s.mappings.size());
   for (const ProcMapsEntry& e : plan.maps) {
     // A safe point between mappings (with --no-fork the process is stopped
     // meanwhile); a test holds after the first.
     throw_if_stopped(*plan.options);
     if (s.mappings.size() == p.first_mapping + 1) hold_for_test(*plan.options, "copying");
-    const VmFlags& info = vm[e.start];
-    Shape shape = shape_of(e, info);
-    if (shape == Shape::kSkip) continue;
-    // Memory the child does not have (MADV_DONTFORK) or has zeroed
-    // (MADV_WIPEONFORK) is read from the running process: not frozen.
-    pid_t src = plan.source;
-    if (src != plan.process && (!in_source.count(e.start) || (info.mapping_flags & kMappingWipeOnFork))) src = plan.process;
-    bool dontdump = !plan.ignore_filter && (info.mapping_flags & kMappingDontDump);
-    bool wanted = !dontdump && class_wanted(plan, shape, e.shared);
-    bool regular_file = e.is_file() && !e.deleted;
-
-    MappingRecord rec{};
-    rec.start = e.start;
-    rec.end = e.end;
-    rec.prot = static_cast<uint32_t>(e.prot());
-    rec.flags = (e.shared ? uint32_t{kMappingShared} : 0u) | info.mapping_flags;
-    rec.first_run = static_cast<uint32_t>(s.runs.size());
-    if (!e.path.empty()) rec.name = s.add_string(e.path);
-
-    bool done = false;
-    std::string failure;  // why a wanted mapping could not be read
-    bool via_capture = shape == Shape::kKernel || (wanted && shape == Shape::kAnonPrivate) ||
-                       (regular_file && shape == Shape::kFilePrivate && wanted);
-    if (via_capture) {
-      ProcessRecord scratch{};
-      size_t before = s.mappings.size();
-      try {
-        MemoryCaptureStats st = capture_memory(src, {e}, scratch, s, files, pages);
-        result.bytes_stored += st.bytes_stored;
-        if (s.mappings.size() == before + 1) {
-          // The process's flags, not those capture_memory read from the
-          // child (its locks and DONTFORK mappings are gone).
-          s.mappings.back().flags = rec.flags;
-          done = true;
-        }
-      } catch (const WriteError&) {
-        throw;  // NAME.pages cannot be written (a full disk): the snapshot fails
-      } catch (const std::exception& error) {
-        failure = error.what();
-        s.mappings.resize(before);
-        s.runs.resize(rec.first_run);
-      }
-    }
-    // Wanted memory that capture_memory does not take (shared memory,
-    // deleted or special files): its pages are stored without a file
-    // reference. A private file mapping it failed on (the file changed)
-    // falls to the file reference below.
-    if (!done && wanted && shape != Shape::kKernel && !(shape == Shape::kFilePrivate && regular_file)) {
-      try {
-        result.bytes_stored += store.store(src, plan.process, e, rec, s);
-        rec.run_count = static_cast<uint32_t>(s.runs.size()) - rec.first_run;
-        s.mappings.push_back(rec);
-        done = true;
-      } catch (const WriteError&) {
-        throw;
-      } catch (const std::exception& error) {
-        failure = error.what();
-        s.runs.resize(rec.first_run);
-      }
-    }
-    if (!done && regular_file && (shape == Shape::kFilePrivate || shape == Shape::kFileShared)) {
-      // Not stored: the mapping still names its file (no page data).
-      try {
-        rec.file_index = files.intern(e.path, makedev(e.dev_major, e.dev_minor), e.inode);
-        rec.base = kBaseFile;
-        rec.file_offset = e.offset;
-        rec.run_count = 0;
-        s.mappings.push_back(rec);
-        done = true;
-      } catch (const std::exception& error) {
-        failure = error.what();
-      }
-    }
-    if (!done) {
-      // Excluded (or unreadable): shown as a mapping without data. An
-      // unreadable one is said, so that no one takes it for an excluded one.
-      if (!failure.empty()) {
-        std::ostringstream line;
-        line << std::hex << e.start << "-" << e.end << (e.path.empty() ? "" : " ") << e.path << ": " << failure;
-        result.unreadable.push_back(line.str());
-      }
-      s.runs.resize(rec.first_run);
-      rec.base = kBaseZero;
-      rec.run_count = 0;
-      s.mappings.push_back(rec);
-    }
+    capturer.capture(e);
   }
+  MemoryCaptureStats stats = capturer.finish();
+  result.bytes_stored += stats.bytes_stored;
+  for (const std::string& line : capturer.unreadable()) result.unreadable.push_back(line);
   p.mapping_count = static_cast<uint32_t>(s.mappings.size()) - p.first_mapping;
   result.mappings = p.mapping_count;
 }
@@ -675,8 +461,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   std::vector<int> extra_signals;  // signals suppressed while injecting, given back at detach
   MemoryPlan plan;
   plan.process = pid;
-  plan.classes = options.classes;
-  plan.ignore_filter = options.ignore_filter;
+  plan.policy.classes = options.classes;
+  plan.policy.ignore_filter = options.ignore_filter;
   plan.options = &options;
   std::vector<FdInfo> fds;
   uint64_t sig_ignored = 0, sig_caught = 0;
@@ -747,7 +533,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       if (e.path == "[heap]") p.mm.brk = e.end;
     }
     std::string filter = read_or_empty(proc_path(pid, "coredump_filter"));
-    if (!filter.empty()) plan.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
+    if (!filter.empty()) plan.policy.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
 
     // ---- the fork
     if (!options.fork) {

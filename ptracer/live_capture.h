@@ -45,21 +45,11 @@
 #include "common/atomic_file.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
+#include "ptracer/memory_capture.h"
 
 namespace snappy {
 
-// Content classes (gcore -c): which mappings' contents are stored.
-enum LiveClass : uint32_t {
-  kClassAnonPrivate = 1,
-  kClassAnonShared = 2,   // MAP_SHARED|MAP_ANONYMOUS, memfd, [anon_shmem:]
-  kClassFilePrivate = 4,  // only pages the process wrote, never clean pages
-  kClassFileShared = 8,   // the file's pages as mapped (off by default)
-  kClassShm = 16,         // SysV shared memory (/SYSV...)
-  kClassHuge = 32,        // hugetlbfs mappings (VmFlags ht)
-  kClassDefault = kClassAnonPrivate | kClassAnonShared | kClassFilePrivate | kClassShm | kClassHuge,
-  kClassAll = kClassDefault | kClassFileShared,
-};
-// Parses "anon-private,file-shared,..." (also "all"); throws std::invalid_argument.
+// Content classes (LiveClass, ptracer/memory_capture.h): Parses "anon-private,file-shared,..." (also "all"); throws std::invalid_argument.
 uint32_t parse_live_classes(const std::string& list);
 
 struct LiveOptions {
