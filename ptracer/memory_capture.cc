@@ -69,7 +69,7 @@ Capturer::Capturer(pid_t source, pid_t process, const CapturePolicy& policy, Sna
       policy_(policy),
       snapshot_(snapshot),
       files_(files),
-      pages_(snapshot, pages),
+      pages_(snapshot, pages, policy.live),
       vm_(read_vmflags(process)) {
   if (source != process) {
     for (const ProcMapsEntry& e : read_proc_maps(source)) in_source_.insert(e.start);

@@ -25,6 +25,11 @@ constexpr uint64_t kPage = format::kPageSize;
 constexpr uint64_t kPmPresent = 1ull << 63;
 constexpr uint64_t kPmSwapped = 1ull << 62;
 constexpr uint64_t kPmFile = 1ull << 61;
+// Bit 58 (since 6.15): a guard page (madvise MADV_GUARD_INSTALL, 6.13;
+// glibc 2.41 guards thread stacks so). Its PTE is a marker, which pagemap
+// also shows as swapped (bit 62), and any access faults: /proc/PID/mem
+// reads it as EIO. It holds nothing to store.
+constexpr uint64_t kPmGuard = 1ull << 58;
 constexpr size_t kPagemapChunk = 64 * 1024;  // entries per pread: 512 KiB, 256 MiB of memory
 // Bytes per pread of /proc/PID/mem: 1 MiB, not more, since each page of the
 // buffer costs a fault the first time (256 here), and reading in more
@@ -81,8 +86,9 @@ PageCapture::ProcFile::ProcFile(pid_t pid, const char* file) {
 
 PageCapture::ProcFile::~ProcFile() { ::close(fd_); }
 
-PageCapture::PageCapture(Snapshot& snapshot, AtomicFile& pages)
-    : snapshot_(snapshot),
+PageCapture::PageCapture(Snapshot& snapshot, AtomicFile& pages, bool guard_pages_are_holes)
+    : guard_pages_are_holes_(guard_pages_are_holes),
+      snapshot_(snapshot),
       pages_(pages),
       pm_buf_(new uint64_t[kPagemapChunk]),
       mem_buf_(new uint8_t[kReadChunk]),
@@ -110,6 +116,15 @@ void PageCapture::scan(const ProcMapsEntry& e, PageSource from, Want want, OnRea
     uint64_t count = std::min<uint64_t>(kPagemapChunk, npages - first);
     uint64_t chunk_start = e.start + first * kPage;
     pread_exact(pagemap, pm_buf_.get(), count * 8, chunk_start / kPage * 8, "pagemap");
+    for (uint64_t i = 0; i < count; ++i) {
+      if (!(pm_buf_[i] & kPmGuard)) continue;
+      if (!guard_pages_are_holes_) {
+        throw std::runtime_error("guard page (MADV_GUARD_INSTALL) at " + hex(chunk_start + i * kPage) + " in " +
+                                 hex(e.start) + "-" + hex(e.end) + (e.path.empty() ? "" : " " + e.path) +
+                                 ": restore cannot make one");
+      }
+      pm_buf_[i] = 0;
+    }
     uint64_t i = 0;
     while (i < count) {
       if (!want(pm_buf_[i])) {

@@ -42,8 +42,12 @@ struct PageCaptureStats {
 class PageCapture {
  public:
   // Continues after what `pages` already holds (snap writes several
-  // processes into one NAME.pages), page-aligned.
-  PageCapture(Snapshot& snapshot, AtomicFile& pages);
+  // processes into one NAME.pages), page-aligned. A guard page
+  // (MADV_GUARD_INSTALL) is a hole if `guard_pages_are_holes` (snap: it
+  // holds nothing), else refused with std::runtime_error (a recording:
+  // restore would make it a zero page, readable where the program's
+  // faulted).
+  PageCapture(Snapshot& snapshot, AtomicFile& pages, bool guard_pages_are_holes);
   ~PageCapture();
   PageCapture(const PageCapture&) = delete;
   PageCapture& operator=(const PageCapture&) = delete;
@@ -101,6 +105,7 @@ class PageCapture {
   // /proc/PID/FILE ("pagemap", "mem"), opened at the first use.
   int proc_fd(pid_t pid, const char* file);
 
+  bool guard_pages_are_holes_;
   Snapshot& snapshot_;
   AtomicFile& pages_;
   std::map<std::pair<pid_t, std::string>, std::unique_ptr<ProcFile>> open_;
