@@ -27,6 +27,7 @@
 #include "common/checksum.h"
 #include "common/cpu_features.h"
 #include "ptracer/memory_capture.h"
+#include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/remote_syscall.h"
@@ -50,33 +51,6 @@ uint64_t now_ns() {
 bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
-
-std::vector<pid_t> list_tasks(pid_t pid) {
-  std::vector<pid_t> tids;
-  DIR* dir = opendir(proc_path(pid, "task").c_str());
-  if (!dir) return tids;
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') tids.push_back(std::atoi(e->d_name));
-  }
-  closedir(dir);
-  std::sort(tids.begin(), tids.end());
-  return tids;
-}
-
-std::string read_or_empty(const std::string& path);
-
-std::string status_field(const std::string& status, const std::string& key) {
-  std::istringstream in(status);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (starts_with(line, key + ":")) {
-      size_t at = line.find_first_not_of(" \t", key.size() + 1);
-      return at == std::string::npos ? "" : line.substr(at);
-    }
-  }
-  return "";
-}
-
 
 BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
   std::string joined = raw;
@@ -220,59 +194,53 @@ void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, 
 
 // ---------------------------------------------------------- process info
 
-struct FdInfo {
-  int fd;
+// An fd with a path in the file system, read while the process is stopped.
+struct PathFd {
+  ProcFd info;
   std::string path;
-  uint64_t pos;
-  uint32_t flags;
-  bool deleted;  // path names an unlinked file (names_unlinked_file)
 };
 
-std::vector<FdInfo> read_fds(pid_t pid) {
-  std::vector<FdInfo> out;
-  DIR* dir = opendir(proc_path(pid, "fd").c_str());
-  if (!dir) return out;
-  while (dirent* d = readdir(dir)) {
-    if (d->d_name[0] == '.') continue;
-    std::string link = proc_path(pid, std::string("fd/") + d->d_name);
-    FdInfo f{std::atoi(d->d_name), read_link(link), 0, 0, false};
+// fds naming a regular file, a directory or a stateless device
+// (is_stateless_device). Pipes, sockets, eventfds, epoll and other
+// anonymous inodes have no path, and FIFOs, socket nodes and other devices
+// (a terminal) have no state the format holds: they are left out of the
+// snapshot, as documented, and so are fds closed meanwhile and unlinked
+// files.
+std::vector<PathFd> read_path_fds(pid_t pid) {
+  std::vector<PathFd> out;
+  for (int fd : open_fds(pid)) {
+    std::optional<ProcFd> info = read_fdinfo(pid, fd);
+    std::string link = proc_path(pid, "fd/" + std::to_string(fd));
+    std::string path = read_link(link);
+    if (!info || path.empty() || path[0] != '/') continue;
     // stat() of the link is the open file itself, wherever its name went.
     struct stat st;
-    if (::stat(link.c_str(), &st) == 0) f.deleted = names_unlinked_file(f.path, st.st_dev, st.st_ino);
-    try {
-      std::istringstream in(read_text(proc_path(pid, std::string("fdinfo/") + d->d_name)));
-      std::string line;
-      while (std::getline(in, line)) {
-        if (starts_with(line, "pos:")) f.pos = std::strtoull(line.c_str() + 4, nullptr, 10);
-        if (starts_with(line, "flags:")) f.flags = static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
-      }
-    } catch (const std::exception&) {
-      continue;  // closed meanwhile
-    }
-    out.push_back(f);
+    if (::stat(link.c_str(), &st) != 0) continue;  // closed meanwhile
+    if (names_unlinked_file(path, st.st_dev, st.st_ino)) continue;
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !(S_ISCHR(st.st_mode) && is_stateless_device(path))) continue;
+    out.push_back({*info, path});
   }
-  closedir(dir);
-  std::sort(out.begin(), out.end(), [](const FdInfo& a, const FdInfo& b) { return a.fd < b.fd; });
   return out;
 }
 
-// fds naming a regular file, directory or device become kFdFile records;
-// pipes, sockets, eventfds, epoll and other anonymous inodes have no path
-// and are left out of the snapshot (the format has no kind for them).
-void add_fds(const std::vector<FdInfo>& fds, ProcessRecord& p, Snapshot& s, FileTable& files) {
+// Each becomes a kFdFile record, but one whose file cannot be interned
+// (not found under its name from here, unreadable): that is said in
+// `notes`.
+void add_fds(const std::vector<PathFd>& fds, ProcessRecord& p, Snapshot& s, FileTable& files,
+             std::vector<std::string>& notes) {
   p.first_fd = static_cast<uint32_t>(s.fds.size());
-  for (const FdInfo& f : fds) {
-    if (f.path.empty() || f.path[0] != '/' || f.deleted) continue;
+  for (const PathFd& f : fds) {
     FdRecord r{};
-    r.fd = f.fd;
-    r.fd_flags = (f.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
-    r.open_flags = f.flags & ~O_CLOEXEC;
+    r.fd = f.info.fd;
+    r.fd_flags = (f.info.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+    r.open_flags = f.info.flags & ~O_CLOEXEC;
     r.kind = kFdFile;
-    r.offset = f.pos;
+    r.offset = f.info.pos;
     try {
       r.file_index = files.intern_open(f.path);
-    } catch (const std::exception&) {
-      continue;  // e.g. a socket's or a device's node that cannot be hashed
+    } catch (const std::exception& e) {
+      notes.push_back("fd " + std::to_string(f.info.fd) + " " + f.path + ": " + e.what() + "; left out");
+      continue;
     }
     r.description = static_cast<uint32_t>(s.fds.size() - p.first_fd);
     s.fds.push_back(r);
@@ -280,19 +248,11 @@ void add_fds(const std::vector<FdInfo>& fds, ProcessRecord& p, Snapshot& s, File
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
 }
 
-std::string read_or_empty(const std::string& path) {
-  try {
-    return read_text(path);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
 // One attempt of end_frozen_copy's reaping, `child` already killed.
 bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
-                      bool& exec_seen) {
+                      bool& exec_seen, std::string& why) {
   pid_t tid = process_exists(inject_tid) &&
-                      status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
+                      status_field(read_text_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
                   ? inject_tid
                   : pid;
   DeadThreadReaper reaper(pid);
@@ -327,7 +287,7 @@ bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget,
     // The zombie got SIGCHLD as exit signal (the parent's exec changed its
     // self_exec_id): the new program may reap it itself, hence WNOHANG.
     options |= WNOHANG;
-    std::string seccomp = status_field(read_or_empty(proc_path(pid, "status")), "Seccomp");
+    std::string seccomp = status_field(read_text_or_empty(proc_path(pid, "status")), "Seccomp");
     gadget = seccomp == "0" ? find_syscall_instruction(tid, read_proc_maps(pid)) : 0;
     if (!gadget) return false;
   }
@@ -339,7 +299,8 @@ bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget,
     return rv == child;
   } catch (const ExecDuringSnapshot&) {
     exec_seen = true;
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    why = std::string("injected wait4: ") + e.what();
   }
   return false;
 }
@@ -348,18 +309,19 @@ bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget,
 // the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
 // an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
 // second pause of one thread for one system call. Returns false if the
-// zombie had to be left to the target. Called with the target detached.
+// zombie had to be left to the target, with `why` when a failure says why.
+// Called with the target detached.
 // If the target is no longer `image` (it exec'd while detached), sets
 // `exec_seen` and reaps with a `syscall` of the new program's, never the
 // old image's `gadget`, retrying for a while (an exec in progress refuses
 // the seize, or kills the seized thread).
 bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
-                     bool& exec_seen) {
+                     bool& exec_seen, std::string& why) {
   ::kill(child, SIGKILL);
   while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
   }
   for (int attempt = 0; attempt < 20; ++attempt) {
-    if (reap_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen)) return true;
+    if (reap_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen, why)) return true;
     if (!exec_seen && exec_since(pid, image)) exec_seen = true;  // the seized thread died in an exec
     if (!exec_seen) return false;
     if (!process_exists(child)) return true;  // the new program reaped it
@@ -412,9 +374,9 @@ std::vector<pid_t> find_processes_by_name(const std::string& name) {
     if (pid == self) continue;
     struct stat st;
     if (::stat(proc_path(pid, "").c_str(), &st) != 0 || st.st_uid != uid) continue;
-    std::string comm = read_or_empty(proc_path(pid, "comm"));
+    std::string comm = read_text_or_empty(proc_path(pid, "comm"));
     if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    std::string cmdline = read_or_empty(proc_path(pid, "cmdline"));
+    std::string cmdline = read_text_or_empty(proc_path(pid, "cmdline"));
     std::string argv0 = cmdline.substr(0, cmdline.find('\0'));
     argv0 = argv0.substr(argv0.rfind('/') + 1);
     if (comm == name || (!argv0.empty() && argv0 == name)) out.push_back(pid);
@@ -432,7 +394,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     e.vanished = true;
     throw e;
   }
-  std::string status_text = read_or_empty(proc_path(pid, "status"));
+  std::string status_text = read_text_or_empty(proc_path(pid, "status"));
   if (status_field(status_text, "Tgid") != std::to_string(pid)) {
     throw LiveError(pid, "is a thread, not a process (its process is " + status_field(status_text, "Tgid") + ")");
   }
@@ -464,7 +426,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   plan.policy.classes = options.classes;
   plan.policy.ignore_filter = options.ignore_filter;
   plan.options = &options;
-  std::vector<FdInfo> fds;
+  std::vector<PathFd> fds;
   uint64_t sig_ignored = 0, sig_caught = 0;
   pid_t inject_tid = 0;
   uint64_t gadget = 0;
@@ -476,7 +438,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   // goes out of scope, and then the frozen copy, if made, is killed and
   // reaped; after an exec the thread that exec'd is detached too.
   auto abandon = [&] {
-    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
+    std::string ignored;  // the capture fails anyway, with its own reason
+    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen, ignored);
     child = 0;
     rollback();
     if (exec_seen) detach_after_exec(pid);
@@ -503,18 +466,25 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       std::vector<uint8_t> xsave = t.xsave_area();
       rec.xsave = s.add_blob(xsave.data(), xsave.size());
       rec.sigmask = t.signal_mask();
+      // Either may be missing (PTRACE_GET_RSEQ_CONFIGURATION is 5.13+):
+      // recorded as 0, said.
+      auto lacking = [&](const char* what, const std::exception& e) {
+        result.notes.push_back("thread " + std::to_string(tid) + ": " + what + ": " + e.what() + "; recorded as 0");
+      };
       try {
         RseqConfig rs = t.rseq();
         rec.rseq_addr = rs.address;
         rec.rseq_len = rs.size;
         rec.rseq_sig = rs.signature;
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        lacking("rseq", e);
       }
       try {
         auto [head, len] = t.robust_list();
         rec.robust_list = head;
         rec.robust_list_len = len;
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        lacking("robust list", e);
       }
       s.threads.push_back(rec);
     }
@@ -523,7 +493,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     result.threads = p.thread_count;
 
     plan.maps = read_proc_maps(pid);
-    fds = read_fds(pid);
+    fds = read_path_fds(pid);
     std::string status = read_text(proc_path(pid, "status"));
     sig_ignored = std::strtoull(status_field(status, "SigIgn").c_str(), nullptr, 16);
     sig_caught = std::strtoull(status_field(status, "SigCgt").c_str(), nullptr, 16);
@@ -532,7 +502,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     for (const ProcMapsEntry& e : plan.maps) {
       if (e.path == "[heap]") p.mm.brk = e.end;
     }
-    std::string filter = read_or_empty(proc_path(pid, "coredump_filter"));
+    std::string filter = read_text_or_empty(proc_path(pid, "coredump_filter"));
     if (!filter.empty()) plan.policy.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
 
     // ---- the fork
@@ -652,27 +622,31 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
             uint64_t f[4];
             std::memcpy(f, act.data(), 32);
             s.sigactions.push_back({static_cast<uint32_t>(sig), 0, f[0], f[1], f[2], f[3]});
+          } else {
+            result.notes.push_back("signal " + std::to_string(sig) + ": handler not read: rt_sigaction: " +
+                                   std::strerror(static_cast<int>(-rv)) + "; left out");
           }
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+          result.notes.push_back("signal " + std::to_string(sig) + ": handler not read: " + e.what() + "; left out");
         }
       }
     }
     p.sigaction_count = static_cast<uint32_t>(s.sigactions.size()) - p.first_sigaction;
-    add_fds(fds, p, s, files);
+    add_fds(fds, p, s, files, result.notes);
 
     std::string exe = read_link(proc_path(pid, "exe"));
     p.exe = s.add_string(exe.empty() ? "?" : exe);
-    p.argv = add_nul_list(s, read_or_empty(proc_path(pid, "cmdline")));
-    p.envp = add_nul_list(s, read_or_empty(proc_path(pid, "environ")));
+    p.argv = add_nul_list(s, read_text_or_empty(proc_path(pid, "cmdline")));
+    p.envp = add_nul_list(s, read_text_or_empty(proc_path(pid, "environ")));
     std::string cwd = read_link(proc_path(pid, "cwd"));
     p.cwd = s.add_string(cwd.empty() ? "/" : cwd);
-    std::string auxv = read_or_empty(proc_path(pid, "auxv"));
+    std::string auxv = read_text_or_empty(proc_path(pid, "auxv"));
     auxv.resize(auxv.size() / 16 * 16);
     p.auxv = s.add_blob(auxv.data(), auxv.size());
     utsname uts;
     uname(&uts);
     p.kernel_release = s.add_string(uts.release);
-    std::string comm = read_or_empty(proc_path(pid, "comm"));
+    std::string comm = read_text_or_empty(proc_path(pid, "comm"));
     if (!comm.empty() && comm.back() == '\n') comm.pop_back();
     std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
     for (uint32_t r = 0; r < kRlimitCount; ++r) {
@@ -696,7 +670,9 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
 
   // Memory, exe, argv and the rest must all be of one program.
   if (child > 0) {
-    result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
+    std::string why;
+    result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen, why);
+    if (result.zombie_left && !why.empty()) result.notes.push_back("frozen copy " + std::to_string(child) + ": " + why);
   } else {
     exec_seen = exec_since(pid, image);
   }

@@ -105,6 +105,9 @@ struct LiveResult {
   // Mappings that could not be read (a failure, not an exclusion), kept
   // without data: "START-END PATH: REASON", one each.
   std::vector<std::string> unreadable;
+  // What else the snapshot lacks and why, one line each ("fd 3 PATH:
+  // REASON; left out", "thread TID: rseq: REASON; recorded as 0").
+  std::vector<std::string> notes;
 };
 
 // Appends one ProcessRecord (kProcessLive) with its threads, mappings, fds

@@ -10,8 +10,9 @@
 #   * a private file mapping whose file snap cannot find (the target sits
 #     in a mount namespace of its own, the file on a tmpfs only it sees):
 #     kept without data and said in one line, `snap: PID: mapping START-END
-#     PATH: REASON; kept without data`; the snapshot is written, verifies,
-#     and its other memory is intact.
+#     PATH: REASON; kept without data`, and the fd open on that file left
+#     out, said too (`snap: PID: fd N PATH: REASON; left out`); the snapshot
+#     is written, verifies, and its other memory is intact.
 #
 # usage: guard_pages_test.sh SNAP SNAPINFO RESTORE PTRACER GUARD_TARGET WORKDIR
 set -uo pipefail
@@ -89,7 +90,7 @@ PY
 start_target in1 t1.out "$target"
 p1=$pid a1=$addr
 "$snap" -o guard "$p1" >guard.out 2>guard.err || fail "snap of the guarded target: exit $?"
-grep -q 'kept without data' guard.err && fail "a guard page made its mapping unreadable: $(cat guard.err)"
+[[ -s guard.err ]] && fail "a guard page made its mapping unreadable: $(cat guard.err)"
 [[ -s guard.info && -s guard.pages ]] || fail "guard.info/guard.pages missing"
 "$snapinfo" verify guard >verify.out 2>&1 || fail "snapinfo verify of the guarded snapshot"
 "$snapinfo" core guard -o guard.core >core.err 2>&1 || fail "snapinfo core"
@@ -115,9 +116,11 @@ if (( $(id -u) == 0 )) && unshare -m --propagation private true 2>/dev/null; the
     sh -c 'mount -t tmpfs none hidden && cp hidden_src hidden/f && exec "$0" "$PWD/hidden/f"' "$target"
   p2=$pid a2=$addr
   "$snap" -o hidden "$p2" >hidden.out 2>hidden.err || fail "snap with an unreadable mapping: exit $?"
-  [[ $(wc -l <hidden.err) == 1 ]] &&
-    grep -Eq "^snap: $p2: mapping [0-9a-f]+-[0-9a-f]+ $PWD/hidden/f: .+; kept without data$" hidden.err ||
-    fail "the unreadable mapping's line: $(cat hidden.err)"
+  # The mapping, and the fd the target keeps open on the same file.
+  [[ $(wc -l <hidden.err) == 2 ]] &&
+    grep -Eq "^snap: $p2: mapping [0-9a-f]+-[0-9a-f]+ $PWD/hidden/f: $PWD/hidden/f: cannot open: No such file or directory; kept without data$" hidden.err &&
+    grep -Eq "^snap: $p2: fd [0-9]+ $PWD/hidden/f: $PWD/hidden/f: cannot open: No such file or directory; left out$" hidden.err ||
+    fail "the unreadable mapping's and fd's lines: $(cat hidden.err)"
   "$snapinfo" maps hidden >maps.out 2>&1 || fail "snapinfo maps"
   grep -q "$PWD/hidden/f" maps.out || fail "the mapping kept without data is not listed"
   "$snapinfo" verify hidden >verify2.out 2>&1 || fail "snapinfo verify with a mapping kept without data"
