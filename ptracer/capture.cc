@@ -31,20 +31,13 @@
 #include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/process_state.h"
 
 namespace snappy {
 
 using namespace format;
 
 namespace {
-
-// A link that must exist (cwd).
-std::string read_existing_link(const std::string& path) {
-  std::string target = read_link(path);
-  if (target.empty()) throw CaptureError("cannot read link " + path);
-  return target;
-}
-
 
 uint32_t read_umask(const std::string& status) {
   std::string umask = status_field(status, "Umask");
@@ -411,23 +404,10 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   std::free(absolute);
   p.argv = add_strings(s, request.argv);
   p.envp = add_strings(s, request.envp);
-  p.cwd = s.add_string(read_existing_link(proc_path(pid, "cwd")));
-  std::string auxv = read_text(proc_path(pid, "auxv"));
-  p.auxv = s.add_blob(auxv.data(), auxv.size());
-  utsname uts;
-  uname(&uts);
-  p.kernel_release = s.add_string(uts.release);
+  read_process_state(pid, Missing::kRefuse, p, s);
   p.mm = read_mm_layout(pid);
   p.umask = read_umask(status);
-  for (uint32_t r = 0; r < kRlimitCount; ++r) {
-    struct rlimit64 lim;
-    if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) != 0) throw CaptureError("cannot read rlimits");
-    p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
-  }
   p.rlimits_set = model.rlimits_set;
-  std::string comm = read_text(proc_path(pid, "comm"));
-  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
 
   p.first_sigaction = 0;
   for (const auto& [signo, act] : model.sigactions) {

@@ -31,6 +31,7 @@
 #include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/process_state.h"
 #include "ptracer/remote_syscall.h"
 #include "ptracer/stop_events.h"
 #include "ptracer/syscall_restart.h"
@@ -44,7 +45,6 @@ using namespace format;
 namespace {
 
 
-bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
 
 BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
   std::string joined = raw;
@@ -445,21 +445,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     p.exe = s.add_string(exe.empty() ? "?" : exe);
     p.argv = add_nul_list(s, read_text_or_empty(proc_path(pid, "cmdline")));
     p.envp = add_nul_list(s, read_text_or_empty(proc_path(pid, "environ")));
-    std::string cwd = read_link(proc_path(pid, "cwd"));
-    p.cwd = s.add_string(cwd.empty() ? "/" : cwd);
-    std::string auxv = read_text_or_empty(proc_path(pid, "auxv"));
-    auxv.resize(auxv.size() / 16 * 16);
-    p.auxv = s.add_blob(auxv.data(), auxv.size());
-    utsname uts;
-    uname(&uts);
-    p.kernel_release = s.add_string(uts.release);
-    std::string comm = read_text_or_empty(proc_path(pid, "comm"));
-    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
-    for (uint32_t r = 0; r < kRlimitCount; ++r) {
-      struct rlimit64 lim{};
-      if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) == 0) p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
-    }
+    read_process_state(pid, Missing::kLack, p, s);
   } catch (const LiveStopped&) {
     abandon();
     throw;
