@@ -252,6 +252,44 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     if (exec_seen) detach_after_exec(pid);
   };
   auto exec_error = [&] { return LiveError(pid, "exec'd during the snapshot"); };
+  // Called in a catch, never returns: the target given back (abandon), the
+  // exception in flight rethrown as it is (a stop request, a full disk, a
+  // LiveError) or as the one line it becomes: an exec, the process's exit
+  // during the pause, or what went wrong.
+  auto give_back = [&](bool may_have_exited) {
+    try {
+      throw;
+    } catch (const ExecDuringSnapshot&) {
+      exec_seen = true;
+      abandon();
+      throw exec_error();
+    } catch (const LiveError&) {
+      abandon();
+      if (exec_seen) throw exec_error();
+      throw;
+    } catch (const LiveStopped&) {
+      abandon();
+      throw;
+    } catch (const WriteError&) {
+      abandon();
+      throw;
+    } catch (const std::exception& e) {
+      abandon();
+      if (may_have_exited && !process_exists(pid)) {
+        LiveError exited(pid, "the process exited during the snapshot");
+        exited.vanished = true;
+        throw exited;
+      }
+      if (exec_seen || exec_since(pid, image)) {
+        detach_after_exec(pid);
+        throw exec_error();
+      }
+      throw LiveError(pid, e.what());
+    } catch (...) {
+      abandon();
+      throw;
+    }
+  };
   throw_if_stopped(options);
   try {
     Attachment att(pid);
@@ -375,32 +413,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       att.detach_all();
       result.pause_ns = now_ns() - att.first_interrupt_ns();
     }
-  } catch (const ExecDuringSnapshot&) {
-    exec_seen = true;
-    abandon();
-    throw exec_error();
-  } catch (const LiveError&) {
-    abandon();
-    if (exec_seen) throw exec_error();
-    throw;
-  } catch (const LiveStopped&) {
-    abandon();
-    throw;
-  } catch (const WriteError&) {
-    abandon();
-    throw;
-  } catch (const std::exception& e) {
-    abandon();
-    if (!process_exists(pid)) {
-      LiveError le(pid, "the process exited during the snapshot");
-      le.vanished = true;
-      throw le;
-    }
-    if (exec_seen || exec_since(pid, image)) {
-      detach_after_exec(pid);
-      throw exec_error();
-    }
-    throw LiveError(pid, e.what());
+  } catch (...) {
+    give_back(/*may_have_exited=*/true);
   }
 
   // ---- the target runs again; the rest at leisure
@@ -446,19 +460,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     p.argv = add_nul_list(s, read_text_or_empty(proc_path(pid, "cmdline")));
     p.envp = add_nul_list(s, read_text_or_empty(proc_path(pid, "environ")));
     read_process_state(pid, Missing::kLack, p, s);
-  } catch (const LiveStopped&) {
-    abandon();
-    throw;
-  } catch (const WriteError&) {
-    abandon();
-    throw;
-  } catch (const std::exception& e) {
-    abandon();
-    if (exec_seen || exec_since(pid, image)) {
-      detach_after_exec(pid);
-      throw exec_error();
-    }
-    throw LiveError(pid, e.what());
+  } catch (...) {
+    give_back(/*may_have_exited=*/false);
   }
 
   // Memory, exe, argv and the rest must all be of one program.
