@@ -28,8 +28,10 @@
 #include "ptracer/coredump_filter.h"
 #include "ptracer/file_table.h"
 #include "ptracer/memory_capture.h"
+#include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/process_state.h"
 
 namespace snappy {
 
@@ -37,57 +39,17 @@ using namespace format;
 
 namespace {
 
-// A link that must exist (cwd).
-std::string read_existing_link(const std::string& path) {
-  std::string target = read_link(path);
-  if (target.empty()) throw CaptureError("cannot read link " + path);
-  return target;
-}
-
-
-uint32_t read_umask(pid_t pid) {
-  std::istringstream in(read_text(proc_path(pid, "status")));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("Umask:", 0) == 0) return static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
-  }
-  return 022;
+uint32_t read_umask(const std::string& status) {
+  std::string umask = status_field(status, "Umask");
+  return umask.empty() ? 022 : static_cast<uint32_t>(std::strtoul(umask.c_str(), nullptr, 8));
 }
 
 // Whether the program set PR_SET_THP_DISABLE: "THP_enabled: 0" in
 // /proc/PID/status (since Linux 5.0; absent before, where it reads as set
 // never, i.e. false).
-bool read_thp_disabled(pid_t pid) {
-  std::istringstream in(read_text(proc_path(pid, "status")));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("THP_enabled:", 0) == 0) return std::strtoul(line.c_str() + 12, nullptr, 10) == 0;
-  }
-  return false;
-}
-
-// pos: and flags: of /proc/PID/fdinfo/N (proc(5)).
-std::pair<uint64_t, uint32_t> read_fdinfo(pid_t pid, int fd) {
-  std::istringstream in(read_text(proc_path(pid, "fdinfo/" + std::to_string(fd))));
-  std::string line;
-  uint64_t pos = 0;
-  uint32_t flags = 0;
-  while (std::getline(in, line)) {
-    if (line.rfind("pos:", 0) == 0) pos = std::strtoull(line.c_str() + 4, nullptr, 10);
-    if (line.rfind("flags:", 0) == 0) flags = static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
-  }
-  return {pos, flags};
-}
-
-std::vector<int> open_fds(pid_t pid) {
-  std::vector<int> fds;
-  DIR* dir = opendir(proc_path(pid, "fd").c_str());
-  if (!dir) throw CaptureError("cannot list /proc/PID/fd");
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') fds.push_back(std::atoi(e->d_name));
-  }
-  closedir(dir);
-  return fds;
+bool read_thp_disabled(const std::string& status) {
+  std::string thp = status_field(status, "THP_enabled");
+  return !thp.empty() && std::strtoul(thp.c_str(), nullptr, 10) == 0;
 }
 
 BlobRef add_strings(Snapshot& s, const std::vector<std::string>& strings) {
@@ -158,13 +120,6 @@ ThreadRecord capture_thread(const Tracee& tracee, const user_regs_struct& r, con
   t.altstack_size = thread.altstack.size;
   t.altstack_flags = thread.altstack.flags;
   return t;
-}
-
-// The value after `key` on a line of /proc/PID/fdinfo/N text, in `base`.
-std::optional<uint64_t> fdinfo_value(const std::string& text, const std::string& key, int base) {
-  size_t at = text.find("\n" + key);
-  if (at == std::string::npos) return std::nullopt;
-  return std::strtoull(text.c_str() + at + 1 + key.size(), nullptr, base);
 }
 
 // What is in a pipe of the tracee, read without taking it out: tee(2)
@@ -281,9 +236,10 @@ uint32_t epoll_registrations(pid_t pid, int epfd, const std::string& text, const
 // What an fd restore creates anew holds: a pipe's data; an eventfd's
 // counter; an epoll instance's interest list (fdinfo "tfd: N events: E
 // data: D").
-void capture_anon_fd(pid_t pid, int fd, const SyscallModel& model, const std::vector<int>& fds, FdRecord& r, Snapshot& s,
-                     PipeBlobs& pipes) {
-  std::string text = "\n" + read_text(proc_path(pid, "fdinfo/" + std::to_string(fd)));
+void capture_anon_fd(pid_t pid, const ProcFd& info, const SyscallModel& model, const std::vector<int>& fds, FdRecord& r,
+                     Snapshot& s, PipeBlobs& pipes) {
+  int fd = info.fd;
+  const std::string& text = info.fdinfo;
   if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite) {
     std::string link = read_link(proc_path(pid, "fd/" + std::to_string(fd)));  // pipe:[INODE]
     uint64_t inode = std::strtoull(link.c_str() + std::min<size_t>(link.size(), 6), nullptr, 10);
@@ -314,7 +270,10 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     if (fd <= 2) continue;  // the restoring caller's own stdin/out/err
     auto it = model.files.find(fd);
     if (it == model.files.end()) throw CaptureError("fd " + std::to_string(fd) + " was not opened through the model");
-    auto [pos, flags] = read_fdinfo(pid, fd);
+    std::optional<ProcFd> info = read_fdinfo(pid, fd);
+    if (!info) throw CaptureError("cannot read " + proc_path(pid, "fdinfo/" + std::to_string(fd)));
+    uint64_t pos = info->pos;
+    uint32_t flags = info->flags;
     FdRecord r{};
     r.fd = fd;
     r.open_flags = flags;
@@ -334,7 +293,7 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.description = it->second.description;
     if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite || r.kind == kFdEventfd || r.kind == kFdEpoll) {
       r.open_flags = flags & O_NONBLOCK;
-      capture_anon_fd(pid, fd, model, fds, r, s, pipes);
+      capture_anon_fd(pid, *info, model, fds, r, s, pipes);
     }
     s.fds.push_back(r);
   }
@@ -405,7 +364,8 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   ProcessRecord p{};
   p.pid = static_cast<uint32_t>(pid);
   p.flags = request.no_vdso ? uint32_t{kProcessNoVdso} : 0u;
-  if (read_thp_disabled(pid)) p.flags |= kProcessThpDisabled;
+  std::string status = read_text(proc_path(pid, "status"));
+  if (read_thp_disabled(status)) p.flags |= kProcessThpDisabled;
   p.flags |= model.lock_future;
   // The value the program left, as the kernel holds it (the last write
   // wins; one it refused changed nothing). A program that never wrote it
@@ -444,23 +404,10 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   std::free(absolute);
   p.argv = add_strings(s, request.argv);
   p.envp = add_strings(s, request.envp);
-  p.cwd = s.add_string(read_existing_link(proc_path(pid, "cwd")));
-  std::string auxv = read_text(proc_path(pid, "auxv"));
-  p.auxv = s.add_blob(auxv.data(), auxv.size());
-  utsname uts;
-  uname(&uts);
-  p.kernel_release = s.add_string(uts.release);
+  read_process_state(pid, Missing::kRefuse, p, s);
   p.mm = read_mm_layout(pid);
-  p.umask = read_umask(pid);
-  for (uint32_t r = 0; r < kRlimitCount; ++r) {
-    struct rlimit64 lim;
-    if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) != 0) throw CaptureError("cannot read rlimits");
-    p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
-  }
+  p.umask = read_umask(status);
   p.rlimits_set = model.rlimits_set;
-  std::string comm = read_text(proc_path(pid, "comm"));
-  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
 
   p.first_sigaction = 0;
   for (const auto& [signo, act] : model.sigactions) {

@@ -11,7 +11,6 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,9 +26,12 @@
 
 #include "common/checksum.h"
 #include "common/cpu_features.h"
+#include "ptracer/live_attachment.h"
 #include "ptracer/memory_capture.h"
+#include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
+#include "ptracer/process_state.h"
 #include "ptracer/remote_syscall.h"
 #include "ptracer/stop_events.h"
 #include "ptracer/syscall_restart.h"
@@ -42,42 +44,6 @@ using namespace format;
 
 namespace {
 
-constexpr uint64_t kPage = format::kPageSize;
-
-uint64_t now_ns() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
-}
-
-bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
-
-bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
-
-std::vector<pid_t> list_tasks(pid_t pid) {
-  std::vector<pid_t> tids;
-  DIR* dir = opendir(proc_path(pid, "task").c_str());
-  if (!dir) return tids;
-  while (dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') tids.push_back(std::atoi(e->d_name));
-  }
-  closedir(dir);
-  std::sort(tids.begin(), tids.end());
-  return tids;
-}
-
-std::string read_or_empty(const std::string& path);
-
-std::string status_field(const std::string& status, const std::string& key) {
-  std::istringstream in(status);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (starts_with(line, key + ":")) {
-      size_t at = line.find_first_not_of(" \t", key.size() + 1);
-      return at == std::string::npos ? "" : line.substr(at);
-    }
-  }
-  return "";
-}
 
 
 BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
@@ -86,500 +52,89 @@ BlobRef add_nul_list(Snapshot& s, const std::string& raw) {
   return s.add_blob(joined.data(), joined.size());
 }
 
-// ---------------------------------------------------------------- attach
-
-struct Stopped {
-  int pending_signal = 0;  // a signal-delivery-stop's signal, given back at detach
-  bool event_stop = false; // PTRACE_EVENT_STOP (not a signal-delivery-stop)
-};
-
-// Every thread of one process, seized and stopped; detached on destruction.
-class Attachment {
- public:
-  explicit Attachment(pid_t pid) : pid_(pid) {}
-  ~Attachment() { detach_all(); }
-  Attachment(const Attachment&) = delete;
-  Attachment& operator=(const Attachment&) = delete;
-
-  // Seizes and interrupts until no new thread appears; throws LiveError.
-  void stop_all();
-  void detach_all() {
-    for (auto& [tid, st] : threads_) {
-      // Fails for a thread an exec (in a thread just detached) killed.
-      if (ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(long(st.pending_signal))) != 0) reap_or_detach(tid);
-    }
-    threads_.clear();
-  }
-  std::map<pid_t, Stopped>& threads() { return threads_; }
-  uint64_t first_interrupt_ns() const { return first_interrupt_ns_; }
-
- private:
-  pid_t pid_;
-  std::map<pid_t, Stopped> threads_;
-  uint64_t first_interrupt_ns_ = 0;
-};
-
-void Attachment::stop_all() {
-  DeadThreadReaper reaper(pid_);
-  for (int round = 0; round < 1000; ++round) {
-    std::vector<pid_t> fresh;
-    for (pid_t tid : list_tasks(pid_)) {
-      if (threads_.count(tid)) continue;
-      // EPERM for a moment: a task in exit, as the leader is while another
-      // thread execs (which then takes the pid; the image check sees it).
-      auto seize = [](pid_t t) {
-        return ptrace(PTRACE_SEIZE, t, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) == 0 ? 0 : errno;
-      };
-      int err = seize(tid);
-      for (int tries = 0; err == EPERM && tries < 5; ++tries) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        err = seize(tid);
-      }
-      if (err != 0) {
-        if (err == ESRCH) continue;  // the thread exited
-        if (err == EPERM) {
-          bool exited = false;
-          std::string why = seize_obstacle(tid, &exited);
-          if (tid != pid_ && exited) continue;  // a thread exiting (an exec kills them)
-          if (!why.empty()) throw LiveError(pid_, why);
-        }
-        if (err == EPERM) {
-          throw LiveError(pid_, std::string("ptrace denied (EPERM): not your process, a non-dumpable or "
-                                            "setuid process, or kernel.yama.ptrace_scope forbids it"));
-        }
-        throw LiveError(pid_, std::string("PTRACE_SEIZE: ") + std::strerror(err));
-      }
-      threads_[tid] = {};
-      if (!first_interrupt_ns_) first_interrupt_ns_ = now_ns();
-      ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-      fresh.push_back(tid);
-    }
-    if (fresh.empty()) {
-      if (threads_.empty()) {
-        LiveError e(pid_, process_exists(pid_) ? "no threads could be attached" : "no such process");
-        e.vanished = !process_exists(pid_);
-        throw e;
-      }
-      return;
-    }
-    for (pid_t tid : fresh) {
-      int status = 0;
-      pid_t r;
-      do r = waitpid(tid, &status, __WALL);
-      while (r < 0 && errno == EINTR);
-      // The leader's tid now names an exec'ing thread not seized yet (it
-      // took over the pid), or a seized thread reports its exec.
-      if (r < 0 && tid == pid_ && process_exists(pid_) && seize_obstacle(pid_).empty()) throw ExecDuringSnapshot();
-      if (r > 0 && (status >> 16) == PTRACE_EVENT_EXEC) throw ExecDuringSnapshot();
-      if (r < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
-        threads_.erase(tid);
-        if (tid == pid_ || !process_exists(pid_)) {
-          LiveError e(pid_, "the process exited during the snapshot");
-          e.vanished = true;
-          throw e;
-        }
-        continue;
-      }
-      Stopped& st = threads_[tid];
-      if ((status >> 16) == PTRACE_EVENT_STOP) {
-        st.event_stop = true;
-      } else if (WIFSTOPPED(status) && (status >> 16) == 0) {
-        st.pending_signal = WSTOPSIG(status);  // signal-delivery-stop: give it back at detach
-      }
-    }
-  }
-  throw LiveError(pid_, "threads keep appearing faster than they can be stopped");
-}
-
 // ------------------------------------------------------------- memory
-
-enum class Shape { kSkip, kKernel, kAnonPrivate, kAnonShared, kFilePrivate, kFileShared, kShm, kHuge, kOther };
-
-Shape shape_of(const ProcMapsEntry& e, const VmFlags& vm) {
-  const std::string& p = e.path;
-  if (p == "[vsyscall]") return Shape::kSkip;
-  if (e.start < kWindowEnd && e.end > kWindowStart) return Shape::kSkip;  // unreadable by the format
-  if (e.end > kUserAddressEnd) return Shape::kSkip;
-  if (p == "[vdso]" || starts_with(p, "[vvar")) return Shape::kKernel;
-  if (vm.hugetlb || starts_with(p, "/anon_hugepage")) return Shape::kHuge;
-  if (starts_with(p, "/SYSV")) return Shape::kShm;
-  bool anon_name = p.empty() || p == "[heap]" || starts_with(p, "[stack") || starts_with(p, "[anon:");
-  if (e.shared && (anon_name || starts_with(p, "/dev/zero") || starts_with(p, "[anon_shmem:") ||
-                   starts_with(p, "/memfd:")))
-    return Shape::kAnonShared;
-  if (anon_name) return Shape::kAnonPrivate;
-  if (e.is_special()) return Shape::kOther;
-  if (e.shared) return Shape::kFileShared;
-  return Shape::kFilePrivate;
-}
-
-// Writes pages into the shared NAME.pages: a kBasePages mapping for the
-// mappings capture_memory refuses (shared, deleted files, hugetlb, ...).
-class PageStore {
- public:
-  explicit PageStore(AtomicFile& pages) : pages_(pages), buf_(new uint8_t[kChunk]), pm_(new uint64_t[kPmChunk]) {}
-
-  // Present (per `presence_pid`'s pagemap) non-zero pages of `e`, read from
-  // `source_pid`. Returns bytes stored.
-  uint64_t store(pid_t source_pid, pid_t presence_pid, const ProcMapsEntry& e, MappingRecord& rec, Snapshot& s) {
-    struct stat st;
-    if (::fstat(pages_.fd(), &st) != 0) throw std::runtime_error("stat of pages file failed");
-    uint64_t base = (static_cast<uint64_t>(st.st_size) + kPage - 1) & ~(kPage - 1);
-    int pm = ::open(proc_path(presence_pid, "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
-    int mem = ::open(proc_path(source_pid, "mem").c_str(), O_RDONLY | O_CLOEXEC);
-    if (pm < 0 || mem < 0) {
-      if (pm >= 0) ::close(pm);
-      if (mem >= 0) ::close(mem);
-      throw std::runtime_error("cannot open pagemap or mem");
-    }
-    uint64_t stored = 0;
-    PageRunRecord run{};
-    bool open = false;
-    XXH3_state_t* h = XXH3_createState();
-    auto close_run = [&] {
-      if (!open) return;
-      run.checksum = XXH3_64bits_digest(h);
-      s.runs.push_back(run);
-      open = false;
-    };
-    uint64_t npages = (e.end - e.start) / kPage;
-    for (uint64_t first = 0; first < npages; first += kPmChunk) {
-      uint64_t count = std::min<uint64_t>(kPmChunk, npages - first);
-      uint64_t chunk_start = e.start + first * kPage;
-      ssize_t n = ::pread(pm, pm_.get(), count * 8, static_cast<off_t>(chunk_start / kPage * 8));
-      if (n != static_cast<ssize_t>(count * 8)) std::fill(pm_.get(), pm_.get() + count, 0);
-      for (uint64_t i = 0; i < count; ++i) {
-        if (!(pm_[i] & (3ull << 62))) {
-          close_run();
-          continue;
-        }
-        uint64_t addr = chunk_start + i * kPage;
-        if (::pread(mem, buf_.get(), kPage, static_cast<off_t>(addr)) != static_cast<ssize_t>(kPage)) {
-          close_run();
-          continue;
-        }
-        bool zero = true;
-        for (size_t k = 0; k < kPage && zero; k += 8) {
-          uint64_t w;
-          std::memcpy(&w, buf_.get() + k, 8);
-          zero = w == 0;
-        }
-        if (zero) {
-          close_run();
-          continue;
-        }
-        if (!open) {
-          run = PageRunRecord{};
-          run.start = addr;
-          run.pages_offset = base + (addr - e.start);
-          XXH3_64bits_reset(h);
-          open = true;
-        }
-        pages_.pwrite_all(buf_.get(), kPage, run.pages_offset + run.size);
-        XXH3_64bits_update(h, buf_.get(), kPage);
-        run.size += kPage;
-        stored += kPage;
-      }
-    }
-    close_run();
-    XXH3_freeState(h);
-    ::close(pm);
-    ::close(mem);
-    rec.base = kBasePages;
-    rec.pages_offset = base;
-    pages_.truncate(base + (e.end - e.start));
-    return stored;
-  }
-
- private:
-  static constexpr size_t kChunk = kPage;
-  static constexpr size_t kPmChunk = 64 * 1024;
-  AtomicFile& pages_;
-  std::unique_ptr<uint8_t[]> buf_;
-  std::unique_ptr<uint64_t[]> pm_;
-};
 
 struct MemoryPlan {
   pid_t source = 0;     // the frozen child, or the stopped process
   pid_t process = 0;    // the process itself
   std::vector<ProcMapsEntry> maps;  // the process's maps at the pause
-  uint32_t classes = kClassDefault;
-  bool ignore_filter = false;
-  uint32_t coredump_filter = 0x33;
+  CapturePolicy policy{true};
   const LiveOptions* options = nullptr;
 };
 
-bool class_wanted(const MemoryPlan& plan, Shape shape, bool shared) {
-  auto filt = [&](int bit) { return plan.ignore_filter || (plan.coredump_filter >> bit & 1); };
-  switch (shape) {
-    case Shape::kAnonPrivate: return (plan.classes & kClassAnonPrivate) && filt(0);
-    case Shape::kAnonShared: return (plan.classes & kClassAnonShared) && filt(1);
-    case Shape::kShm: return (plan.classes & kClassShm) && filt(1);
-    // Written pages of a private file mapping are anonymous memory: the
-    // kernel dumps them under bit 0 as well as bit 2.
-    case Shape::kFilePrivate: return (plan.classes & kClassFilePrivate) && (filt(0) || filt(2));
-    case Shape::kFileShared: return (plan.classes & kClassFileShared) && filt(3);
-    case Shape::kHuge: return (plan.classes & kClassHuge) && filt(shared ? 6 : 5);
-    case Shape::kOther: return true;
-    default: return false;
-  }
-}
-
+// snap's policy of the one Capturer (ptracer/memory_capture.h).
 void capture_live_memory(const MemoryPlan& plan, ProcessRecord& p, Snapshot& s, FileTable& files, AtomicFile& pages,
                          LiveResult& result) {
-  // The process's own VmFlags, not the forked child's: fork drops the
-  // locks (lo, lf: mlock is not inherited) and the MADV_DONTFORK mappings.
-  std::map<uint64_t, VmFlags> vm = read_vmflags(plan.process);
-  std::set<uint64_t> in_source;
-  if (plan.source != plan.process) {
-    for (const ProcMapsEntry& e : read_proc_maps(plan.source)) in_source.insert(e.start);
-  }
-  PageStore store(pages);
+  Capturer capturer(plan.source, plan.process, plan.policy, s, files, pages);
   p.first_mapping = static_cast<uint32_t>(s.mappings.size());
   for (const ProcMapsEntry& e : plan.maps) {
     // A safe point between mappings (with --no-fork the process is stopped
     // meanwhile); a test holds after the first.
     throw_if_stopped(*plan.options);
     if (s.mappings.size() == p.first_mapping + 1) hold_for_test(*plan.options, "copying");
-    const VmFlags& info = vm[e.start];
-    Shape shape = shape_of(e, info);
-    if (shape == Shape::kSkip) continue;
-    // Memory the child does not have (MADV_DONTFORK) or has zeroed
-    // (MADV_WIPEONFORK) is read from the running process: not frozen.
-    pid_t src = plan.source;
-    if (src != plan.process && (!in_source.count(e.start) || (info.mapping_flags & kMappingWipeOnFork))) src = plan.process;
-    bool dontdump = !plan.ignore_filter && (info.mapping_flags & kMappingDontDump);
-    bool wanted = !dontdump && class_wanted(plan, shape, e.shared);
-    bool regular_file = e.is_file() && !e.deleted;
-
-    MappingRecord rec{};
-    rec.start = e.start;
-    rec.end = e.end;
-    rec.prot = static_cast<uint32_t>(e.prot());
-    rec.flags = (e.shared ? uint32_t{kMappingShared} : 0u) | info.mapping_flags;
-    rec.first_run = static_cast<uint32_t>(s.runs.size());
-    if (!e.path.empty()) rec.name = s.add_string(e.path);
-
-    bool done = false;
-    std::string failure;  // why a wanted mapping could not be read
-    bool via_capture = shape == Shape::kKernel || (wanted && shape == Shape::kAnonPrivate) ||
-                       (regular_file && shape == Shape::kFilePrivate && wanted);
-    if (via_capture) {
-      ProcessRecord scratch{};
-      size_t before = s.mappings.size();
-      try {
-        MemoryCaptureStats st = capture_memory(src, {e}, scratch, s, files, pages);
-        result.bytes_stored += st.bytes_stored;
-        if (s.mappings.size() == before + 1) {
-          // The process's flags, not those capture_memory read from the
-          // child (its locks and DONTFORK mappings are gone).
-          s.mappings.back().flags = rec.flags;
-          done = true;
-        }
-      } catch (const WriteError&) {
-        throw;  // NAME.pages cannot be written (a full disk): the snapshot fails
-      } catch (const std::exception& error) {
-        failure = error.what();
-        s.mappings.resize(before);
-        s.runs.resize(rec.first_run);
-      }
-    }
-    // Wanted memory that capture_memory does not take (shared memory,
-    // deleted or special files): its pages are stored without a file
-    // reference. A private file mapping it failed on (the file changed)
-    // falls to the file reference below.
-    if (!done && wanted && shape != Shape::kKernel && !(shape == Shape::kFilePrivate && regular_file)) {
-      try {
-        result.bytes_stored += store.store(src, plan.process, e, rec, s);
-        rec.run_count = static_cast<uint32_t>(s.runs.size()) - rec.first_run;
-        s.mappings.push_back(rec);
-        done = true;
-      } catch (const WriteError&) {
-        throw;
-      } catch (const std::exception& error) {
-        failure = error.what();
-        s.runs.resize(rec.first_run);
-      }
-    }
-    if (!done && regular_file && (shape == Shape::kFilePrivate || shape == Shape::kFileShared)) {
-      // Not stored: the mapping still names its file (no page data).
-      try {
-        rec.file_index = files.intern(e.path, makedev(e.dev_major, e.dev_minor), e.inode);
-        rec.base = kBaseFile;
-        rec.file_offset = e.offset;
-        rec.run_count = 0;
-        s.mappings.push_back(rec);
-        done = true;
-      } catch (const std::exception& error) {
-        failure = error.what();
-      }
-    }
-    if (!done) {
-      // Excluded (or unreadable): shown as a mapping without data. An
-      // unreadable one is said, so that no one takes it for an excluded one.
-      if (!failure.empty()) {
-        std::ostringstream line;
-        line << std::hex << e.start << "-" << e.end << (e.path.empty() ? "" : " ") << e.path << ": " << failure;
-        result.unreadable.push_back(line.str());
-      }
-      s.runs.resize(rec.first_run);
-      rec.base = kBaseZero;
-      rec.run_count = 0;
-      s.mappings.push_back(rec);
-    }
+    capturer.capture(e);
   }
+  MemoryCaptureStats stats = capturer.finish();
+  result.bytes_stored += stats.bytes_stored;
+  for (const std::string& line : capturer.unreadable()) result.unreadable.push_back(line);
   p.mapping_count = static_cast<uint32_t>(s.mappings.size()) - p.first_mapping;
   result.mappings = p.mapping_count;
 }
 
 // ---------------------------------------------------------- process info
 
-struct FdInfo {
-  int fd;
+// An fd with a path in the file system, read while the process is stopped.
+struct PathFd {
+  ProcFd info;
   std::string path;
-  uint64_t pos;
-  uint32_t flags;
-  bool deleted;  // path names an unlinked file (names_unlinked_file)
 };
 
-std::vector<FdInfo> read_fds(pid_t pid) {
-  std::vector<FdInfo> out;
-  DIR* dir = opendir(proc_path(pid, "fd").c_str());
-  if (!dir) return out;
-  while (dirent* d = readdir(dir)) {
-    if (d->d_name[0] == '.') continue;
-    std::string link = proc_path(pid, std::string("fd/") + d->d_name);
-    FdInfo f{std::atoi(d->d_name), read_link(link), 0, 0, false};
+// fds naming a regular file, a directory or a stateless device
+// (is_stateless_device). Pipes, sockets, eventfds, epoll and other
+// anonymous inodes have no path, and FIFOs, socket nodes and other devices
+// (a terminal) have no state the format holds: they are left out of the
+// snapshot, as documented, and so are fds closed meanwhile and unlinked
+// files.
+std::vector<PathFd> read_path_fds(pid_t pid) {
+  std::vector<PathFd> out;
+  for (int fd : open_fds(pid)) {
+    std::optional<ProcFd> info = read_fdinfo(pid, fd);
+    std::string link = proc_path(pid, "fd/" + std::to_string(fd));
+    std::string path = read_link(link);
+    if (!info || path.empty() || path[0] != '/') continue;
     // stat() of the link is the open file itself, wherever its name went.
     struct stat st;
-    if (::stat(link.c_str(), &st) == 0) f.deleted = names_unlinked_file(f.path, st.st_dev, st.st_ino);
-    try {
-      std::istringstream in(read_text(proc_path(pid, std::string("fdinfo/") + d->d_name)));
-      std::string line;
-      while (std::getline(in, line)) {
-        if (starts_with(line, "pos:")) f.pos = std::strtoull(line.c_str() + 4, nullptr, 10);
-        if (starts_with(line, "flags:")) f.flags = static_cast<uint32_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
-      }
-    } catch (const std::exception&) {
-      continue;  // closed meanwhile
-    }
-    out.push_back(f);
+    if (::stat(link.c_str(), &st) != 0) continue;  // closed meanwhile
+    if (names_unlinked_file(path, st.st_dev, st.st_ino)) continue;
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !(S_ISCHR(st.st_mode) && is_stateless_device(path))) continue;
+    out.push_back({*info, path});
   }
-  closedir(dir);
-  std::sort(out.begin(), out.end(), [](const FdInfo& a, const FdInfo& b) { return a.fd < b.fd; });
   return out;
 }
 
-// fds naming a regular file, directory or device become kFdFile records;
-// pipes, sockets, eventfds, epoll and other anonymous inodes have no path
-// and are left out of the snapshot (the format has no kind for them).
-void add_fds(const std::vector<FdInfo>& fds, ProcessRecord& p, Snapshot& s, FileTable& files) {
+// Each becomes a kFdFile record, but one whose file cannot be interned
+// (not found under its name from here, unreadable): that is said in
+// `notes`.
+void add_fds(const std::vector<PathFd>& fds, ProcessRecord& p, Snapshot& s, FileTable& files,
+             std::vector<std::string>& notes) {
   p.first_fd = static_cast<uint32_t>(s.fds.size());
-  for (const FdInfo& f : fds) {
-    if (f.path.empty() || f.path[0] != '/' || f.deleted) continue;
+  for (const PathFd& f : fds) {
     FdRecord r{};
-    r.fd = f.fd;
-    r.fd_flags = (f.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
-    r.open_flags = f.flags & ~O_CLOEXEC;
+    r.fd = f.info.fd;
+    r.fd_flags = (f.info.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+    r.open_flags = f.info.flags & ~O_CLOEXEC;
     r.kind = kFdFile;
-    r.offset = f.pos;
+    r.offset = f.info.pos;
     try {
       r.file_index = files.intern_open(f.path);
-    } catch (const std::exception&) {
-      continue;  // e.g. a socket's or a device's node that cannot be hashed
+    } catch (const std::exception& e) {
+      notes.push_back("fd " + std::to_string(f.info.fd) + " " + f.path + ": " + e.what() + "; left out");
+      continue;
     }
     r.description = static_cast<uint32_t>(s.fds.size() - p.first_fd);
     s.fds.push_back(r);
   }
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
-}
-
-std::string read_or_empty(const std::string& path) {
-  try {
-    return read_text(path);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
-// One attempt of end_frozen_copy's reaping, `child` already killed.
-bool reap_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
-                      bool& exec_seen) {
-  pid_t tid = process_exists(inject_tid) &&
-                      status_field(read_or_empty(proc_path(inject_tid, "status")), "Tgid") == std::to_string(pid)
-                  ? inject_tid
-                  : pid;
-  DeadThreadReaper reaper(pid);
-  Attachment again(pid);
-  if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(long(PTRACE_O_TRACEEXEC))) != 0) {
-    if (exec_since(pid, image)) exec_seen = true;
-    return false;
-  }
-  again.threads()[tid] = {};
-  ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-  int st = 0;
-  while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
-  }
-  if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_EXEC) {
-    // Seized inside execve: on to the interrupt's stop in the new program
-    // (registers borrowed at the exec stop would be resumed inside execve).
-    exec_seen = true;
-    ptrace(PTRACE_CONT, tid, nullptr, nullptr);
-    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-    while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR) {
-    }
-    if (WIFSTOPPED(st) && (st >> 16) != PTRACE_EVENT_STOP) return false;  // detached with nothing given back
-  }
-  if (!WIFSTOPPED(st)) {
-    again.threads().erase(tid);
-    return false;
-  }
-  if ((st >> 16) != PTRACE_EVENT_STOP) again.threads()[tid].pending_signal = WSTOPSIG(st);
-  int options = __WALL;
-  if (exec_seen || !same_image(image, exec_image(pid))) {
-    exec_seen = true;
-    // The zombie got SIGCHLD as exit signal (the parent's exec changed its
-    // self_exec_id): the new program may reap it itself, hence WNOHANG.
-    options |= WNOHANG;
-    std::string seccomp = status_field(read_or_empty(proc_path(pid, "status")), "Seccomp");
-    gadget = seccomp == "0" ? find_syscall_instruction(tid, read_proc_maps(pid)) : 0;
-    if (!gadget) return false;
-  }
-  try {
-    user_regs_struct r = resume_registers(Tracee(tid).registers());
-    std::vector<int> sigs;
-    long rv = inject_syscall(tid, gadget, r, SYS_wait4, {uint64_t(child), 0, uint64_t(options), 0}, sigs, nullptr);
-    if (!sigs.empty() && !again.threads()[tid].pending_signal) again.threads()[tid].pending_signal = sigs.front();
-    return rv == child;
-  } catch (const ExecDuringSnapshot&) {
-    exec_seen = true;
-  } catch (const std::exception&) {
-  }
-  return false;
-}
-
-// Kills the frozen copy `child` of `pid` and reaps it. The zombie belongs to
-// the target (exit signal 0: no SIGCHLD), so it is reaped from inside with
-// an injected wait4(child, 0, __WALL) in `inject_tid` (or the leader): a
-// second pause of one thread for one system call. Returns false if the
-// zombie had to be left to the target. Called with the target detached.
-// If the target is no longer `image` (it exec'd while detached), sets
-// `exec_seen` and reaps with a `syscall` of the new program's, never the
-// old image's `gadget`, retrying for a while (an exec in progress refuses
-// the seize, or kills the seized thread).
-bool end_frozen_copy(pid_t pid, pid_t child, pid_t inject_tid, uint64_t gadget, const ExecImage& image,
-                     bool& exec_seen) {
-  ::kill(child, SIGKILL);
-  while (waitpid(child, nullptr, __WALL) < 0 && errno == EINTR) {
-  }
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    if (reap_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen)) return true;
-    if (!exec_seen && exec_since(pid, image)) exec_seen = true;  // the seized thread died in an exec
-    if (!exec_seen) return false;
-    if (!process_exists(child)) return true;  // the new program reaped it
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
 }
 
 }  // namespace
@@ -626,9 +181,9 @@ std::vector<pid_t> find_processes_by_name(const std::string& name) {
     if (pid == self) continue;
     struct stat st;
     if (::stat(proc_path(pid, "").c_str(), &st) != 0 || st.st_uid != uid) continue;
-    std::string comm = read_or_empty(proc_path(pid, "comm"));
+    std::string comm = read_text_or_empty(proc_path(pid, "comm"));
     if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    std::string cmdline = read_or_empty(proc_path(pid, "cmdline"));
+    std::string cmdline = read_text_or_empty(proc_path(pid, "cmdline"));
     std::string argv0 = cmdline.substr(0, cmdline.find('\0'));
     argv0 = argv0.substr(argv0.rfind('/') + 1);
     if (comm == name || (!argv0.empty() && argv0 == name)) out.push_back(pid);
@@ -646,7 +201,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     e.vanished = true;
     throw e;
   }
-  std::string status_text = read_or_empty(proc_path(pid, "status"));
+  std::string status_text = read_text_or_empty(proc_path(pid, "status"));
   if (status_field(status_text, "Tgid") != std::to_string(pid)) {
     throw LiveError(pid, "is a thread, not a process (its process is " + status_field(status_text, "Tgid") + ")");
   }
@@ -675,10 +230,10 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   std::vector<int> extra_signals;  // signals suppressed while injecting, given back at detach
   MemoryPlan plan;
   plan.process = pid;
-  plan.classes = options.classes;
-  plan.ignore_filter = options.ignore_filter;
+  plan.policy.classes = options.classes;
+  plan.policy.ignore_filter = options.ignore_filter;
   plan.options = &options;
-  std::vector<FdInfo> fds;
+  std::vector<PathFd> fds;
   uint64_t sig_ignored = 0, sig_caught = 0;
   pid_t inject_tid = 0;
   uint64_t gadget = 0;
@@ -690,12 +245,51 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
   // goes out of scope, and then the frozen copy, if made, is killed and
   // reaped; after an exec the thread that exec'd is detached too.
   auto abandon = [&] {
-    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
+    std::string ignored;  // the capture fails anyway, with its own reason
+    if (child > 0) end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen, ignored);
     child = 0;
     rollback();
     if (exec_seen) detach_after_exec(pid);
   };
   auto exec_error = [&] { return LiveError(pid, "exec'd during the snapshot"); };
+  // Called in a catch, never returns: the target given back (abandon), the
+  // exception in flight rethrown as it is (a stop request, a full disk, a
+  // LiveError) or as the one line it becomes: an exec, the process's exit
+  // during the pause, or what went wrong.
+  auto give_back = [&](bool may_have_exited) {
+    try {
+      throw;
+    } catch (const ExecDuringSnapshot&) {
+      exec_seen = true;
+      abandon();
+      throw exec_error();
+    } catch (const LiveError&) {
+      abandon();
+      if (exec_seen) throw exec_error();
+      throw;
+    } catch (const LiveStopped&) {
+      abandon();
+      throw;
+    } catch (const WriteError&) {
+      abandon();
+      throw;
+    } catch (const std::exception& e) {
+      abandon();
+      if (may_have_exited && !process_exists(pid)) {
+        LiveError exited(pid, "the process exited during the snapshot");
+        exited.vanished = true;
+        throw exited;
+      }
+      if (exec_seen || exec_since(pid, image)) {
+        detach_after_exec(pid);
+        throw exec_error();
+      }
+      throw LiveError(pid, e.what());
+    } catch (...) {
+      abandon();
+      throw;
+    }
+  };
   throw_if_stopped(options);
   try {
     Attachment att(pid);
@@ -717,18 +311,25 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       std::vector<uint8_t> xsave = t.xsave_area();
       rec.xsave = s.add_blob(xsave.data(), xsave.size());
       rec.sigmask = t.signal_mask();
+      // Either may be missing (PTRACE_GET_RSEQ_CONFIGURATION is 5.13+):
+      // recorded as 0, said.
+      auto lacking = [&](const char* what, const std::exception& e) {
+        result.notes.push_back("thread " + std::to_string(tid) + ": " + what + ": " + e.what() + "; recorded as 0");
+      };
       try {
         RseqConfig rs = t.rseq();
         rec.rseq_addr = rs.address;
         rec.rseq_len = rs.size;
         rec.rseq_sig = rs.signature;
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        lacking("rseq", e);
       }
       try {
         auto [head, len] = t.robust_list();
         rec.robust_list = head;
         rec.robust_list_len = len;
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        lacking("robust list", e);
       }
       s.threads.push_back(rec);
     }
@@ -737,7 +338,7 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     result.threads = p.thread_count;
 
     plan.maps = read_proc_maps(pid);
-    fds = read_fds(pid);
+    fds = read_path_fds(pid);
     std::string status = read_text(proc_path(pid, "status"));
     sig_ignored = std::strtoull(status_field(status, "SigIgn").c_str(), nullptr, 16);
     sig_caught = std::strtoull(status_field(status, "SigCgt").c_str(), nullptr, 16);
@@ -746,8 +347,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
     for (const ProcMapsEntry& e : plan.maps) {
       if (e.path == "[heap]") p.mm.brk = e.end;
     }
-    std::string filter = read_or_empty(proc_path(pid, "coredump_filter"));
-    if (!filter.empty()) plan.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
+    std::string filter = read_text_or_empty(proc_path(pid, "coredump_filter"));
+    if (!filter.empty()) plan.policy.coredump_filter = static_cast<uint32_t>(std::strtoul(filter.c_str(), nullptr, 16));
 
     // ---- the fork
     if (!options.fork) {
@@ -812,32 +413,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
       att.detach_all();
       result.pause_ns = now_ns() - att.first_interrupt_ns();
     }
-  } catch (const ExecDuringSnapshot&) {
-    exec_seen = true;
-    abandon();
-    throw exec_error();
-  } catch (const LiveError&) {
-    abandon();
-    if (exec_seen) throw exec_error();
-    throw;
-  } catch (const LiveStopped&) {
-    abandon();
-    throw;
-  } catch (const WriteError&) {
-    abandon();
-    throw;
-  } catch (const std::exception& e) {
-    abandon();
-    if (!process_exists(pid)) {
-      LiveError le(pid, "the process exited during the snapshot");
-      le.vanished = true;
-      throw le;
-    }
-    if (exec_seen || exec_since(pid, image)) {
-      detach_after_exec(pid);
-      throw exec_error();
-    }
-    throw LiveError(pid, e.what());
+  } catch (...) {
+    give_back(/*may_have_exited=*/true);
   }
 
   // ---- the target runs again; the rest at leisure
@@ -866,51 +443,32 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
             uint64_t f[4];
             std::memcpy(f, act.data(), 32);
             s.sigactions.push_back({static_cast<uint32_t>(sig), 0, f[0], f[1], f[2], f[3]});
+          } else {
+            result.notes.push_back("signal " + std::to_string(sig) + ": handler not read: rt_sigaction: " +
+                                   std::strerror(static_cast<int>(-rv)) + "; left out");
           }
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+          result.notes.push_back("signal " + std::to_string(sig) + ": handler not read: " + e.what() + "; left out");
         }
       }
     }
     p.sigaction_count = static_cast<uint32_t>(s.sigactions.size()) - p.first_sigaction;
-    add_fds(fds, p, s, files);
+    add_fds(fds, p, s, files, result.notes);
 
     std::string exe = read_link(proc_path(pid, "exe"));
     p.exe = s.add_string(exe.empty() ? "?" : exe);
-    p.argv = add_nul_list(s, read_or_empty(proc_path(pid, "cmdline")));
-    p.envp = add_nul_list(s, read_or_empty(proc_path(pid, "environ")));
-    std::string cwd = read_link(proc_path(pid, "cwd"));
-    p.cwd = s.add_string(cwd.empty() ? "/" : cwd);
-    std::string auxv = read_or_empty(proc_path(pid, "auxv"));
-    auxv.resize(auxv.size() / 16 * 16);
-    p.auxv = s.add_blob(auxv.data(), auxv.size());
-    utsname uts;
-    uname(&uts);
-    p.kernel_release = s.add_string(uts.release);
-    std::string comm = read_or_empty(proc_path(pid, "comm"));
-    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-    std::strncpy(p.comm, comm.c_str(), sizeof(p.comm) - 1);
-    for (uint32_t r = 0; r < kRlimitCount; ++r) {
-      struct rlimit64 lim{};
-      if (prlimit64(pid, static_cast<__rlimit_resource>(r), nullptr, &lim) == 0) p.rlimits[r] = {lim.rlim_cur, lim.rlim_max};
-    }
-  } catch (const LiveStopped&) {
-    abandon();
-    throw;
-  } catch (const WriteError&) {
-    abandon();
-    throw;
-  } catch (const std::exception& e) {
-    abandon();
-    if (exec_seen || exec_since(pid, image)) {
-      detach_after_exec(pid);
-      throw exec_error();
-    }
-    throw LiveError(pid, e.what());
+    p.argv = add_nul_list(s, read_text_or_empty(proc_path(pid, "cmdline")));
+    p.envp = add_nul_list(s, read_text_or_empty(proc_path(pid, "environ")));
+    read_process_state(pid, Missing::kLack, p, s);
+  } catch (...) {
+    give_back(/*may_have_exited=*/false);
   }
 
   // Memory, exe, argv and the rest must all be of one program.
   if (child > 0) {
-    result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen);
+    std::string why;
+    result.zombie_left = !end_frozen_copy(pid, child, inject_tid, gadget, image, exec_seen, why);
+    if (result.zombie_left && !why.empty()) result.notes.push_back("frozen copy " + std::to_string(child) + ": " + why);
   } else {
     exec_seen = exec_since(pid, image);
   }

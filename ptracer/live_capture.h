@@ -45,21 +45,11 @@
 #include "common/atomic_file.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/file_table.h"
+#include "ptracer/memory_capture.h"
 
 namespace snappy {
 
-// Content classes (gcore -c): which mappings' contents are stored.
-enum LiveClass : uint32_t {
-  kClassAnonPrivate = 1,
-  kClassAnonShared = 2,   // MAP_SHARED|MAP_ANONYMOUS, memfd, [anon_shmem:]
-  kClassFilePrivate = 4,  // only pages the process wrote, never clean pages
-  kClassFileShared = 8,   // the file's pages as mapped (off by default)
-  kClassShm = 16,         // SysV shared memory (/SYSV...)
-  kClassHuge = 32,        // hugetlbfs mappings (VmFlags ht)
-  kClassDefault = kClassAnonPrivate | kClassAnonShared | kClassFilePrivate | kClassShm | kClassHuge,
-  kClassAll = kClassDefault | kClassFileShared,
-};
-// Parses "anon-private,file-shared,..." (also "all"); throws std::invalid_argument.
+// Content classes (LiveClass, ptracer/memory_capture.h): Parses "anon-private,file-shared,..." (also "all"); throws std::invalid_argument.
 uint32_t parse_live_classes(const std::string& list);
 
 struct LiveOptions {
@@ -115,6 +105,9 @@ struct LiveResult {
   // Mappings that could not be read (a failure, not an exclusion), kept
   // without data: "START-END PATH: REASON", one each.
   std::vector<std::string> unreadable;
+  // What else the snapshot lacks and why, one line each ("fd 3 PATH:
+  // REASON; left out", "thread TID: rseq: REASON; recorded as 0").
+  std::vector<std::string> notes;
 };
 
 // Appends one ProcessRecord (kProcessLive) with its threads, mappings, fds

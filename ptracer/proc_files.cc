@@ -1,6 +1,9 @@
 #include "ptracer/proc_files.h"
 
+#include <dirent.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +23,38 @@ std::string read_text(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string read_text_or_empty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string status_field(const std::string& status, const std::string& key) {
+  std::istringstream in(status);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) {
+      size_t at = line.find_first_not_of(" \t", key.size() + 1);
+      return at == std::string::npos ? "" : line.substr(at);
+    }
+  }
+  return "";
+}
+
+std::vector<pid_t> list_tasks(pid_t pid) {
+  std::vector<pid_t> tids;
+  if (DIR* dir = opendir(proc_path(pid, "task").c_str())) {
+    while (dirent* e = readdir(dir)) {
+      if (e->d_name[0] != '.') tids.push_back(std::atoi(e->d_name));
+    }
+    closedir(dir);
+  }
+  std::sort(tids.begin(), tids.end());
+  return tids;
 }
 
 std::string read_link(const std::string& path) {

@@ -24,6 +24,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "common/snapshot_format.h"
+
 namespace snappy {
 namespace {
 
@@ -143,6 +145,23 @@ std::vector<ProcMapsEntry> parse_proc_maps(std::string_view text) {
     entries.push_back(parse_line(line, line_no));
   }
   return entries;
+}
+
+MappingClass classify(const ProcMapsEntry& e, bool hugetlb) {
+  const std::string& p = e.path;
+  auto starts = [&](std::string_view prefix) { return p.rfind(prefix, 0) == 0; };
+  if (p == "[vsyscall]" || e.end > format::kUserAddressEnd) return MappingClass::kOutside;
+  if (e.start < format::kWindowEnd && e.end > format::kWindowStart) return MappingClass::kOutside;
+  if (p == "[vdso]") return MappingClass::kVdso;
+  if (starts("[vvar")) return MappingClass::kVvar;
+  if (hugetlb || starts("/anon_hugepage")) return MappingClass::kHuge;
+  if (starts("/SYSV")) return MappingClass::kShm;
+  bool anon_name = p.empty() || p == "[heap]" || starts("[stack") || starts("[anon:");
+  if (e.shared && (anon_name || starts("/dev/zero") || starts("[anon_shmem:") || starts("/memfd:")))
+    return MappingClass::kAnonShared;
+  if (anon_name) return MappingClass::kAnonPrivate;
+  if (e.is_special()) return MappingClass::kSpecial;
+  return e.shared ? MappingClass::kFileShared : MappingClass::kFilePrivate;
 }
 
 std::vector<ProcMapsEntry> read_proc_maps(pid_t pid) {

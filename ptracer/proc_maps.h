@@ -31,6 +31,26 @@ struct ProcMapsEntry {
   std::string file_name() const;
 };
 
+// What a maps entry is: the one classifier of ptracer's capture and snap's
+// (memory_capture.h holds the policy of each: what it stores, refuses or
+// keeps as a file reference). In this order, the first that applies:
+enum class MappingClass {
+  kOutside,      // [vsyscall], beyond user space, or in restore's reserved window
+  kVdso,         // [vdso]
+  kVvar,         // [vvar] and, since 6.13, [vvar_vclock]: kernel data pages
+  kHuge,         // hugetlbfs memory (VmFlags ht, or /anon_hugepage)
+  kShm,          // SysV shared memory (/SYSV...)
+  // MAP_SHARED|MAP_ANONYMOUS: "/dev/zero (deleted)" (or [anon_shmem:NAME]
+  // when named), an anonymous-looking name, or a memfd.
+  kAnonShared,
+  kAnonPrivate,  // no name, [heap], [stack...], [anon:NAME]
+  kSpecial,      // another kernel label ([...]) no snapshot knows
+  kFileShared,   // any other MAP_SHARED mapping (regular file or not, deleted or not)
+  kFilePrivate,  // any other MAP_PRIVATE mapping
+};
+// `hugetlb`: the entry's VmFlags has ht (vm_flags.h).
+MappingClass classify(const ProcMapsEntry& e, bool hugetlb);
+
 // Throws std::runtime_error on a line it cannot parse. A file entry whose
 // name ends in " (deleted)" is taken as deleted.
 std::vector<ProcMapsEntry> parse_proc_maps(std::string_view text);

@@ -151,6 +151,7 @@ Summary snapshot_once(const std::vector<std::string>& targets, const std::string
         for (const std::string& m : r.unreadable) {
           std::fprintf(stderr, "snap: %d: mapping %s; kept without data\n", int(pids[i]), m.c_str());
         }
+        for (const std::string& m : r.notes) std::fprintf(stderr, "snap: %d: %s\n", int(pids[i]), m.c_str());
       } catch (const snappy::LiveError& e) {
         // A process found by name that is gone by now is no longer one.
         if (by_name[i] && e.vanished) continue;

@@ -23,37 +23,6 @@ namespace snappy {
 
 namespace {
 
-std::string read_or_empty(const std::string& path) {
-  try {
-    return read_text(path);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
-std::string field(const std::string& status, const std::string& key) {
-  std::istringstream in(status);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) {
-      size_t at = line.find_first_not_of(" \t", key.size() + 1);
-      return at == std::string::npos ? "" : line.substr(at);
-    }
-  }
-  return "";
-}
-
-std::vector<pid_t> tasks_of(pid_t pid) {
-  std::vector<pid_t> tids;
-  if (DIR* dir = opendir(proc_path(pid, "task").c_str())) {
-    while (dirent* e = readdir(dir)) {
-      if (e->d_name[0] != '.') tids.push_back(std::atoi(e->d_name));
-    }
-    closedir(dir);
-  }
-  return tids;
-}
-
 volatile pid_t g_reap_pid = 0;
 
 // Only system calls: it runs as a signal handler.
@@ -165,28 +134,28 @@ bool exec_since(pid_t pid, const ExecImage& image) {
 }
 
 std::string seize_obstacle(pid_t tid, bool* exited) {
-  std::string status = read_or_empty(proc_path(tid, "status"));
-  std::string state = field(status, "State");
+  std::string status = read_text_or_empty(proc_path(tid, "status"));
+  std::string state = status_field(status, "State");
   if (exited) *exited = status.empty();
   if (!state.empty() && (state[0] == 'Z' || state[0] == 'X')) {
     // A leader that called pthread_exit is a zombie while its threads run;
     // so is one for a moment while another thread execs (it then takes
     // the leader's pid).
-    for (int i = 0; i < 50 && std::atoi(field(status, "Threads").c_str()) > 1; ++i) {
+    for (int i = 0; i < 50 && std::atoi(status_field(status, "Threads").c_str()) > 1; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      status = read_or_empty(proc_path(tid, "status"));
-      state = field(status, "State");
+      status = read_text_or_empty(proc_path(tid, "status"));
+      state = status_field(status, "State");
       if (state.empty() || (state[0] != 'Z' && state[0] != 'X')) return seize_obstacle(tid, exited);
     }
-    if (std::atoi(field(status, "Threads").c_str()) > 1) {
+    if (std::atoi(status_field(status, "Threads").c_str()) > 1) {
       return "its main thread has exited (the other threads run on); snap needs the main thread";
     }
     if (exited) *exited = true;
     return "a zombie (exited, not yet reaped by its parent)";
   }
-  pid_t tracer = static_cast<pid_t>(std::atoi(field(status, "TracerPid").c_str()));
+  pid_t tracer = static_cast<pid_t>(std::atoi(status_field(status, "TracerPid").c_str()));
   if (tracer != 0 && tracer != getpid()) {
-    std::string comm = read_or_empty(proc_path(tracer, "comm"));
+    std::string comm = read_text_or_empty(proc_path(tracer, "comm"));
     if (!comm.empty() && comm.back() == '\n') comm.pop_back();
     return "already traced by process " + std::to_string(tracer) + (comm.empty() ? "" : " (" + comm + ")");
   }
@@ -217,10 +186,10 @@ void detach_after_exec(pid_t pid) {
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
     bool left = false;
-    for (pid_t tid : tasks_of(pid)) {
-      std::string status = read_or_empty(proc_path(tid, "status"));
-      if (std::atoi(field(status, "TracerPid").c_str()) != self) continue;
-      std::string state = field(status, "State");
+    for (pid_t tid : list_tasks(pid)) {
+      std::string status = read_text_or_empty(proc_path(tid, "status"));
+      if (std::atoi(status_field(status, "TracerPid").c_str()) != self) continue;
+      std::string state = status_field(status, "State");
       if (!state.empty() && state[0] == 'Z') {
         // A thread the exec killed: the exec waits until its tracer reaps it.
         if (waitpid(tid, nullptr, __WALL | WNOHANG) != tid) left = true;
