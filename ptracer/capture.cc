@@ -24,6 +24,7 @@
 #include "common/atomic_file.h"
 #include "common/cpu_features.h"
 #include "common/exit_gadgets.h"
+#include "common/fd_record.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/coredump_filter.h"
 #include "ptracer/file_table.h"
@@ -199,9 +200,9 @@ int holds_registered(pid_t pid, int epfd, int tfd, uint32_t nth, int candidate) 
 // each entry with the fd of `fds` that holds its description now: the
 // registered number itself, or another (its number was closed or reused
 // since, while a dup kept the description). Returns the entry count and
-// sets r.offset to their blob.
-uint32_t epoll_registrations(pid_t pid, int epfd, const std::string& text, const std::vector<int>& fds,
-                             FdRecord& r, Snapshot& s) {
+// records them in `r`.
+void capture_epoll_registrations(pid_t pid, int epfd, const std::string& text, const std::vector<int>& fds,
+                                 FdRecord& r, Snapshot& s) {
   std::vector<EpollRegistration> list;
   std::map<int, uint32_t> seen;  // entries so far per registered number
   for (size_t at = text.find("\ntfd:"); at != std::string::npos; at = text.find("\ntfd:", at + 1)) {
@@ -229,8 +230,8 @@ uint32_t epoll_registrations(pid_t pid, int epfd, const std::string& text, const
     }
     list.push_back(e);
   }
-  r.offset = s.add_blob(list.data(), list.size() * sizeof(EpollRegistration)).offset;
-  return static_cast<uint32_t>(list.size());
+  set_epoll_registrations(r, s.add_blob(list.data(), list.size() * sizeof(EpollRegistration)).offset,
+                          static_cast<uint32_t>(list.size()));
 }
 
 // What an fd restore creates anew holds: a pipe's data; an eventfd's
@@ -243,12 +244,13 @@ void capture_anon_fd(pid_t pid, const ProcFd& info, const SyscallModel& model, c
   if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite) {
     std::string link = read_link(proc_path(pid, "fd/" + std::to_string(fd)));  // pipe:[INODE]
     uint64_t inode = std::strtoull(link.c_str() + std::min<size_t>(link.size(), 6), nullptr, 10);
-    std::tie(r.offset, r.file_index) = pipe_blob(pid, inode, model, pipes, s);
+    auto [blob_offset, data_size] = pipe_blob(pid, inode, model, pipes, s);
+    set_pipe_end(r, blob_offset, data_size);
   } else if (r.kind == kFdEventfd) {
-    r.offset = fdinfo_value(text, "eventfd-count:", 16).value_or(0);
-    r.file_index = static_cast<uint32_t>(fdinfo_value(text, "eventfd-semaphore:", 10).value_or(0));
+    set_eventfd(r, fdinfo_value(text, "eventfd-count:", 16).value_or(0),
+                fdinfo_value(text, "eventfd-semaphore:", 10).value_or(0) != 0);
   } else {
-    r.file_index = epoll_registrations(pid, fd, text, fds, r, s);
+    capture_epoll_registrations(pid, fd, text, fds, r, s);
   }
 }
 
@@ -261,7 +263,7 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     FdRecord r{};
     r.fd = fd;
     r.kind = kFdCallerStatus;
-    r.file_index = status.mask;
+    set_caller_status_changed(r, status.mask);
     r.open_flags = status.value;
     s.fds.push_back(r);
   }
@@ -284,11 +286,10 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
     r.kind = it->second.kind;
     if (r.kind == kFdFile) {
       std::optional<uint32_t> own = files.intern_of_process(it->second.path, pid);
-      r.file_index = own ? *own : files.intern_open(it->second.path);
-      r.offset = pos;
+      set_file_fd(r, own ? *own : files.intern_open(it->second.path), pos);
     } else if (r.kind == kFdUnixSocket) {
       r.open_flags = it->second.socket_type | (flags & O_NONBLOCK);
-      r.offset = it->second.protocol;
+      set_socket_protocol(r, it->second.protocol);
     }
     r.description = it->second.description;
     if (r.kind == kFdPipeRead || r.kind == kFdPipeWrite || r.kind == kFdEventfd || r.kind == kFdEpoll) {

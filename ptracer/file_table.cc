@@ -145,7 +145,7 @@ bool is_stateless_device(const std::string& path) {
 
 bool FileTable::may_change(const std::string& path) const {
   for (const std::string& p : may_change_) {
-    if (path == p || (!p.empty() && p.back() == '/' && path.rfind(p, 0) == 0)) return true;
+    if (path == p || (!p.empty() && p.back() == '/' && path.starts_with(p))) return true;
   }
   return false;
 }

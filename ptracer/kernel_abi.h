@@ -46,6 +46,14 @@ struct KernelUcontext {
 };
 static_assert(sizeof(KernelUcontext) == 304 && offsetof(KernelUcontext, uc_mcontext) == 40);
 
+// struct sigaction as rt_sigaction(2) takes it on x86-64, which is not
+// glibc's (arch/x86/include/uapi/asm/signal.h: sa_handler, sa_flags,
+// sa_restorer, then a 64-bit sa_mask).
+struct KernelSigaction {
+  uint64_t handler = 0, flags = 0, restorer = 0, mask = 0;
+};
+static_assert(sizeof(KernelSigaction) == 32);
+
 // include/uapi/linux/uio.h struct iovec (writev).
 static_assert(sizeof(iovec) == 16 && offsetof(iovec, iov_len) == 8);
 

@@ -26,6 +26,8 @@
 
 #include "common/checksum.h"
 #include "common/cpu_features.h"
+#include "common/fd_record.h"
+#include "ptracer/kernel_abi.h"
 #include "ptracer/live_attachment.h"
 #include "ptracer/memory_capture.h"
 #include "ptracer/proc_fds.h"
@@ -124,9 +126,8 @@ void add_fds(const std::vector<PathFd>& fds, ProcessRecord& p, Snapshot& s, File
     r.fd_flags = (f.info.flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
     r.open_flags = f.info.flags & ~O_CLOEXEC;
     r.kind = kFdFile;
-    r.offset = f.info.pos;
     try {
-      r.file_index = files.intern_open(f.path);
+      set_file_fd(r, files.intern_open(f.path), f.info.pos);
     } catch (const std::exception& e) {
       notes.push_back("fd " + std::to_string(f.info.fd) + " " + f.path + ": " + e.what() + "; left out");
       continue;
@@ -439,10 +440,8 @@ LiveResult capture_live_process(pid_t pid, const LiveOptions& options, Snapshot&
           long rv = inject_syscall(child, gadget, cr, SYS_rt_sigaction, {uint64_t(sig), 0, buf, 8}, ignored, nullptr,
                                    true);
           if (rv == 0) {
-            std::vector<uint8_t> act = Tracee(child).read_memory(RemotePtr(buf), 32);
-            uint64_t f[4];
-            std::memcpy(f, act.data(), 32);
-            s.sigactions.push_back({static_cast<uint32_t>(sig), 0, f[0], f[1], f[2], f[3]});
+            KernelSigaction act = Tracee(child).read(RemotePtr<KernelSigaction>(buf));
+            s.sigactions.push_back({static_cast<uint32_t>(sig), 0, act.handler, act.flags, act.restorer, act.mask});
           } else {
             result.notes.push_back("signal " + std::to_string(sig) + ": handler not read: rt_sigaction: " +
                                    std::strerror(static_cast<int>(-rv)) + "; left out");

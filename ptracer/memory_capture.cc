@@ -6,17 +6,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/hex_text.h"
+
 namespace snappy {
 
 namespace {
 
 constexpr uint64_t kPage = format::kPageSize;
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string where(const ProcMapsEntry& e) {
   return hex(e.start) + "-" + hex(e.end) + (e.path.empty() ? "" : " " + e.path);
@@ -48,7 +44,7 @@ void refuse_unrestorable(const ProcMapsEntry& e, MappingClass cls) {
       // Shared anonymous memory shows as "/dev/zero (deleted)" (or
       // "[anon_shmem:NAME]" when named): no file to reopen, and sharing
       // cannot be restored. A memfd is a (deleted) file, refused below.
-      if (e.path.rfind("/memfd:", 0) != 0) throw CaptureError("shared anonymous mapping at " + where(e) + ": not supported");
+      if (!e.path.starts_with("/memfd:")) throw CaptureError("shared anonymous mapping at " + where(e) + ": not supported");
       break;
     case MappingClass::kSpecial:
       throw CaptureError("unknown special mapping at " + where(e));

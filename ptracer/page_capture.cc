@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "common/checksum.h"
+#include "common/hex_text.h"
 
 namespace snappy {
 
@@ -39,11 +40,6 @@ constexpr size_t kReadChunk = 1 << 20;
 // writes while capture goes on reading, and the final fsync waits less.
 constexpr uint64_t kWritebackEvery = 4 << 20;
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);

@@ -37,7 +37,7 @@ std::string status_field(const std::string& status, const std::string& key) {
   std::istringstream in(status);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) {
+    if (line.starts_with(key + ":")) {
       size_t at = line.find_first_not_of(" \t", key.size() + 1);
       return at == std::string::npos ? "" : line.substr(at);
     }

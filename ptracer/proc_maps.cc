@@ -149,7 +149,7 @@ std::vector<ProcMapsEntry> parse_proc_maps(std::string_view text) {
 
 MappingClass classify(const ProcMapsEntry& e, bool hugetlb) {
   const std::string& p = e.path;
-  auto starts = [&](std::string_view prefix) { return p.rfind(prefix, 0) == 0; };
+  auto starts = [&](std::string_view prefix) { return p.starts_with(prefix); };
   if (p == "[vsyscall]" || e.end > format::kUserAddressEnd) return MappingClass::kOutside;
   if (e.start < format::kWindowEnd && e.end > format::kWindowStart) return MappingClass::kOutside;
   if (p == "[vdso]") return MappingClass::kVdso;

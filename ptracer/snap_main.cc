@@ -42,7 +42,7 @@
 #include "ptracer/file_table.h"
 #include "ptracer/live_capture.h"
 #include "ptracer/snap_guard.h"
-#include "snapfs/pack.h"
+#include "common/pack.h"
 
 namespace {
 

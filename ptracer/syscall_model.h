@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/syscall_table.h"
+#include "ptracer/kernel_abi.h"
 #include "ptracer/mapping_model.h"
 #include "ptracer/timer_model.h"
 #include "ptracer/tracee.h"
@@ -42,14 +43,6 @@ struct OpenFile {
   // opened file: writes to it are allowed (ptracer/coredump_filter.h).
   bool coredump_filter = false;
 };
-
-// struct sigaction as rt_sigaction(2) takes it on x86-64, which is not
-// glibc's (arch/x86/include/uapi/asm/signal.h: sa_handler, sa_flags,
-// sa_restorer, then a 64-bit sa_mask).
-struct KernelSigaction {
-  uint64_t handler = 0, flags = 0, restorer = 0, mask = 0;
-};
-static_assert(sizeof(KernelSigaction) == 32);
 
 struct AltStack {
   uint64_t sp = 0, size = 0;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/checksum.h"
+#include "common/hex_text.h"
 #include "common/mapping_flag_words.h"
 #include "common/pages_extents.h"
 #include "common/recorded_file.h"
@@ -28,11 +29,6 @@ using namespace format;
 
 namespace {
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-  return buf;
-}
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
