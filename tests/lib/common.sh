@@ -21,6 +21,18 @@ fail() {
   failed=1
 }
 
+# t_abort MESSAGE...: for a script that keeps live processes (their pids
+# in the array `pids`): one FAIL line on stderr, the head of every
+# non-empty *.err and *.out, the processes killed, exit 1 -- a live target
+# must not outlive the check that failed.
+t_abort() {
+  echo "FAIL: $*" >&2
+  local f p
+  for f in *.err *.out; do [[ -s $f ]] && { echo "--- $f" >&2; head -50 "$f" >&2; }; done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  exit 1
+}
+
 # t_usage COUNT "WORDS" ARGS...: exit 2 with "usage: SCRIPT WORDS" unless
 # exactly COUNT arguments were given (at least COUNT when WORDS ends in
 # "...").

@@ -17,6 +17,7 @@
 # usage: guard_pages_test.sh SNAP SNAPINFO RESTORE PTRACER GUARD_TARGET WORKDIR
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if (( $# != 6 )); then
   echo "usage: guard_pages_test.sh SNAP SNAPINFO RESTORE PTRACER GUARD_TARGET WORKDIR" >&2
   exit 2
@@ -27,12 +28,7 @@ mkdir -p "$workdir"
 cd "$workdir" || exit 1
 
 pids=()
-fail() {
-  echo "FAIL: $*" >&2
-  for f in *.err *.out; do [[ -s $f ]] && { echo "--- $f" >&2; head -20 "$f" >&2; }; done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  exit 1
-}
+fail() { t_abort "$@"; }  # fatal here: no live target outlives a failed check
 
 probe=$("$target" --marker)
 if [[ $probe == no-guard* ]]; then

@@ -14,6 +14,7 @@
 # the line written to them after the snapshots.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 if (( $# != 5 )); then
   echo "usage: snap_test.sh SNAP SNAPINFO RESTORE LIVE_TARGET WORKDIR" >&2
   exit 2
@@ -28,12 +29,7 @@ tgt=snaptgt$$
 cp "$target" "./$tgt"
 
 pids=()
-fail() {
-  echo "FAIL: $*" >&2
-  for f in *.err *.out; do [[ -s $f ]] && { echo "--- $f" >&2; head -50 "$f" >&2; }; done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  exit 1
-}
+fail() { t_abort "$@"; }  # fatal here: no live target outlives a failed check
 
 # Two instances, each reading its stdin from a FIFO we hold open.
 start_target() {  # $1: index
