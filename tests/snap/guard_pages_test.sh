@@ -18,14 +18,9 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 6 )); then
-  echo "usage: guard_pages_test.sh SNAP SNAPINFO RESTORE PTRACER GUARD_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 6 "SNAP SNAPINFO RESTORE PTRACER GUARD_TARGET WORKDIR" "$@"
 snap=$1 snapinfo=$2 restore=$3 ptracer=$4 target=$5 workdir=$6
-rm -rf "$workdir"
-mkdir -p "$workdir"
-cd "$workdir" || exit 1
+t_workdir "$workdir"
 
 pids=()
 fail() { t_abort "$@"; }  # fatal here: no live target outlives a failed check

@@ -15,14 +15,9 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/close_inherited_fds.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-if (( $# != 5 )); then
-  echo "usage: snap_test.sh SNAP SNAPINFO RESTORE LIVE_TARGET WORKDIR" >&2
-  exit 2
-fi
+t_usage 5 "SNAP SNAPINFO RESTORE LIVE_TARGET WORKDIR" "$@"
 snap=$1 snapinfo=$2 restore=$3 target=$4 workdir=$5
-rm -rf "$workdir"
-mkdir -p "$workdir"
-cd "$workdir" || exit 1
+t_workdir "$workdir"
 # A name no other process has: not even this test run at the same time
 # from another build tree (snap by name takes every process of the name).
 tgt=snaptgt$$
