@@ -5,7 +5,37 @@
  * other kinds cannot be, so making one (or writing into the pipe) is a
  * snapshot point: a restored instance does it for real. Either way the
  * output equals a cold run's.
- * usage: fd_kinds pipe|pipe_data|fifo_write|socket|eventfd|epoll|memfd|timerfd|inotify|unix */
+ * usage: fd_kinds pipe|pipe_data|fifo_write|socket|eventfd|epoll|memfd|timerfd|inotify|unix
+ *
+ * Each kind is a case (tests/lib/cases.cmake): files.fd_kinds.KIND, recorded,
+ * restored three times and compared with a cold run, its snapshot point
+ * checked on ptracer's summary line.
+ * snappy-test: case=pipe
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,pipe
+ * snappy-test: case=pipe_data
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,pipe_data
+ * snappy-test: case=fifo_write
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,fifo_write
+ * snappy-test: trigger=\(writes to fd 3\)
+ * snappy-test: case=socket
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,socket
+ * snappy-test: trigger=at socketpair\(
+ * snappy-test: case=eventfd
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,eventfd
+ * snappy-test: case=epoll
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,epoll
+ * snappy-test: case=memfd
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,memfd
+ * snappy-test: trigger=at memfd_create\(
+ * snappy-test: case=timerfd
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,timerfd
+ * snappy-test: trigger=at timerfd_create\(
+ * snappy-test: case=inotify
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,inotify
+ * snappy-test: trigger=at inotify_init1\(
+ * snappy-test: case=unix
+ * snappy-test: run=@BINDIR@/tests/files/fd_kinds,unix
+ */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
