@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import jvm
@@ -67,10 +68,10 @@ class Bench:
         # The environment of every run, cold or recorded (see README).
         self.env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "examples/python"),
                         PYTHONDONTWRITEBYTECODE="1", OPENBLAS_NUM_THREADS="1")
-        # Snapshots live on the build's file system (a real disk, not tmpfs).
-        self.snaps = os.path.join(build, "bench-snapshots")
-        shutil.rmtree(self.snaps, ignore_errors=True)
-        os.makedirs(self.snaps)
+        # Snapshots live on the build's file system (a real disk, not tmpfs),
+        # in a directory of this run's own: two bench scripts running at
+        # once must not remove each other's snapshots.
+        self.snaps = tempfile.mkdtemp(prefix="bench-snapshots.", dir=build)
         self.query = os.path.join(self.snaps, "primes.in")
         with open(self.query, "w") as f:
             f.write("99999989\n")
