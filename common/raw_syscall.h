@@ -203,6 +203,11 @@ inline long mlock(uint64_t addr, uint64_t len) {
 inline long mlock2(uint64_t addr, uint64_t len, unsigned flags) {
   return syscall3(325 /* SYS_mlock2 */, (long)addr, (long)len, (long)flags);
 }
+
+// Linux 5.9; ENOSYS before.
+inline long close_range(unsigned first, unsigned last, unsigned flags) {
+  return syscall3(436 /* SYS_close_range */, first, last, flags);
+}
 constexpr unsigned kMlockOnfault = 1;
 // int mlockall(int flags);
 inline long mlockall(int flags) { return syscall2(151 /* SYS_mlockall */, flags, 0); }

@@ -163,6 +163,23 @@ void open_files() {
   }
 }
 
+// Closes NAME.pages and what open_files() opened, once mapped. They were
+// opened one after the other, so their fds are mostly consecutive: one
+// close_range (Linux 5.9) for each run of them instead of one close each
+// (37 for numpy; an fd restore inherited can sit between them).
+void close_files() {
+  uint32_t count = g.view.count(kFiles) + 1;
+  auto fd_at = [](uint32_t i) { return i == 0 ? g.pages_fd : g_file_fds[i - 1]; };
+  for (uint32_t first = 0; first < count;) {
+    uint32_t last = first;
+    while (last + 1 < count && fd_at(last + 1) == fd_at(last) + 1) ++last;
+    if (sys::is_error(sys::close_range(unsigned(fd_at(first)), unsigned(fd_at(last)), 0))) {
+      for (uint32_t i = first; i <= last; ++i) sys::close(fd_at(i));
+    }
+    first = last + 1;
+  }
+}
+
 // Once everything is mapped: a file written in place since open_files()
 // (same inode, new size, mtime or ctime) is refused now, before the program
 // runs.

@@ -108,7 +108,7 @@ long write_id_maps(int child) {
 void close_all_but(int keep, int keep2) {
   int a = keep < keep2 ? keep : keep2, b = keep < keep2 ? keep2 : keep;
   auto close_range = [](long first, long last) {
-    if (first <= last) sys::syscall3(436 /* close_range */, first, last, 0);
+    if (first <= last) sys::close_range(unsigned(first), unsigned(last), 0);
   };
   long next = 0;
   const int kept[2] = {a, b};

@@ -116,6 +116,7 @@ void read_info();
 void check_cpu();
 void open_files();
 void recheck_files();
+void close_files();
 // recorded_file_change (common/recorded_file.h) of an fd's fstat; kNone is
 // is_recorded_file.
 FileChange recorded_file_change(const FileRecord& f, const sys::KernelStat& st);
