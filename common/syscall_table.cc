@@ -107,7 +107,7 @@ std::vector<SyscallRule> make_rules() {
                  SYS_getsid, SYS_getrandom, SYS_clock_gettime,
                  SYS_clock_getres, SYS_gettimeofday, SYS_time, SYS_getcpu,
                  SYS_sysinfo, SYS_getrlimit, SYS_getrusage, SYS_times,
-                 SYS_getpriority, SYS_sched_getaffinity, SYS_sched_getparam,
+                 SYS_getpriority, SYS_sched_getparam,
                  SYS_sched_getscheduler, SYS_sched_yield, SYS_capget,
                  SYS_nanosleep, SYS_clock_nanosleep, SYS_fadvise64,
                  SYS_mincore, SYS_exit}) {
@@ -207,6 +207,9 @@ std::vector<SyscallRule> make_rules() {
   // The recorder sets no_new_privs to install its filter; the program is
   // told the caller's value (a cold run's).
   r.push_back(model(SYS_prctl, H::kGetNoNewPrivs, true, {eq32(0, PR_GET_NO_NEW_PRIVS)}));
+  // The recorder pins itself and the program to one CPU
+  // (ptracer/cpu_pinning.h); the program is told the caller's mask.
+  r.push_back(model(SYS_sched_getaffinity, H::kGetAffinity, true));
   for (uint64_t mode : {O_RDONLY, O_WRONLY, O_RDWR}) {
     r.push_back(model(SYS_open, H::kOpen, true, {{1, Op::kMaskedEq, mode, kOpenWriteMask}}));
     r.push_back(model(SYS_openat, H::kOpen, true, {{2, Op::kMaskedEq, mode, kOpenWriteMask}}));

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   snappy::RecordOptions options;
   std::string at;
   bool no_replay = false;
+  bool no_pin = false;
   app.add_option("-o,--output", options.output, "snapshot NAME (writes NAME.info and NAME.pages)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "log every modelled system call");
@@ -112,6 +113,9 @@ int main(int argc, char** argv) {
                  "its path argument starts with PREFIX (path=PREFIX: open, openat, access, stat-likes, mkdir, execve, ...)");
   app.add_flag("--no-vdso", options.no_vdso, "hide the vDSO from the program (the snapshot then restores on any kernel)");
   app.add_flag("--no-replay", no_replay, "do not replay the program's output on restore");
+  app.add_flag("--no-pin", no_pin, "let the recorded program run on every CPU it may use (by default it and ptracer "
+               "share one while recording, which makes each ptrace stop cheaper; sched_getaffinity shows the program "
+               "the caller's mask either way)");
   app.add_option("--may-change", options.may_change,
                  "a file (or directory/ prefix) that may change after recording, e.g. a log opened for "
                  "append: restore then checks only that it is the same file (device and inode); repeatable")
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
     return snappy::usage_error("ptracer", "unknown option " + original_argument(command[0], argc, argv));
   }
   options.replay_output = !no_replay;
+  options.pin_cpu = !no_pin;
   if (options.output.empty()) return snappy::usage_error("ptracer", "empty -o NAME");
   try {
     if (!at.empty()) options.at = snappy::AtPoint::parse(at);

@@ -21,6 +21,7 @@
 
 #include "common/syscall_decode.h"
 #include "ptracer/capture.h"
+#include "ptracer/cpu_pinning.h"
 #include "ptracer/marker_scan.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
@@ -159,6 +160,7 @@ class Session {
   RecordStats stats_;
   std::map<pid_t, long> awaiting_exit_;
   PhaseClock trace_clock_, capture_clock_;
+  CpuPinning pinning_;
 };
 
 void Session::run() {
@@ -172,6 +174,10 @@ void Session::run() {
   for (auto& a : loader_argv) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  if (options_.pin_cpu) {
+    pinning_ = CpuPinning::pin_here();  // the program inherits it at fork
+    model_.caller_affinity = pinning_.original_mask();
+  }
   pid_t self = getpid();
   pid_ = fork();
   if (pid_ < 0) throw RecordError(std::string("fork: ") + strerror(errno), 1);
@@ -375,6 +381,8 @@ bool Session::at_path_matches(const Tracee& tracee, const SyscallArgs& call) con
 
 void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
                             const std::string& why) {
+  // The program is stopped from here on: capture may use every CPU.
+  pinning_.unpin();
   // Decoded now: the program's memory is gone once it is killed.
   std::string what = describe_call(tracee, call);
   double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();

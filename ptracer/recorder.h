@@ -24,6 +24,7 @@ struct RecordOptions {
   bool no_vdso = false;
   bool replay_output = true;
   bool verbose = false;
+  bool pin_cpu = true;  // ptracer and the program on one CPU (ptracer/cpu_pinning.h); --no-pin
   bool stats = false;  // --stats: stops by syscall and phase times (ptracer/record_stats.h)
   std::vector<std::string> may_change;  // --may-change PATH
 };

@@ -74,6 +74,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       known_break_.reset();
       return Decision::kContinue;
     case ModelHandler::kGetNoNewPrivs:
+    case ModelHandler::kGetAffinity:
     case ModelHandler::kMremap:
       return Decision::kContinue;
     case ModelHandler::kClose:
@@ -310,6 +311,10 @@ void SyscallModel::on_exit(const Tracee& tracee) {
     readlink_exit(tracee, c, p.path);
     return;
   }
+  if (p.handler == ModelHandler::kGetAffinity) {
+    affinity_exit(tracee, c);
+    return;
+  }
   if (p.handler == ModelHandler::kGetNoNewPrivs) {
     // The recorder never sets it in itself (only the recorded child does,
     // after fork), so its own value is the caller's.
@@ -413,6 +418,18 @@ void SyscallModel::readlink_exit(const Tracee& tracee, const SyscallArgs& call, 
   tracee.write_memory(call.ptr(call.nr == SYS_readlinkat ? 2 : 1), program_path.data(), size);
   regs.rax = size;
   tracee.set_registers(regs);
+}
+
+// sched_getaffinity(pid, len, mask) returns how many bytes of the mask it
+// wrote (the kernel's cpumask size, at most len). Of the program's own
+// threads (pid 0 or one of their tids) those bytes are the caller's mask;
+// another process's answer is left alone.
+void SyscallModel::affinity_exit(const Tracee& tracee, const SyscallArgs& call) {
+  user_regs_struct regs = tracee.registers();
+  pid_t pid = static_cast<pid_t>(call.args[0]);
+  if (caller_affinity.empty() || is_error_result(regs.rax) || (pid != 0 && !threads.count(pid))) return;
+  uint64_t size = std::min<uint64_t>(regs.rax, caller_affinity.size());
+  tracee.write_memory(call.ptr(2), caller_affinity.data(), size);
 }
 
 // rt_sigreturn loads the registers, the mask and, from uc_stack, the

@@ -106,6 +106,9 @@ class SyscallModel {
   // The recorded program's absolute path: what /proc/self/exe would name
   // had the kernel exec'd it, not elf_loader.
   std::string program_path;
+  // The CPU mask the program would have had (sched_getaffinity's bytes),
+  // when the recorder pinned it to one CPU; empty when it did not.
+  std::vector<uint8_t> caller_affinity;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
   std::map<int, CallerStatus> caller_status; // by fd, 0-2
   std::map<int, KernelSigaction> sigactions;
@@ -170,6 +173,7 @@ class SyscallModel {
   void new_fd_exit(const Tracee& tracee, const SyscallArgs& call, uint64_t rax);
   void rt_sigreturn_entry(const Tracee& tracee);
   void readlink_exit(const Tracee& tracee, const SyscallArgs& call, const std::string& path);
+  void affinity_exit(const Tracee& tracee, const SyscallArgs& call);
   void note_window(uint64_t start, uint64_t end);
   // A successful mmap that returned `start` (at its exit, or at its entry
   // when predicted).

@@ -125,6 +125,10 @@ TEST(SyscallTable, RuleLookup) {
   EXPECT_FALSE(rule_for(SYS_prctl, {PR_SET_MM, PR_SET_MM_MAP})->needs_exit);
   EXPECT_TRUE(is_model(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS}), ModelHandler::kGetNoNewPrivs));
   EXPECT_TRUE(rule_for(SYS_prctl, {PR_GET_NO_NEW_PRIVS})->needs_exit);
+  // The recorder's one-CPU pinning: the caller's mask is written at exit.
+  EXPECT_TRUE(is_model(rule_for(SYS_sched_getaffinity, {0, 128, 0x1000}), ModelHandler::kGetAffinity));
+  EXPECT_TRUE(rule_for(SYS_sched_getaffinity, {0, 128, 0x1000})->needs_exit);
+  EXPECT_EQ(rule_for(SYS_sched_setaffinity, {0, 128, 0x1000}), nullptr);  // a trigger
   EXPECT_EQ(rule_for(SYS_prctl, {PR_SET_PDEATHSIG, SIGKILL}), nullptr);
   EXPECT_TRUE(is_model(rule_for(SYS_faccessat, {0, 0, R_OK}), ModelHandler::kAccess));
   EXPECT_TRUE(is_model(rule_for(SYS_mmap, {0, 4096, 3, 0x22, ~0ull, 0}), ModelHandler::kMmap));
