@@ -39,4 +39,9 @@ diff <(grep -v Cpus_allowed cold.out | grep '^setup: ') <(replayed pinned | grep
 
 t_record unpinned --no-pin "$target" status || t_result
 t_restores_match cold unpinned 2 && echo "--no-pin: restores equal the cold run, Cpus_allowed_list included"
+if [[ $failed != 0 ]]; then
+  for f in cold.out pinned.rec.err pinned.r1.out pinned.r1.err unpinned.rec.err unpinned.r*.out; do
+    echo "--- $f"; cat "$f"
+  done
+fi
 t_result
