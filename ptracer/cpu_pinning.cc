@@ -33,6 +33,10 @@ CpuPinning CpuPinning::pin_here() {
   return p;
 }
 
+void CpuPinning::release(pid_t tid) const {
+  if (!original_.empty()) syscall(SYS_sched_setaffinity, tid, original_.size(), original_.data());
+}
+
 void CpuPinning::unpin() {
   if (!pinned_) return;
   syscall(SYS_sched_setaffinity, 0, original_.size(), original_.data());

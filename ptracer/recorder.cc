@@ -222,6 +222,7 @@ void Session::run() {
       threads_.insert(tid);
       started_.insert(tid);
       model_.threads[tid];
+      pinning_.release(tid);
       ++stats_.other_stops;
       resume(tid, PTRACE_CONT);
     } else if (event == PTRACE_EVENT_CLONE) {
@@ -229,7 +230,7 @@ void Session::run() {
       try {
         pid_t child = cloned_thread(tid, pid_);
         model_.on_thread_created(tid, child);
-        threads_.insert(child);
+        if (threads_.insert(child).second) pinning_.release(child);
       } catch (const std::exception& e) {
         throw RecordError(e.what(), 1);
       }
