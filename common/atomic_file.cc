@@ -8,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <utility>
+#include <vector>
 
 #include "common/output_path.h"
 
@@ -32,20 +35,23 @@ std::string random_temp_name(const std::string& base) {
   return base.substr(0, 200) + ".tmp." + hex;
 }
 
-// Closes `fd`, the last reference to a replaced file, in a detached
-// grandchild, so that freeing its blocks costs the caller nothing: on ext4
-// mounted with `discard` (this project's machines) the last close of a
-// 25 MB file issues its discards synchronously, 40-120 ms. The grandchild
-// closes its copy only once every other copy is closed (EOF on a pipe whose
-// write end the caller and the child close after their copies of `fd`), so
-// its close is the last one whichever runs first; it holds nothing else (no
-// pipe of the caller's stays open through it) and is reaped by init. If it
-// cannot be made, the caller closes the fd itself. Only async-signal-safe
-// calls after fork (the caller may have threads).
-void close_in_background(int fd) {
+// Closes `fds`, the last references to replaced files, in a detached
+// grandchild, so that freeing their blocks costs the caller nothing: on
+// ext4 mounted with `discard` (this project's machines) the last close of
+// a 25 MB file issues its discards synchronously, 40-120 ms, and even a
+// 40 KB NAME.info's took ~1 ms. The grandchild closes its copies only once
+// every other copy is closed (EOF on a pipe whose write end the caller and
+// the child close after their copies of `fds`), so its closes are the last
+// ones whichever runs first; it holds nothing else (no pipe of the
+// caller's stays open through it) and is reaped by init. If it cannot be
+// made, the caller closes the fds itself. Only async-signal-safe calls
+// after fork (the caller may have threads).
+void close_in_background(std::vector<int> fds) {
+  if (fds.empty()) return;
+  std::sort(fds.begin(), fds.end());
   int gate[2];
   if (::pipe2(gate, O_CLOEXEC) != 0) {
-    ::close(fd);
+    for (int fd : fds) ::close(fd);
     return;
   }
   pid_t child = ::fork();
@@ -55,16 +61,20 @@ void close_in_background(int fd) {
       char byte;
       while (::read(gate[0], &byte, 1) < 0 && errno == EINTR) {
       }
-      if (fd > 0) ::syscall(SYS_close_range, 0u, static_cast<unsigned>(fd - 1), 0u);
-      ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0u, 0u);
-      ::close(fd);
+      unsigned from = 0;  // every fd but `fds`
+      for (int fd : fds) {
+        if (static_cast<unsigned>(fd) > from) ::syscall(SYS_close_range, from, static_cast<unsigned>(fd - 1), 0u);
+        from = static_cast<unsigned>(fd) + 1;
+      }
+      ::syscall(SYS_close_range, from, ~0u, 0u);
+      for (int fd : fds) ::close(fd);
       ::_exit(0);
     }
-    ::close(fd);
+    for (int fd : fds) ::close(fd);
     ::close(gate[1]);
     ::_exit(0);
   }
-  ::close(fd);  // before the gate: then the grandchild's copy is the last
+  for (int fd : fds) ::close(fd);  // before the gate: then the grandchild's copies are the last
   ::close(gate[1]);
   ::close(gate[0]);
   if (child > 0) {
@@ -192,24 +202,48 @@ void AtomicFile::rename_into_place() {
   rename_linked_into_place();
 }
 
+bool AtomicFile::exchange_into_place() {
+  // ENOENT: nothing to replace; EINVAL: the filesystem cannot exchange.
+  if (::renameat2(dir_fd_, temp_name_.c_str(), dir_fd_, base_.c_str(), RENAME_EXCHANGE) != 0) {
+    if (errno == ENOENT || errno == EINVAL || errno == ENOSYS) return false;
+    throw_write_error(errno, "renaming to " + final_path_);
+  }
+  // An exchange, unlike a rename, also swaps a file with a directory: put
+  // the directory back and fail as rename would.
+  struct stat st;
+  if (::fstatat(dir_fd_, temp_name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+    ::renameat2(dir_fd_, temp_name_.c_str(), dir_fd_, base_.c_str(), RENAME_EXCHANGE);
+    throw_write_error(EISDIR, "renaming to " + final_path_);
+  }
+  return true;
+}
+
+int AtomicFile::drop_replaced() {
+  // Held open, its unlink only drops the name; its blocks are freed at the
+  // last close, which the caller makes in the background.
+  int replaced = ::openat(dir_fd_, temp_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+  committed_ = true;
+  return replaced;
+}
+
 void AtomicFile::rename_pair_into_place(AtomicFile& first, AtomicFile& second) {
   first.check_final_name("renaming to");
   second.check_final_name("renaming to");
   first.link_in();
   second.link_in();
   // Exchange instead of replace, so that the replaced file survives (under
-  // first's temporary name) until the second rename has succeeded. ENOENT:
-  // nothing to replace; EINVAL: the filesystem cannot exchange.
-  bool exchanged = ::renameat2(first.dir_fd_, first.temp_name_.c_str(), first.dir_fd_, first.base_.c_str(),
-                               RENAME_EXCHANGE) == 0;
-  if (!exchanged) {
-    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) throw_write_error(errno, "renaming to " + first.final_path_);
-    first.rename_linked_into_place();
-  }
+  // first's temporary name) until the second rename has succeeded.
+  bool first_exchanged = first.exchange_into_place();
+  if (!first_exchanged) first.rename_linked_into_place();
+  // The second is exchanged too, only so that its replaced file is freed
+  // in the background like the first's.
+  bool second_exchanged = false;
   try {
-    second.rename_linked_into_place();
+    second_exchanged = second.exchange_into_place();
+    if (!second_exchanged) second.rename_linked_into_place();
   } catch (const WriteError&) {
-    if (exchanged) {
+    if (first_exchanged) {
       // The old file back under the final name; the new one, now under the
       // temporary name, goes with `first` (still uncommitted).
       ::renameat2(first.dir_fd_, first.temp_name_.c_str(), first.dir_fd_, first.base_.c_str(), RENAME_EXCHANGE);
@@ -218,15 +252,13 @@ void AtomicFile::rename_pair_into_place(AtomicFile& first, AtomicFile& second) {
     }
     throw;
   }
-  if (exchanged) {
-    // The replaced file, now under first's temporary name: held open, its
-    // unlink only drops the name, and its blocks are freed at the last
-    // close, made in the background (close_in_background).
-    int replaced = ::openat(first.dir_fd_, first.temp_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    ::unlinkat(first.dir_fd_, first.temp_name_.c_str(), 0);
-    if (replaced >= 0) close_in_background(replaced);
-    first.committed_ = true;
+  std::vector<int> replaced;
+  for (auto [file, exchanged] : {std::pair{&first, first_exchanged}, std::pair{&second, second_exchanged}}) {
+    if (!exchanged) continue;
+    int fd = file->drop_replaced();
+    if (fd >= 0) replaced.push_back(fd);
   }
+  close_in_background(std::move(replaced));
 }
 
 }  // namespace snappy
