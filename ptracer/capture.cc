@@ -395,6 +395,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   clock.lap("memory");
   files.finish();
   clock.lap("file hashes");
+  if (request.program_read) request.program_read();
 
   uint64_t pages_size = bind_pages_file(pages, s);
   std::vector<uint8_t> info_bytes = serialize_info(s, pages_size);
