@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <map>
 #include <tuple>
 #include <optional>
@@ -32,6 +33,7 @@
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/process_state.h"
+#include "ptracer/vm_flags.h"
 
 namespace snappy {
 
@@ -309,6 +311,10 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   }
   PhaseClock unused;
   PhaseClock& clock = request.phases ? *request.phases : unused;
+  // The VmFlags memory capture needs, from /proc/PID/smaps, which walks
+  // every page table to count Rss and the like (2 ms for numpy): read on a
+  // thread of its own while threads, fds and process state are captured.
+  std::future<std::map<uint64_t, VmFlags>> vm_flags = std::async(std::launch::async, read_vmflags, pid);
   Snapshot s;
   s.created_unix_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
@@ -390,7 +396,7 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   find_exit_gadgets(trigger, mappings, request.no_vdso, p);
   clock.lap("exit gadgets");
   AtomicFile pages(request.output + ".pages");
-  MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
+  MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages, vm_flags.get());
   s.processes.push_back(p);
   clock.lap("memory");
   files.finish();
