@@ -65,7 +65,9 @@ class AtomicFile {
   // rename fails, the first is undone: the file `first` replaced is put
   // back (renameat2 RENAME_EXCHANGE, where the filesystem has it) or, if
   // there was none, the new one removed, so a pair such as NAME.pages +
-  // NAME.info is never left half new. Throws WriteError.
+  // NAME.info is never left half new. The files they replace are freed by
+  // a detached process (their last close can take tens of ms: discards).
+  // Throws WriteError.
   static void rename_pair_into_place(AtomicFile& first, AtomicFile& second);
 
  private:
@@ -75,6 +77,16 @@ class AtomicFile {
   // Throws WriteError when the final name must not be replaced (above).
   void check_final_name(const char* verb) const;
   void rename_linked_into_place();
+  // Exchanges the linked file with what has the final name now
+  // (renameat2 RENAME_EXCHANGE), which then has the temporary name. False,
+  // with nothing done, if nothing has the name or the filesystem cannot
+  // exchange. A directory there is put back: WriteError (EISDIR), as a
+  // rename would fail.
+  bool exchange_into_place();
+  // After an exchange: unlinks the replaced file from the temporary name
+  // and returns an fd that holds it (-1 if it cannot be opened), whose
+  // close frees its blocks. The file itself is then committed.
+  int drop_replaced();
 
   std::string final_path_;
   std::string base_;       // the final name inside dir_fd_

@@ -13,9 +13,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <string_view>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <map>
 #include <tuple>
 #include <optional>
@@ -23,16 +23,17 @@
 
 #include "common/atomic_file.h"
 #include "common/cpu_features.h"
-#include "common/exit_gadgets.h"
 #include "common/fd_record.h"
 #include "common/snapshot_writer.h"
 #include "ptracer/coredump_filter.h"
+#include "ptracer/exit_gadget_search.h"
 #include "ptracer/file_table.h"
 #include "ptracer/memory_capture.h"
 #include "ptracer/proc_fds.h"
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/process_state.h"
+#include "ptracer/vm_flags.h"
 
 namespace snappy {
 
@@ -301,48 +302,6 @@ void capture_fds(pid_t pid, const SyscallModel& model, ProcessRecord& p, Snapsho
   p.fd_count = static_cast<uint32_t>(s.fds.size()) - p.first_fd;
 }
 
-// The first address in `code` (mapped at `start`) where a gadget begins
-// `back` bytes before an occurrence of `anchor` and `is_gadget` accepts
-// it; 0 if none. Searching for the anchor keeps this a memchr-speed scan.
-using GadgetCheck = bool (*)(const uint8_t*, size_t);
-uint64_t find_gadget(const std::vector<uint8_t>& code, uint64_t start, std::string_view anchor, size_t back,
-                     GadgetCheck is_gadget) {
-  std::string_view text(reinterpret_cast<const char*>(code.data()), code.size());
-  for (size_t at = text.find(anchor); at != std::string_view::npos; at = text.find(anchor, at + 1)) {
-    if (at >= back && is_gadget(code.data() + at - back, code.size() - (at - back))) return start + at - back;
-  }
-  return 0;
-}
-
-// The two code sequences restore borrows to leave nothing of itself behind
-// (common/exit_gadgets.h), from mappings that exist in every restored
-// instance: the vDSO (unless hidden) and the program's executable files,
-// the vDSO and libc first (where they usually are), the rest if need be.
-void find_exit_gadgets(const Tracee& tracee, const std::vector<ProcMapsEntry>& mappings, bool no_vdso,
-                       ProcessRecord& p) {
-  std::vector<const ProcMapsEntry*> candidates;
-  for (const ProcMapsEntry& e : mappings) {
-    if (e.executable && e.readable && (e.is_file() || (e.path == "[vdso]" && !no_vdso))) candidates.push_back(&e);
-  }
-  auto rank = [](const ProcMapsEntry* e) {
-    return e->path == "[vdso]" ? 0 : e->path.find("/libc.so") != std::string::npos ? 1 : 2;
-  };
-  std::stable_sort(candidates.begin(), candidates.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
-  using namespace std::string_view_literals;
-  constexpr std::string_view kSyscall = "\x0f\x05"sv;
-  constexpr std::string_view kFifteenThenSyscall = "\x0f\x00\x00\x00\x0f\x05"sv;  // mov's immediate, syscall
-  for (const ProcMapsEntry* e : candidates) {
-    std::vector<uint8_t> code = tracee.read_memory(RemotePtr(e->start), e->end - e->start);
-    if (!p.syscall_gadget) p.syscall_gadget = find_gadget(code, e->start, kSyscall, 0, is_syscall_ret_gadget);
-    // mov $15, %eax is b8 + imm32; mov $15, %rax is 48 c7 c0 + imm32.
-    for (size_t back : {size_t{1}, size_t{3}}) {
-      if (!p.sigreturn_gadget) p.sigreturn_gadget = find_gadget(code, e->start, kFifteenThenSyscall, back, is_sigreturn_gadget);
-    }
-    if (p.syscall_gadget && p.sigreturn_gadget) return;
-  }
-  p.syscall_gadget = p.sigreturn_gadget = 0;  // one without the other is no use
-}
-
 }  // namespace
 
 CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vector<StoppedThread>& others,
@@ -352,6 +311,10 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   }
   PhaseClock unused;
   PhaseClock& clock = request.phases ? *request.phases : unused;
+  // The VmFlags memory capture needs, from /proc/PID/smaps, which walks
+  // every page table to count Rss and the like (2 ms for numpy): read on a
+  // thread of its own while threads, fds and process state are captured.
+  std::future<std::map<uint64_t, VmFlags>> vm_flags = std::async(std::launch::async, read_vmflags, pid);
   Snapshot s;
   s.created_unix_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
@@ -433,11 +396,12 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   find_exit_gadgets(trigger, mappings, request.no_vdso, p);
   clock.lap("exit gadgets");
   AtomicFile pages(request.output + ".pages");
-  MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages);
+  MemoryCaptureStats stats = capture_memory(pid, mappings, p, s, files, pages, vm_flags.get());
   s.processes.push_back(p);
   clock.lap("memory");
   files.finish();
   clock.lap("file hashes");
+  if (request.program_read) request.program_read();
 
   uint64_t pages_size = bind_pages_file(pages, s);
   std::vector<uint8_t> info_bytes = serialize_info(s, pages_size);

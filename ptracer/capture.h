@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct CaptureRequest {
   bool replay_output = true;
   std::vector<std::string> may_change;  // FileTable's policy
   PhaseClock* phases = nullptr;         // laps of the capture's phases, if wanted
+  // Called once capture has read everything it reads of the program (its
+  // memory last) and the backing files' hashes are in, before the files
+  // are synced and renamed: the recorder kills the program there, so that
+  // it dies while they are synced. Not called if capture fails before.
+  std::function<void()> program_read;
 };
 
 struct CaptureResult {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <utility>
 
 #include "common/hex_text.h"
 
@@ -60,13 +61,17 @@ void refuse_unrestorable(const ProcMapsEntry& e, MappingClass cls) {
 
 Capturer::Capturer(pid_t source, pid_t process, const CapturePolicy& policy, Snapshot& snapshot, FileTable& files,
                    AtomicFile& pages)
+    : Capturer(source, process, policy, snapshot, files, pages, read_vmflags(process)) {}
+
+Capturer::Capturer(pid_t source, pid_t process, const CapturePolicy& policy, Snapshot& snapshot, FileTable& files,
+                   AtomicFile& pages, std::map<uint64_t, VmFlags> vm)
     : source_(source),
       process_(process),
       policy_(policy),
       snapshot_(snapshot),
       files_(files),
       pages_(snapshot, pages, policy.live),
-      vm_(read_vmflags(process)) {
+      vm_(std::move(vm)) {
   if (source != process) {
     for (const ProcMapsEntry& e : read_proc_maps(source)) in_source_.insert(e.start);
   }
@@ -206,10 +211,10 @@ MemoryCaptureStats Capturer::finish() {
 
 MemoryCaptureStats capture_memory(pid_t pid, const std::vector<ProcMapsEntry>& entries,
                                   format::ProcessRecord& process, Snapshot& snapshot,
-                                  FileTable& files, AtomicFile& pages) {
+                                  FileTable& files, AtomicFile& pages, std::map<uint64_t, VmFlags> vm) {
   // What madvise, mlock and mmap flags made of each mapping: the process
   // is stopped, so smaps lists the mappings maps did.
-  Capturer capturer(pid, pid, CapturePolicy{}, snapshot, files, pages);
+  Capturer capturer(pid, pid, CapturePolicy{}, snapshot, files, pages, std::move(vm));
   process.first_mapping = static_cast<uint32_t>(snapshot.mappings.size());
   for (const ProcMapsEntry& e : entries) capturer.capture(e);
   process.mapping_count = static_cast<uint32_t>(snapshot.mappings.size()) - process.first_mapping;

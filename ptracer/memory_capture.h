@@ -80,6 +80,10 @@ class Capturer {
   // mappings than the maps entries given.
   Capturer(pid_t source, pid_t process, const CapturePolicy& policy, Snapshot& snapshot, FileTable& files,
            AtomicFile& pages);
+  // The same with `process`'s VmFlags already read (read_vmflags), with
+  // the process stopped since.
+  Capturer(pid_t source, pid_t process, const CapturePolicy& policy, Snapshot& snapshot, FileTable& files,
+           AtomicFile& pages, std::map<uint64_t, VmFlags> vm);
 
   // Appends the MappingRecord of `e` (none for MappingClass::kOutside in a
   // live snapshot) and its runs. A recording throws CaptureError for what
@@ -114,9 +118,11 @@ class Capturer {
 // A recording's memory: every entry (sorted, already filtered by the
 // caller) through a Capturer with the recording policy, appended to
 // snapshot.mappings / runs, page data to `pages`. Sets
-// process.first_mapping / mapping_count.
+// process.first_mapping / mapping_count. `vm` is read_vmflags(pid), read
+// while the process was stopped as it still is: the caller reads it ahead,
+// on a thread of its own (smaps walks every page table, 2 ms for numpy).
 MemoryCaptureStats capture_memory(pid_t pid, const std::vector<ProcMapsEntry>& entries,
                                   format::ProcessRecord& process, Snapshot& snapshot,
-                                  FileTable& files, AtomicFile& pages);
+                                  FileTable& files, AtomicFile& pages, std::map<uint64_t, VmFlags> vm);
 
 }  // namespace snappy

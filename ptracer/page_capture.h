@@ -1,6 +1,6 @@
 // The one writer of NAME.pages, for ptracer's recordings and snap's live
-// snapshots alike: reads a mapping's pages through /proc/PID/mem in large
-// chunks (unlike process_vm_readv, it reads PROT_NONE pages too), takes
+// snapshots alike: reads a mapping's pages in large chunks
+// (process_vm_readv, or /proc/PID/mem where only it can: PROT_NONE), takes
 // which pages exist from /proc/PID/pagemap, and writes only what differs
 // from the mapping's source, with one xxh3-64 per run (docs/DESIGN.md,
 // "Memory"). What to do with a mapping is not decided here: that is the

@@ -110,6 +110,32 @@ TEST_F(AtomicFileTest, FailedSecondRenameWithoutPreviousRemovesTheFirst) {
   EXPECT_EQ(entries(), 1);
 }
 
+TEST_F(AtomicFileTest, PairReplacesBothWithoutLeavingTheOldOnes) {
+  write(path("a"), "old a");
+  write(path("b"), "old b");
+  {
+    AtomicFile a(path("a")), b(path("b"));
+    a.pwrite_all("new a", 5, 0);
+    b.pwrite_all("new b", 5, 0);
+    AtomicFile::rename_pair_into_place(a, b);  // both exchanged, both replaced files unlinked
+  }
+  EXPECT_EQ(read(path("a")), "new a");
+  EXPECT_EQ(read(path("b")), "new b");
+  EXPECT_EQ(entries(), 2);
+}
+
+TEST_F(AtomicFileTest, DirectoryAtTheFirstNameIsNotExchanged) {
+  ASSERT_EQ(::mkdir(path("a").c_str(), 0700), 0);  // RENAME_EXCHANGE would swap it with the file
+  write(path("a/inside"), "x");
+  {
+    AtomicFile a(path("a")), b(path("b"));
+    a.pwrite_all("new a", 5, 0);
+    EXPECT_THROW(AtomicFile::rename_pair_into_place(a, b), WriteError);
+  }
+  EXPECT_EQ(read(path("a/inside")), "x");
+  EXPECT_EQ(entries(), 1);  // the directory a, nothing else
+}
+
 TEST_F(AtomicFileTest, NoNameInTheDirectoryUntilRenamed) {
   AtomicFile f(path("x"));
   f.pwrite_all("new", 3, 0);

@@ -202,7 +202,7 @@ TEST_F(MemoryCaptureTest, CapturesAnonymousAndFileMappings) {
   std::string pages_path = dir_ + "/snap.pages";
   AtomicFile pages(pages_path);
   snapshot.mappings.resize(1);  // another process's mapping: indices must follow it
-  MemoryCaptureStats stats = capture_memory(pid_, entries, process, snapshot, files, pages);
+  MemoryCaptureStats stats = capture_memory(pid_, entries, process, snapshot, files, pages, read_vmflags(pid_));
   pages.sync();
   pages.rename_into_place();
 
@@ -327,8 +327,8 @@ TEST_F(MemoryCaptureTest, SecondCaptureAppendsAfterExistingPages) {
   format::ProcessRecord p1{}, p2{};
   AtomicFile pages(dir_ + "/two.pages");
   auto anon = entries_at({kAnon});
-  MemoryCaptureStats s1 = capture_memory(pid_, anon, p1, snapshot, files, pages);
-  MemoryCaptureStats s2 = capture_memory(pid_, anon, p2, snapshot, files, pages);
+  MemoryCaptureStats s1 = capture_memory(pid_, anon, p1, snapshot, files, pages, read_vmflags(pid_));
+  MemoryCaptureStats s2 = capture_memory(pid_, anon, p2, snapshot, files, pages, read_vmflags(pid_));
   EXPECT_EQ(p2.first_mapping, 1u);
   EXPECT_EQ(snapshot.mappings[1].pages_offset, s1.pages_size);
   EXPECT_EQ(s2.pages_size, 2 * s1.pages_size);
@@ -341,7 +341,7 @@ TEST_F(MemoryCaptureTest, RefusesWhatCannotBeRestored) {
   AtomicFile pages(dir_ + "/bad.pages");
   auto refuse = [&](std::vector<ProcMapsEntry> entries, const char* why) {
     try {
-      capture_memory(pid_, entries, process, snapshot, files, pages);
+      capture_memory(pid_, entries, process, snapshot, files, pages, read_vmflags(pid_));
       ADD_FAILURE() << "no CaptureError for " << why;
     } catch (const CaptureError& e) {
       EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
