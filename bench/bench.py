@@ -43,7 +43,7 @@ WL = os.path.join(BENCH, "workloads")
 PY = "/usr/bin/python3"
 
 # Runs per measurement: full and --quick.
-FULL = dict(floor=201, cold=31, restore=101, record=3, fork=101, many=200, many_reps=3,
+FULL = dict(floor=201, cold=31, restore=101, record=11, fork=101, many=200, many_reps=3,
             mem=20, cold_mem=3, warmup=2)
 QUICK = dict(floor=21, cold=3, restore=5, record=1, fork=5, many=20, many_reps=1,
              mem=4, cold_mem=1, warmup=1)
