@@ -36,9 +36,9 @@ enum class ModelHandler : uint8_t {
   kBrk,           // brk(addr != 0): rewritten to brk(0) so it fails
   kGetNoNewPrivs, // prctl(PR_GET_NO_NEW_PRIVS): answers the recorder's own
                   // value (the caller's), not the 1 it set for seccomp
-  kGetAffinity,   // sched_getaffinity of the program's own threads:
-                  // answers the caller's mask, not the one CPU the
-                  // recorder pinned it to (ptracer/cpu_pinning.h)
+  kGetAffinity,   // sched_getaffinity of the thread the recorder pinned
+                  // to one CPU (ptracer/cpu_pinning.h) answers the
+                  // caller's mask; of others, no exit stop
   kOpen,          // open/openat read-only: fd table (the path must be a
                   // regular file or directory, else it triggers); for
                   // writing only the program's own coredump_filter; the

@@ -196,6 +196,7 @@ void Session::run() {
   if (ptrace(PTRACE_SETOPTIONS, pid_, nullptr, opts) != 0) throw RecordError(std::string("PTRACE_SETOPTIONS: ") + strerror(errno), 1);
   threads_.insert(pid_);
   model_.threads[pid_];
+  if (pinning_.pinned()) model_.pinned_thread = pid_;
   if (char* program = realpath(options_.argv[0].c_str(), nullptr)) {
     model_.program_path = program;
     free(program);

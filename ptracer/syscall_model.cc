@@ -73,8 +73,14 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
     case ModelHandler::kSetMm:
       known_break_.reset();
       return Decision::kContinue;
+    case ModelHandler::kGetAffinity: {
+      // Only the pinned thread's answer is rewritten at exit; of any
+      // other the kernel's is the caller's mask already.
+      pid_t of = call.args[0] == 0 ? tracee.tid() : static_cast<pid_t>(call.args[0]);
+      if (caller_affinity.empty() || of != pinned_thread) return applied(tracee.tid());
+      return Decision::kContinue;
+    }
     case ModelHandler::kGetNoNewPrivs:
-    case ModelHandler::kGetAffinity:
     case ModelHandler::kMremap:
       return Decision::kContinue;
     case ModelHandler::kClose:
@@ -420,14 +426,13 @@ void SyscallModel::readlink_exit(const Tracee& tracee, const SyscallArgs& call, 
   tracee.set_registers(regs);
 }
 
-// sched_getaffinity(pid, len, mask) returns how many bytes of the mask it
-// wrote (the kernel's cpumask size, at most len). Of the program's own
-// threads (pid 0 or one of their tids) those bytes are the caller's mask;
-// another process's answer is left alone.
+// sched_getaffinity(pid, len, mask) of the pinned thread (on_entry lets
+// every other call go without an exit stop) returns how many bytes of the
+// mask it wrote (the kernel's cpumask size, at most len): those bytes are
+// the caller's mask.
 void SyscallModel::affinity_exit(const Tracee& tracee, const SyscallArgs& call) {
   user_regs_struct regs = tracee.registers();
-  pid_t pid = static_cast<pid_t>(call.args[0]);
-  if (caller_affinity.empty() || is_error_result(regs.rax) || (pid != 0 && !threads.count(pid))) return;
+  if (is_error_result(regs.rax)) return;
   uint64_t size = std::min<uint64_t>(regs.rax, caller_affinity.size());
   tracee.write_memory(call.ptr(2), caller_affinity.data(), size);
 }

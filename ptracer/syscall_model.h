@@ -107,8 +107,10 @@ class SyscallModel {
   // had the kernel exec'd it, not elf_loader.
   std::string program_path;
   // The CPU mask the program would have had (sched_getaffinity's bytes),
-  // when the recorder pinned it to one CPU; empty when it did not.
+  // when the recorder pinned its first thread, `pinned_thread`, to one
+  // CPU; empty when it did not. Other threads have this mask already.
   std::vector<uint8_t> caller_affinity;
+  pid_t pinned_thread = 0;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
   std::map<int, CallerStatus> caller_status; // by fd, 0-2
   std::map<int, KernelSigaction> sigactions;
