@@ -175,10 +175,7 @@ void Session::run() {
   for (auto& a : loader_argv) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  if (options_.pin_cpu) {
-    pinning_ = CpuPinning::pin_here();  // the program inherits it at fork
-    model_.caller_affinity = pinning_.original_mask();
-  }
+  if (options_.pin_cpu) pinning_ = CpuPinning::pin_here();  // the program inherits it at fork
   pid_t self = getpid();
   pid_ = fork();
   if (pid_ < 0) throw RecordError(std::string("fork: ") + strerror(errno), 1);
@@ -196,7 +193,10 @@ void Session::run() {
   if (ptrace(PTRACE_SETOPTIONS, pid_, nullptr, opts) != 0) throw RecordError(std::string("PTRACE_SETOPTIONS: ") + strerror(errno), 1);
   threads_.insert(pid_);
   model_.threads[pid_];
-  if (pinning_.pinned()) model_.pinned_thread = pid_;
+  if (pinning_.pinned()) {
+    model_.pinned_thread = pid_;
+    model_.caller_affinity = pinning_.original_mask();
+  }
   if (char* program = realpath(options_.argv[0].c_str(), nullptr)) {
     model_.program_path = program;
     free(program);

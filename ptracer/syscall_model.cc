@@ -77,7 +77,7 @@ Decision SyscallModel::on_entry(ModelHandler handler, const Tracee& tracee, cons
       // Only the pinned thread's answer is rewritten at exit; of any
       // other the kernel's is the caller's mask already.
       pid_t of = call.args[0] == 0 ? tracee.tid() : static_cast<pid_t>(call.args[0]);
-      if (caller_affinity.empty() || of != pinned_thread) return applied(tracee.tid());
+      if (of != pinned_thread) return applied(tracee.tid());
       return Decision::kContinue;
     }
     case ModelHandler::kGetNoNewPrivs:

@@ -106,11 +106,11 @@ class SyscallModel {
   // The recorded program's absolute path: what /proc/self/exe would name
   // had the kernel exec'd it, not elf_loader.
   std::string program_path;
-  // The CPU mask the program would have had (sched_getaffinity's bytes),
-  // when the recorder pinned its first thread, `pinned_thread`, to one
-  // CPU; empty when it did not. Other threads have this mask already.
-  std::vector<uint8_t> caller_affinity;
+  // The thread the recorder pinned to one CPU (0: none) and the mask it
+  // would have had (sched_getaffinity's bytes); other threads have that
+  // mask already.
   pid_t pinned_thread = 0;
+  std::vector<uint8_t> caller_affinity;
   std::map<int, OpenFile> files;             // fds >= 3 the program opened
   std::map<int, CallerStatus> caller_status; // by fd, 0-2
   std::map<int, KernelSigaction> sigactions;
