@@ -541,7 +541,7 @@ bool AtPoint::matches(long call_nr, const uint64_t args[6]) const {
   return call_nr == nr && (!arg0 || args[0] == *arg0);
 }
 
-std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at) {
+std::vector<sock_filter> compile_rule_program() {
   if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
     throw std::runtime_error("seccomp filter: only x86-64 is supported");
   }
@@ -580,19 +580,26 @@ std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at) 
       seccomp_fail("seccomp_syscall_priority", nr, rc);
     }
   }
-  std::vector<sock_filter> prog = export_bpf(ctx.get());
+  return export_bpf(ctx.get());
+}
+
+std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at,
+                                              std::span<const sock_filter> rule_program) {
+  std::vector<sock_filter> prog;
+  if (at) prog = at_prefix(*at);  // first: the --at point is taken whatever the table says
   std::vector<sock_filter> fd_check = fd_upper_half_prefix();
-  prog.insert(prog.begin(), fd_check.begin(), fd_check.end());
-  if (at) {  // first: the --at point is taken whatever the table says
-    std::vector<sock_filter> p = at_prefix(*at);
-    prog.insert(prog.begin(), p.begin(), p.end());
-  }
+  prog.insert(prog.end(), fd_check.begin(), fd_check.end());
+  prog.insert(prog.end(), rule_program.begin(), rule_program.end());
   if (prog.size() > BPF_MAXINSNS) {
     throw std::runtime_error("seccomp filter: " + std::to_string(prog.size()) +
                              " instructions, the kernel takes at most " +
                              std::to_string(BPF_MAXINSNS));
   }
   return prog;
+}
+
+std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at) {
+  return build_seccomp_filter(at, compile_rule_program());
 }
 
 }  // namespace snappy

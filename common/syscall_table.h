@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -144,9 +145,20 @@ constexpr uint16_t kTraceTrigger = 0;  // default action: no rule applies
 constexpr uint16_t kTraceAt = 1;       // the --at point
 constexpr uint16_t kTraceRuleBase = 2; // kTraceRuleBase + index into syscall_rules()
 
-// The seccomp filter derived from the table (with the --at point, if any),
-// as a classic BPF program ready for PR_SET_SECCOMP / seccomp(2). Throws
-// std::runtime_error naming the libseccomp call that failed.
+// The table's rules as libseccomp compiles them into classic BPF. That
+// takes about 1 ms, a phase of every recording, so ptracer loads the copy
+// compiled when it was built (ptracer/rule_program.h); a unit test checks
+// the two are the same. Throws std::runtime_error naming the libseccomp
+// call that failed.
+std::vector<sock_filter> compile_rule_program();
+
+// The seccomp filter loaded into the recorded program, ready for
+// PR_SET_SECCOMP / seccomp(2): the --at point's prefix (if any), the
+// upper-half fd check, then `rule_program` (compile_rule_program()'s).
+// Throws std::runtime_error if it is longer than the kernel takes.
+std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at,
+                                              std::span<const sock_filter> rule_program);
+// The same with the rules compiled now.
 std::vector<sock_filter> build_seccomp_filter(const std::optional<AtPoint>& at);
 
 }  // namespace snappy

@@ -26,6 +26,7 @@
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/record_stats.h"
+#include "ptracer/rule_program.h"
 #include "ptracer/syscall_model.h"
 #include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
@@ -165,7 +166,7 @@ class Session {
 };
 
 void Session::run() {
-  std::vector<sock_filter> filter = build_seccomp_filter(options_.at);
+  std::vector<sock_filter> filter = build_seccomp_filter(options_.at, precompiled_rule_program());
   sock_fprog prog{static_cast<unsigned short>(filter.size()), filter.data()};
 
   std::vector<std::string> loader_argv{options_.loader};

@@ -1,4 +1,5 @@
 #include "common/syscall_table.h"
+#include "ptracer/rule_program.h"
 
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -327,7 +328,8 @@ seccomp_data call(uint32_t arch, long nr, const uint64_t args[6]) {
 // conditions (and their neighbours, and the same with junk in the upper
 // half): the filter must say what find_rule() says.
 void check_filter_matches_table(const std::optional<AtPoint>& at) {
-  std::vector<sock_filter> prog = build_seccomp_filter(at);
+  // The program ptracer loads: the rules as compiled at build time.
+  std::vector<sock_filter> prog = build_seccomp_filter(at, precompiled_rule_program());
   size_t checked = 0;
   for (long nr = 0; nr < 470; ++nr) {
     std::set<uint64_t> values = {0, 1, 2, 3, ~0ull, 0xffffffff00000001ull};
@@ -369,6 +371,21 @@ void check_filter_matches_table(const std::optional<AtPoint>& at) {
         << "x32 " << nr;
   }
   EXPECT_GT(checked, 20000u);
+}
+
+// A table changed without rebuilding rule_program.inc would load rules
+// that are not the table's.
+TEST(SeccompFilter, PrecompiledIsWhatLibseccompCompilesNow) {
+  std::span<const sock_filter> built = precompiled_rule_program();
+  std::vector<sock_filter> now = compile_rule_program();
+  ASSERT_EQ(built.size(), now.size());
+  for (size_t i = 0; i < now.size(); ++i) {
+    SCOPED_TRACE("instruction " + std::to_string(i));
+    EXPECT_EQ(built[i].code, now[i].code);
+    EXPECT_EQ(built[i].jt, now[i].jt);
+    EXPECT_EQ(built[i].jf, now[i].jf);
+    EXPECT_EQ(built[i].k, now[i].k);
+  }
 }
 
 TEST(SeccompFilter, AgreesWithTable) { check_filter_matches_table(std::nullopt); }
