@@ -37,12 +37,16 @@ void SyscallModel::settle_open() {
   // interrupted by a signal and restarted enters again, and is deferred
   // again from there.
   std::string link = read_link(proc_path(d.tid, "fd/" + std::to_string(d.fd)));
-  if (!link.empty()) record_open(d.tid, d.fd, d.call);
+  if (!link.empty()) record_open(d.fd, d.call, std::move(link));
 }
 
 void SyscallModel::record_open(pid_t tid, int fd, const SyscallArgs& call) {
+  record_open(fd, call, read_link(proc_path(tid, "fd/" + std::to_string(fd))));
+}
+
+void SyscallModel::record_open(int fd, const SyscallArgs& call, std::string link) {
   OpenFile& f = files[fd];
-  f = {read_link(proc_path(tid, "fd/" + std::to_string(fd))), next_description_++};
+  f = {std::move(link), next_description_++};
   int flags = static_cast<int>(call.args[call.nr == SYS_openat ? 2 : 1]);
   f.coredump_filter = (flags & O_ACCMODE) != O_RDONLY &&
                       names_own_coredump_filter(f.path, [this](pid_t t) { return is_ours(t); });

@@ -18,6 +18,28 @@ bool under(const std::string& path, const std::string& dir, std::string* rest) {
   return true;
 }
 
+// Namespace files are regular files of nsfs (fs/nsfs.c, NSFS_MAGIC); an fd
+// of one names net:[INODE], not a path. nsfs is one superblock, mounted by
+// the kernel at boot and never freed, so its device number is known from
+// any namespace file and no other filesystem ever has it: a stat then
+// tells, without a statfs at every open the program makes. nullopt if
+// /proc/self/ns cannot be looked up (each file is then asked by statfs).
+std::optional<dev_t> nsfs_device() {
+  static const std::optional<dev_t> dev = []() -> std::optional<dev_t> {
+    struct stat st;
+    if (stat("/proc/self/ns/net", &st) != 0) return std::nullopt;
+    return st.st_dev;
+  }();
+  return dev;
+}
+
+bool is_nsfs(const std::string& path, const struct stat& st) {
+  if (std::optional<dev_t> dev = nsfs_device()) return st.st_dev == *dev;
+  constexpr unsigned long kNsfsMagic = 0x6e736673;
+  struct statfs fs;
+  return statfs(path.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic;
+}
+
 // What a non-regular inode is, for the summary line; `link` is what
 // /proc/PID/fd/N names (pipe:[INODE], socket:[INODE], anon_inode:[KIND]),
 // or "" for a path that is no magic link.
@@ -50,12 +72,9 @@ std::optional<std::string> why_not_reopenable(pid_t tid, const std::string& path
   std::string seen = as_seen_by(tid, path);
   struct stat st;
   if (stat(seen.c_str(), &st) != 0) return std::nullopt;
-  // Namespace files are regular files of nsfs (fs/nsfs.c, NSFS_MAGIC); an
-  // fd of one names net:[INODE], not a path. The link is read only for
-  // what is refused (this runs at every open the program makes).
-  constexpr unsigned long kNsfsMagic = 0x6e736673;
-  struct statfs fs;
-  if (statfs(seen.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic) {
+  // The link is read only for what is refused (this runs at every open
+  // the program makes).
+  if (is_nsfs(seen, st)) {
     std::string link = read_link(seen);
     return "opens " + path + ", a namespace" + (link.empty() ? "" : " (" + link + ")") +
            ", which restore cannot reopen";

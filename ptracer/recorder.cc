@@ -298,13 +298,12 @@ void Session::on_thread_exit(pid_t tid, int status) {
 }
 
 bool Session::on_seccomp_stop(const Tracee& tracee) {
-  SyscallArgs call = tracee.syscall_args();
+  auto [call, data] = tracee.seccomp_stop();
   if (options_.stats) stats_.entry_stop(call.nr);
   if (!exec_done_) {  // the execve of the loader itself
     resume(tracee.tid(), PTRACE_CONT);
     return false;
   }
-  unsigned long data = tracee.event_message();
   const auto& rules = syscall_rules();
   size_t index = data - kTraceRuleBase;
   if (data == kTraceAt) {

@@ -156,8 +156,10 @@ class SyscallModel {
   Decision defer_open(const Tracee& tracee, const SyscallArgs& call);
   void settle_open();
   int lowest_free_fd(pid_t tid);
-  // A successful open of `fd` (at its exit, or settled).
+  // A successful open of `fd` (at its exit, or settled), with the path
+  // /proc/TID/fd/FD links to (read here, or already by the caller).
   void record_open(pid_t tid, int fd, const SyscallArgs& call);
+  void record_open(int fd, const SyscallArgs& call, std::string link);
   Decision mkdir_entry(const Tracee& tracee, const SyscallArgs& call);
   Decision fail(int error, std::string why) {
     fail_errno_ = error;

@@ -1,6 +1,7 @@
 #include "ptracer/tracee.h"
 
 #include <elf.h>
+#include <linux/audit.h>
 #include <fcntl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <system_error>
 #include <utility>
@@ -80,6 +82,18 @@ unsigned long Tracee::event_message() const {
   unsigned long msg = 0;
   if (ptrace(PTRACE_GETEVENTMSG, tid_, nullptr, &msg) != 0) throw_errno("PTRACE_GETEVENTMSG");
   return msg;
+}
+
+Tracee::SeccompStop Tracee::seccomp_stop() const {
+  __ptrace_syscall_info info{};
+  long got = ptrace(PTRACE_GET_SYSCALL_INFO, tid_, sizeof(info), &info);
+  if (got >= static_cast<long>(offsetof(__ptrace_syscall_info, seccomp.ret_data) + sizeof(info.seccomp.ret_data)) &&
+      info.op == PTRACE_SYSCALL_INFO_SECCOMP && info.arch == AUDIT_ARCH_X86_64) {
+    SeccompStop stop{{static_cast<long>(info.seccomp.nr), {}}, info.seccomp.ret_data};
+    std::copy(std::begin(info.seccomp.args), std::end(info.seccomp.args), stop.call.args);
+    return stop;
+  }
+  return {syscall_args(), event_message()};
 }
 
 Tracee::~Tracee() { close_mem(); }

@@ -61,6 +61,16 @@ class Tracee {
   std::pair<uint64_t, uint64_t> robust_list() const;
   // PTRACE_GETEVENTMSG: for a seccomp stop, the filter's SECCOMP_RET_DATA.
   unsigned long event_message() const;
+  // At a seccomp stop: the call and the filter's SECCOMP_RET_DATA, in one
+  // PTRACE_GET_SYSCALL_INFO (0.7 us here) instead of syscall_args() and
+  // event_message() (1.0 + 0.65 us), a stop being the recording's unit of
+  // cost. A call of another arch (int $0x80) is read the two-call way, so
+  // its arguments are the registers syscall_args() reads.
+  struct SeccompStop {
+    SyscallArgs call;
+    unsigned long data;
+  };
+  SeccompStop seccomp_stop() const;
 
   // Reads tracee memory: process_vm_readv where it can, /proc/TID/mem
   // otherwise (which reads any protection, PROT_NONE included).
