@@ -460,9 +460,11 @@ const std::vector<SyscallRule>& syscall_rules() {
   return rules;
 }
 
-std::string syscall_name(long nr) {
+namespace {
+
+std::string name_in_arch(uint32_t arch, long nr) {
   if (nr >= 0 && nr <= INT32_MAX) {
-    char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, static_cast<int>(nr));
+    char* name = seccomp_syscall_resolve_num_arch(arch, static_cast<int>(nr));
     if (name) {
       std::string s(name);
       std::free(name);
@@ -471,6 +473,12 @@ std::string syscall_name(long nr) {
   }
   return "syscall_" + std::to_string(nr);
 }
+
+}  // namespace
+
+std::string syscall_name(long nr) { return name_in_arch(SCMP_ARCH_X86_64, nr); }
+
+std::string i386_syscall_name(long nr) { return name_in_arch(SCMP_ARCH_X86, nr); }
 
 std::optional<long> syscall_number(std::string_view name) {
   std::string s(name);

@@ -117,6 +117,8 @@ const std::vector<SyscallRule>& syscall_rules();
 
 // libseccomp's name for an x86-64 syscall number, or "syscall_<nr>".
 std::string syscall_name(long nr);
+// The same for an i386 number (a 64-bit program's int $0x80 call).
+std::string i386_syscall_name(long nr);
 // The number for a libseccomp name, or std::nullopt.
 std::optional<long> syscall_number(std::string_view name);
 

@@ -129,8 +129,9 @@ class Session {
   bool on_seccomp_stop(const Tracee& tracee);
   // The --at point's path condition holds for `call` (or there is none).
   bool at_path_matches(const Tracee& tracee, const SyscallArgs& call) const;
+  // `what` names the call in the summary line; empty: decoded from `call`.
   void take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
-                     const std::string& why);
+                     const std::string& why, const std::string& what = {});
   void resume(pid_t tid, int request, int signal = 0) {
     if (ptrace(static_cast<__ptrace_request>(request), tid, nullptr, signal) != 0) {
       throw RecordError(std::string("ptrace resume: ") + strerror(errno), 1);
@@ -298,11 +299,19 @@ void Session::on_thread_exit(pid_t tid, int status) {
 }
 
 bool Session::on_seccomp_stop(const Tracee& tracee) {
-  auto [call, data] = tracee.seccomp_stop();
+  auto [call, data, x86_64] = tracee.seccomp_stop();
   if (options_.stats) stats_.entry_stop(call.nr);
   if (!exec_done_) {  // the execve of the loader itself
     resume(tracee.tid(), PTRACE_CONT);
     return false;
+  }
+  if (!x86_64) {
+    // int $0x80: the filter's other-arch action. Never modelled, and its
+    // number is i386's (20 is getpid there, writev in the table), so it
+    // is named as one; the instance makes the call for real.
+    take_snapshot(tracee, call, format::kTriggerSyscall, "a 32-bit system call, outside the model",
+                  "int $0x80 " + i386_syscall_name(call.nr));
+    return true;
   }
   const auto& rules = syscall_rules();
   size_t index = data - kTraceRuleBase;
@@ -383,11 +392,11 @@ bool Session::at_path_matches(const Tracee& tracee, const SyscallArgs& call) con
 }
 
 void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
-                            const std::string& why) {
+                            const std::string& why, const std::string& named) {
   // The program is stopped from here on: capture may use every CPU.
   pinning_.unpin();
   // Decoded now: the program's memory is gone once it is killed.
-  std::string what = describe_call(tracee, call);
+  std::string what = named.empty() ? describe_call(tracee, call) : named;
   double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   CaptureRequest request;
   request.output = options_.output;

@@ -87,13 +87,15 @@ unsigned long Tracee::event_message() const {
 Tracee::SeccompStop Tracee::seccomp_stop() const {
   __ptrace_syscall_info info{};
   long got = ptrace(PTRACE_GET_SYSCALL_INFO, tid_, sizeof(info), &info);
-  if (got >= static_cast<long>(offsetof(__ptrace_syscall_info, seccomp.ret_data) + sizeof(info.seccomp.ret_data)) &&
-      info.op == PTRACE_SYSCALL_INFO_SECCOMP && info.arch == AUDIT_ARCH_X86_64) {
+  bool known = got >= static_cast<long>(offsetof(__ptrace_syscall_info, seccomp.ret_data) +
+                                        sizeof(info.seccomp.ret_data)) &&
+               info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+  if (known && info.arch == AUDIT_ARCH_X86_64) {
     SeccompStop stop{{static_cast<long>(info.seccomp.nr), {}}, info.seccomp.ret_data};
     std::copy(std::begin(info.seccomp.args), std::end(info.seccomp.args), stop.call.args);
     return stop;
   }
-  return {syscall_args(), event_message()};
+  return {syscall_args(), event_message(), !known};
 }
 
 Tracee::~Tracee() { close_mem(); }

@@ -65,10 +65,12 @@ class Tracee {
   // PTRACE_GET_SYSCALL_INFO (0.7 us here) instead of syscall_args() and
   // event_message() (1.0 + 0.65 us), a stop being the recording's unit of
   // cost. A call of another arch (int $0x80) is read the two-call way, so
-  // its arguments are the registers syscall_args() reads.
+  // its arguments are the registers syscall_args() reads, and is marked:
+  // its number is not the table's.
   struct SeccompStop {
     SyscallArgs call;
     unsigned long data;
+    bool x86_64 = true;  // false: an i386 call (int $0x80)
   };
   SeccompStop seccomp_stop() const;
 
