@@ -1,4 +1,4 @@
-// elf_loader [--no-vdso] PROG ARGS...
+// elf_loader [--no-vdso] [--argv0 NAME] PROG ARGS...
 //
 // Runs PROG as execve(PROG, [PROG, ARGS...], environ) would, but maps PROG
 // and its PT_INTERP itself (elf_image.h), builds the program's stack in a
@@ -9,6 +9,9 @@
 //
 // --no-vdso hides AT_SYSINFO_EHDR, so libc makes real system calls instead
 // of vDSO calls and the snapshot does not depend on this kernel's vDSO.
+// --argv0 NAME gives the program NAME as argv[0] (bash's `exec -a`), as
+// execvp does for a command typed without its directory: execve gets the
+// path found in PATH (AT_EXECFN, the process's name), argv[0] the name.
 //
 // Exit codes (README "Exit codes"): 2 usage (`elf_loader: what; see
 // elf_loader --help`); 127 PROG or its interpreter cannot be loaded
@@ -49,9 +52,10 @@ constexpr int kUsageStatus = 2;
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: elf_loader [--no-vdso] [--] PROG ARGS...\n"
+      "usage: elf_loader [--no-vdso] [--argv0 NAME] [--] PROG ARGS...\n"
       "  runs PROG like execve would, mapping PROG and its interpreter itself;\n"
       "  --no-vdso hides the vDSO from the program\n"
+      "  --argv0 NAME gives the program NAME as argv[0] instead of PROG\n"
       "exit: 2 usage; 127 PROG cannot be loaded (one line on stderr); else PROG's\n";
   sys::write(1, text, sizeof(text) - 1);
   sys::exit_group(0);
@@ -116,10 +120,14 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
 
   int first = 1;
   bool hide_vdso = false;
+  char* argv0 = nullptr;
   // Options up to PROG; "--" ends them (for a PROG that starts with '-').
   for (; first < argc && argv[first][0] == '-' && argv[first][1]; ++first) {
     if (cstr::equal(argv[first], "--no-vdso")) {
       hide_vdso = true;
+    } else if (cstr::equal(argv[first], "--argv0")) {
+      if (first + 1 >= argc) usage_error("--argv0 needs a NAME");
+      argv0 = argv[++first];
     } else if (cstr::equal(argv[first], "--help") || cstr::equal(argv[first], "-h")) {
       help();
     } else if (cstr::equal(argv[first], "--")) {
@@ -139,6 +147,8 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
 
   StackRequest request;
   request.argc = argc - first;
+  request.execfn = prog;
+  if (argv0) argv[first] = argv0;  // the kernel's stack is the loader's own to rewrite
   request.argv = argv + first;
   request.envp = envp;
   request.kernel_auxv = auxv;

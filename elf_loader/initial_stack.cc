@@ -86,7 +86,7 @@ unsigned write_auxv(const StackRequest& rq, const AuxTargets& t, uint64_t* out) 
 }  // namespace
 
 InitialStack build_initial_stack(const StackRequest& rq) {
-  const char* execfn = rq.argv[0];
+  const char* execfn = rq.execfn ? rq.execfn : rq.argv[0];
   const char* platform = reinterpret_cast<const char*>(
       find_aux(rq.kernel_auxv, elf::kAtPlatform));
   const char* base_platform = reinterpret_cast<const char*>(

@@ -23,7 +23,8 @@ namespace snappy {
 
 struct StackRequest {
   int argc = 0;
-  char* const* argv = nullptr;  // the program's argv: PROG ARGS...
+  char* const* argv = nullptr;  // the program's argv: PROG (or --argv0's NAME) ARGS...
+  const char* execfn = nullptr;  // AT_EXECFN: the path PROG was loaded from
   char* const* envp = nullptr;
   const uint64_t* kernel_auxv = nullptr;  // the loader's auxv
   const ElfImage* exe = nullptr;

@@ -362,9 +362,9 @@ CaptureResult capture_snapshot(pid_t pid, const Tracee& trigger, const std::vect
   std::memcpy(p.trigger.args, call.args, sizeof(call.args));
   p.trigger.kind = request.kind;
 
-  // The program as an absolute path (argv[0] may be relative).
-  char* absolute = realpath(request.argv.at(0).c_str(), nullptr);
-  p.exe = s.add_string(absolute ? absolute : request.argv.at(0));
+  // The program as an absolute path (it may be relative).
+  char* absolute = realpath(request.program.c_str(), nullptr);
+  p.exe = s.add_string(absolute ? absolute : request.program);
   std::free(absolute);
   p.argv = add_strings(s, request.argv);
   p.envp = add_strings(s, request.envp);

@@ -19,6 +19,7 @@ namespace snappy {
 
 struct CaptureRequest {
   std::string output;  // NAME
+  std::string program;  // the file loaded (RecordOptions::program)
   std::vector<std::string> argv;
   std::vector<std::string> envp;
   format::TriggerKind kind;

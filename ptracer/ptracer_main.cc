@@ -157,6 +157,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ptracer: %s: %s\n", command[0].c_str(), why_not_executable(command[0]).c_str());
     return 127;
   }
+  // As execvp: the kernel is given the path found, a `#!` script becomes
+  // its interpreter's argv, and an ELF program keeps argv[0] as typed
+  // (`sed --version` prints "sed", not "/usr/bin/sed").
+  std::string typed = command[0];
   command[0] = prog;
   try {
     snappy::expand_interpreter(command);
@@ -164,8 +168,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ptracer: %s\n", e.what());
     return 127;
   }
-  if (std::string why = why_not_loadable(command[0]); !why.empty()) {
-    std::fprintf(stderr, "ptracer: %s: %s\n", command[0].c_str(), why.c_str());
+  options.program = command[0];
+  bool script = command[0] != prog;
+  if (!script) command[0] = typed;
+  if (std::string why = why_not_loadable(options.program); !why.empty()) {
+    std::fprintf(stderr, "ptracer: %s: %s\n", options.program.c_str(), why.c_str());
     return 127;
   }
   // Fail before running anything if the snapshot cannot be written there.

@@ -172,7 +172,11 @@ void Session::run() {
 
   std::vector<std::string> loader_argv{options_.loader};
   if (options_.no_vdso) loader_argv.push_back("--no-vdso");
-  loader_argv.insert(loader_argv.end(), options_.argv.begin(), options_.argv.end());
+  if (options_.argv.at(0) != options_.program) {
+    loader_argv.insert(loader_argv.end(), {"--argv0", options_.argv[0]});
+  }
+  loader_argv.insert(loader_argv.end(), {"--", options_.program});
+  loader_argv.insert(loader_argv.end(), options_.argv.begin() + 1, options_.argv.end());
   std::vector<char*> argv;
   for (auto& a : loader_argv) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -199,7 +203,7 @@ void Session::run() {
     model_.pinned_thread = pid_;
     model_.caller_affinity = pinning_.original_mask();
   }
-  if (char* program = realpath(options_.argv[0].c_str(), nullptr)) {
+  if (char* program = realpath(options_.program.c_str(), nullptr)) {
     model_.program_path = program;
     free(program);
   }
@@ -400,6 +404,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   CaptureRequest request;
   request.output = options_.output;
+  request.program = options_.program;
   request.argv = options_.argv;
   for (char** e = environ; *e; ++e) request.envp.emplace_back(*e);
   request.kind = kind;

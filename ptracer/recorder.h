@@ -19,7 +19,9 @@ namespace snappy {
 struct RecordOptions {
   std::string output = "snapshot";  // NAME: writes NAME.info, NAME.pages
   std::string loader;               // path of elf_loader
-  std::vector<std::string> argv;    // PROG (resolved path) and its arguments
+  std::string program;              // the file loaded: PROG found in PATH (or its #! interpreter)
+  std::vector<std::string> argv;    // the program's argv: PROG as given (an ELF) or as the kernel
+                                    // rewrites a #! script's, and the arguments
   std::optional<AtPoint> at;
   bool no_vdso = false;
   bool replay_output = true;

@@ -193,6 +193,8 @@ check 2   "elf_loader: no program given; see elf_loader --help" "$L"
 check 2   "elf_loader: no program given"                  "$L" --no-vdso
 check 2   "elf_loader: no program given"                  "$L" --
 check 2   "elf_loader: unknown option --bogus; see elf_loader --help" "$L" --bogus /bin/true
+check 2   "elf_loader: --argv0 needs a NAME; see elf_loader --help" "$L" --argv0
+check 2   "elf_loader: no program given"                  "$L" --argv0 name
 check 127 "elf_loader: /nonexistent/prog: No such file or directory" "$L" /nonexistent/prog
 check 127 "elf_loader: $work/adir: Is a directory"        "$L" "$work/adir"
 check 127 "elf_loader: ./textexec: not an ELF executable" "$L" ./textexec
