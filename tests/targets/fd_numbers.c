@@ -14,15 +14,6 @@
 
 #include "target_check.h"
 
-static int names(int fd, const char *want) {
-  char link[64], got[4096];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink(link, got, sizeof got - 1);
-  if (n < 0) return 0;
-  got[n] = 0;
-  return strcmp(got, want) == 0;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   static_stdout_buffer();
@@ -51,10 +42,10 @@ int main(int argc, char **argv) {
   check("fd numbers 3, 4, 5, 6, 7 as cold", a == 3 && d == 4 && c == 5 && dup_a == 6 && e == 7);
   check("failed opens returned -1 with ENOENT and EBADF",
         missing == -1 && e_missing == ENOENT && bad_dir == -1 && e_bad_dir == EBADF);
-  check("fds 3 and 6 name input_lines.txt", names(3, lines) && names(6, lines));
-  check("fd 4 names input_lines.txt, opened relative to fd 5", names(4, lines));
-  check("fd 5 names the directory", names(5, dir));
-  check("fd 7 names fd_numbers.c", names(7, self));
+  check("fds 3 and 6 name input_lines.txt", fd_names(3, lines) && fd_names(6, lines));
+  check("fd 4 names input_lines.txt, opened relative to fd 5", fd_names(4, lines));
+  check("fd 5 names the directory", fd_names(5, dir));
+  check("fd 7 names fd_numbers.c", fd_names(7, self));
   check("fd 8 was never made", fcntl(8, F_GETFD) == -1 && errno == EBADF);
   check("fd 3 and its dup continue at offset 10", lseek(a, 0, SEEK_CUR) == 10 && lseek(dup_a, 0, SEEK_CUR) == 10);
   check("fd 7 continues at offset 20, fd 4 at 0", lseek(e, 0, SEEK_CUR) == 20 && lseek(d, 0, SEEK_CUR) == 0);

@@ -19,15 +19,6 @@
 
 enum { kMany = 12 };
 
-static int names(int fd, const char *want) {
-  char link[64], got[4096];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink(link, got, sizeof got - 1);
-  if (n < 0) return 0;
-  got[n] = 0;
-  return strcmp(got, want) == 0;
-}
-
 static int is_closed(int fd) { return fcntl(fd, F_GETFD) == -1 && errno == EBADF; }
 
 int main(int argc, char **argv) {
@@ -66,10 +57,10 @@ int main(int argc, char **argv) {
 
   check("reopened numbers as cold: 5, 11, dup 15, 4, then 5",
         at5 == 5 && at11 == 11 && brief == 15 && dup4 == 15 && again == 4 && last == 5);
-  check("fd 3 names input_lines.txt", names(3, lines));
-  check("fd 4 names input_lines.txt (reopened)", names(4, lines));
-  check("fd 5 names fd_reused_numbers.c at offset 7", names(5, self) && lseek(5, 0, SEEK_CUR) == 7);
-  check("fd 15 (the dup of the closed 4) names fd_reused_numbers.c", names(15, self));
+  check("fd 3 names input_lines.txt", fd_names(3, lines));
+  check("fd 4 names input_lines.txt (reopened)", fd_names(4, lines));
+  check("fd 5 names fd_reused_numbers.c at offset 7", fd_names(5, self) && lseek(5, 0, SEEK_CUR) == 7);
+  check("fd 15 (the dup of the closed 4) names fd_reused_numbers.c", fd_names(15, self));
   int closed = 1;
   for (int fd = 6; fd <= 14; ++fd) closed &= is_closed(fd);
   check("fds 6-14 and 16 closed", closed && is_closed(16));

@@ -12,6 +12,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "snappy_checkpoint.h"
 
@@ -37,6 +39,16 @@ static inline void setup_done(const char *what) {
 static inline void static_stdout_buffer(void) {
   static char buffer[1 << 16];
   setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+}
+
+/* Whether fd `fd` is open on `path` (what /proc/self/fd/FD links to). */
+static inline int fd_names(int fd, const char *path) {
+  char link[64], got[4096];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, got, sizeof got - 1);
+  if (n < 0) return 0;
+  got[n] = 0;
+  return strcmp(got, path) == 0;
 }
 
 /* The exit status of a target that checks things: 0 when all held. */
