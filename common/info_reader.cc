@@ -241,7 +241,7 @@ bool InfoView::check_process(const ProcessRecord& p, InfoError* error) const {
       (!(p.flags & kProcessCoredumpFilter) && p.coredump_filter != 0) || p.reserved0 != 0) {
     return fail(error, "bad coredump_filter for process", p.pid);
   }
-  if (p.trigger.kind > kTriggerAt) return fail(error, "unknown trigger kind", p.trigger.kind);
+  if (p.trigger.kind > kTriggerI386) return fail(error, "unknown trigger kind", p.trigger.kind);
   if (p.trigger.thread >= p.thread_count) return fail(error, "trigger thread out of range", p.trigger.thread);
   return check_timers(p, error) && check_mappings(p, error);
 }

@@ -173,10 +173,11 @@ enum TriggerKind : uint32_t {
   kTriggerSyscall = 0,  // resumes by executing the trigger syscall for real
   kTriggerMarker = 1,   // the checkpoint marker: resumes as if it succeeded
   kTriggerAt = 2,       // --at SYSCALL: resumes by executing it for real
+  kTriggerI386 = 3,     // int $0x80: nr is i386's; resumes by executing it for real
 };
 
 struct Trigger {
-  uint64_t nr;       // x86-64 syscall number
+  uint64_t nr;       // x86-64 syscall number (i386's for kTriggerI386)
   uint64_t args[6];  // rdi, rsi, rdx, r10, r8, r9 at the trigger
   uint32_t kind;     // TriggerKind
   uint32_t thread;   // index (within the process) of the thread that hit it

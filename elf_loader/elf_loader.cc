@@ -1,4 +1,4 @@
-// elf_loader [--no-vdso] [--argv0 NAME] PROG ARGS...
+// elf_loader [--no-vdso] [--argv0 NAME] [--execfn PATH] PROG ARGS...
 //
 // Runs PROG as execve(PROG, [PROG, ARGS...], environ) would, but maps PROG
 // and its PT_INTERP itself (elf_image.h), builds the program's stack in a
@@ -12,6 +12,9 @@
 // --argv0 NAME gives the program NAME as argv[0] (bash's `exec -a`), as
 // execvp does for a command typed without its directory: execve gets the
 // path found in PATH (AT_EXECFN, the process's name), argv[0] the name.
+// --execfn PATH is the file execve was given when it is not PROG: a `#!`
+// script run through its interpreter PROG, whose AT_EXECFN and comm the
+// kernel takes from the script (binfmt_script keeps bprm->filename).
 //
 // Exit codes (README "Exit codes"): 2 usage (`elf_loader: what; see
 // elf_loader --help`); 127 PROG or its interpreter cannot be loaded
@@ -52,10 +55,11 @@ constexpr int kUsageStatus = 2;
 // --help: on stdout, exit 0.
 [[noreturn]] void help() {
   static const char text[] =
-      "usage: elf_loader [--no-vdso] [--argv0 NAME] [--] PROG ARGS...\n"
+      "usage: elf_loader [--no-vdso] [--argv0 NAME] [--execfn PATH] [--] PROG ARGS...\n"
       "  runs PROG like execve would, mapping PROG and its interpreter itself;\n"
       "  --no-vdso hides the vDSO from the program\n"
       "  --argv0 NAME gives the program NAME as argv[0] instead of PROG\n"
+      "  --execfn PATH: AT_EXECFN and the process name from PATH (a #! script's)\n"
       "exit: 2 usage; 127 PROG cannot be loaded (one line on stderr); else PROG's\n";
   sys::write(1, text, sizeof(text) - 1);
   sys::exit_group(0);
@@ -121,6 +125,7 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
   int first = 1;
   bool hide_vdso = false;
   char* argv0 = nullptr;
+  const char* execfn = nullptr;
   // Options up to PROG; "--" ends them (for a PROG that starts with '-').
   for (; first < argc && argv[first][0] == '-' && argv[first][1]; ++first) {
     if (cstr::equal(argv[first], "--no-vdso")) {
@@ -128,6 +133,9 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
     } else if (cstr::equal(argv[first], "--argv0")) {
       if (first + 1 >= argc) usage_error("--argv0 needs a NAME");
       argv0 = argv[++first];
+    } else if (cstr::equal(argv[first], "--execfn")) {
+      if (first + 1 >= argc) usage_error("--execfn needs a PATH");
+      execfn = argv[++first];
     } else if (cstr::equal(argv[first], "--help") || cstr::equal(argv[first], "-h")) {
       help();
     } else if (cstr::equal(argv[first], "--")) {
@@ -147,7 +155,7 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
 
   StackRequest request;
   request.argc = argc - first;
-  request.execfn = prog;
+  request.execfn = execfn ? execfn : prog;
   if (argv0) argv[first] = argv0;  // the kernel's stack is the loader's own to rewrite
   request.argv = argv + first;
   request.envp = envp;
@@ -162,7 +170,7 @@ extern "C" [[noreturn]] void loader_main(uint64_t* kernel_sp) {
   set_mm_map(exe, stack);
   // The name the kernel gives a process at exec (comm, shown by ps and
   // matched by pgrep): the basename, which prctl truncates to 15 bytes.
-  sys::prctl(kPrSetName, reinterpret_cast<long>(cstr::base_name(prog)), 0, 0, 0);
+  sys::prctl(kPrSetName, reinterpret_cast<long>(cstr::base_name(request.execfn)), 0, 0, 0);
   enter_program(interp_path[0] ? interp.entry : exe.entry, stack.sp);
 }
 

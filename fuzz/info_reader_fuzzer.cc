@@ -142,7 +142,7 @@ void check_promises(const InfoView& v, const uint8_t* data, uint64_t size) {
     FUZZ_CHECK(p.auxv.size % 16 == 0);
     if (p.argv.size) FUZZ_CHECK(v.blob(p.argv)[p.argv.size - 1] == 0);
     if (p.envp.size) FUZZ_CHECK(v.blob(p.envp)[p.envp.size - 1] == 0);
-    FUZZ_CHECK(p.trigger.kind <= kTriggerAt);
+    FUZZ_CHECK(p.trigger.kind <= kTriggerI386);
     FUZZ_CHECK(p.thread_count > 0 && p.trigger.thread < p.thread_count);
     FUZZ_CHECK(within(p.first_thread, p.thread_count, v.count(kThreads)));
     FUZZ_CHECK(within(p.first_mapping, p.mapping_count, v.count(kMappings)));

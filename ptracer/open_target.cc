@@ -22,12 +22,23 @@ bool under(const std::string& path, const std::string& dir, std::string* rest) {
 // of one names net:[INODE], not a path. nsfs is one superblock, mounted by
 // the kernel at boot and never freed, so its device number is known from
 // any namespace file and no other filesystem ever has it: a stat then
-// tells, without a statfs at every open the program makes. nullopt if
-// /proc/self/ns cannot be looked up (each file is then asked by statfs).
+// tells, without a statfs at every open the program makes. The device is
+// read from /proc/self/ns/mnt (every kernel has mount namespaces; net ones
+// need CONFIG_NET_NS) and confirmed nsfs by one statfs, so that a /proc
+// that is not procfs cannot lend another filesystem's device. nullopt if
+// that fails (each file is then asked by statfs).
+constexpr unsigned long kNsfsMagic = 0x6e736673;
+
+bool statfs_says_nsfs(const std::string& path) {
+  struct statfs fs;
+  return statfs(path.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic;
+}
+
 std::optional<dev_t> nsfs_device() {
   static const std::optional<dev_t> dev = []() -> std::optional<dev_t> {
+    const char* known = "/proc/self/ns/mnt";
     struct stat st;
-    if (stat("/proc/self/ns/net", &st) != 0) return std::nullopt;
+    if (stat(known, &st) != 0 || !statfs_says_nsfs(known)) return std::nullopt;
     return st.st_dev;
   }();
   return dev;
@@ -35,9 +46,7 @@ std::optional<dev_t> nsfs_device() {
 
 bool is_nsfs(const std::string& path, const struct stat& st) {
   if (std::optional<dev_t> dev = nsfs_device()) return st.st_dev == *dev;
-  constexpr unsigned long kNsfsMagic = 0x6e736673;
-  struct statfs fs;
-  return statfs(path.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic;
+  return statfs_says_nsfs(path);
 }
 
 // What a non-regular inode is, for the summary line; `link` is what

@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   std::string at;
   bool no_replay = false;
   bool no_pin = false;
+  unsigned quiesce_ms = static_cast<unsigned>(options.quiesce.count());
   app.add_option("-o,--output", options.output, "snapshot NAME (writes NAME.info and NAME.pages)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "log every modelled system call");
@@ -116,6 +117,12 @@ int main(int argc, char** argv) {
   app.add_flag("--no-pin", no_pin, "let the recorded program run on every CPU it may use (by default it and ptracer "
                "share one while recording, which makes each ptrace stop cheaper; sched_getaffinity shows the program "
                "the caller's mask either way)");
+  app.add_option("--quiesce", quiesce_ms,
+                 "at the snapshot point, let the program's other threads run for up to MS milliseconds until all "
+                 "of them sleep (a JIT compiler finishing its compile), so that instances do not inherit half-done "
+                 "work; 0 stops them where they are")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 60000u));
   app.add_option("--may-change", options.may_change,
                  "a file (or directory/ prefix) that may change after recording, e.g. a log opened for "
                  "append: restore then checks only that it is the same file (device and inode); repeatable")
@@ -133,6 +140,7 @@ int main(int argc, char** argv) {
   }
   options.replay_output = !no_replay;
   options.pin_cpu = !no_pin;
+  options.quiesce = std::chrono::milliseconds(quiesce_ms);
   if (options.output.empty()) return snappy::usage_error("ptracer", "empty -o NAME");
   try {
     if (!at.empty()) options.at = snappy::AtPoint::parse(at);
@@ -169,8 +177,11 @@ int main(int argc, char** argv) {
     return 127;
   }
   options.program = command[0];
-  bool script = command[0] != prog;
-  if (!script) command[0] = typed;
+  if (command[0] != prog) {
+    options.script = prog;  // AT_EXECFN and comm are the script's
+  } else {
+    command[0] = typed;
+  }
   if (std::string why = why_not_loadable(options.program); !why.empty()) {
     std::fprintf(stderr, "ptracer: %s: %s\n", options.program.c_str(), why.c_str());
     return 127;

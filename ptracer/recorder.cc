@@ -28,6 +28,7 @@
 #include "ptracer/record_stats.h"
 #include "ptracer/rule_program.h"
 #include "ptracer/syscall_model.h"
+#include "ptracer/thread_quiesce.h"
 #include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
 
@@ -125,13 +126,20 @@ class Session {
   void run();
 
  private:
-  // Returns true once the snapshot has been taken.
+  // One waitpid report; returns true once the snapshot has been taken.
+  bool on_event(pid_t tid, int status);
+  // Returns true once the snapshot has been taken (or, while the other
+  // threads settle, once this thread is held at its snapshot point).
   bool on_seccomp_stop(const Tracee& tracee);
+  // With `trigger` held at the snapshot point: the other threads' stops
+  // served until they all sleep, up to --quiesce (ptracer/thread_quiesce.h).
+  // One that reaches a snapshot point of its own meanwhile is held there too.
+  void let_other_threads_settle(pid_t trigger);
   // The --at point's path condition holds for `call` (or there is none).
   bool at_path_matches(const Tracee& tracee, const SyscallArgs& call) const;
-  // `what` names the call in the summary line; empty: decoded from `call`.
+  // `named` names the call in the summary line; empty: decoded from `call`.
   void take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
-                     const std::string& why, const std::string& what = {});
+                     const std::string& why, const std::string& named = {});
   void resume(pid_t tid, int request, int signal = 0) {
     if (ptrace(static_cast<__ptrace_request>(request), tid, nullptr, signal) != 0) {
       throw RecordError(std::string("ptrace resume: ") + strerror(errno), 1);
@@ -164,6 +172,11 @@ class Session {
   std::map<pid_t, long> awaiting_exit_;
   PhaseClock trace_clock_, capture_clock_;
   CpuPinning pinning_;
+  // While the other threads settle: threads held at a snapshot point of
+  // their own, with the registers that make them enter it again after
+  // restore.
+  bool settling_ = false;
+  std::map<pid_t, user_regs_struct> held_;
 };
 
 void Session::run() {
@@ -175,6 +188,7 @@ void Session::run() {
   if (options_.argv.at(0) != options_.program) {
     loader_argv.insert(loader_argv.end(), {"--argv0", options_.argv[0]});
   }
+  if (!options_.script.empty()) loader_argv.insert(loader_argv.end(), {"--execfn", options_.script});
   loader_argv.insert(loader_argv.end(), {"--", options_.program});
   loader_argv.insert(loader_argv.end(), options_.argv.begin() + 1, options_.argv.end());
   std::vector<char*> argv;
@@ -215,72 +229,110 @@ void Session::run() {
       if (errno == EINTR) continue;
       throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
     }
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      on_thread_exit(tid, status);
-      continue;
+    if (on_event(tid, status)) return;
+  }
+}
+
+bool Session::on_event(pid_t tid, int status) {
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    on_thread_exit(tid, status);
+    return false;
+  }
+  Tracee& tracee = tracee_of(tid);
+  // An open whose exit stop was skipped has returned by now.
+  model_.settle_deferred_open();
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  if (!threads_.count(tid)) {
+    // A new thread's first stop (its SIGSTOP from the auto-attach), ahead
+    // of its parent's clone event.
+    threads_.insert(tid);
+    started_.insert(tid);
+    model_.threads[tid];
+    pinning_.release(tid);
+    ++stats_.other_stops;
+    resume(tid, PTRACE_CONT);
+  } else if (event == PTRACE_EVENT_CLONE) {
+    ++stats_.other_stops;
+    try {
+      pid_t child = cloned_thread(tid, pid_);
+      model_.on_thread_created(tid, child);
+      if (threads_.insert(child).second) pinning_.release(child);
+    } catch (const std::exception& e) {
+      throw RecordError(e.what(), 1);
     }
-    Tracee& tracee = tracee_of(tid);
-    // An open whose exit stop was skipped has returned by now.
-    model_.settle_deferred_open();
-    int sig = WSTOPSIG(status);
-    int event = status >> 16;
-    if (!threads_.count(tid)) {
-      // A new thread's first stop (its SIGSTOP from the auto-attach), ahead
-      // of its parent's clone event.
-      threads_.insert(tid);
-      started_.insert(tid);
-      model_.threads[tid];
-      pinning_.release(tid);
-      ++stats_.other_stops;
-      resume(tid, PTRACE_CONT);
-    } else if (event == PTRACE_EVENT_CLONE) {
-      ++stats_.other_stops;
-      try {
-        pid_t child = cloned_thread(tid, pid_);
-        model_.on_thread_created(tid, child);
-        if (threads_.insert(child).second) pinning_.release(child);
-      } catch (const std::exception& e) {
-        throw RecordError(e.what(), 1);
-      }
-      resume(tid, PTRACE_CONT);
-    } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
-      throw RecordError("the program made a process past the filter's check; no snapshot written", 1);
-    } else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
-      if (on_seccomp_stop(tracee)) return;
-    } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
-      exec_done_ = true;
-      ++stats_.other_stops;
-      // A new mm: the old /proc/TID/mem fd reads nothing now.
-      tracees_.erase(tid);
-      if (options_.stats) trace_clock_.lap("fork and exec");
-      // Start the model from the loader's address space: from here on every
-      // change goes through a modelled syscall.
-      std::vector<ProcMapsEntry> maps = read_proc_maps(pid_);
-      for (const ProcMapsEntry& e : maps) {
-        if (e.path == "[stack]") model_.kernel_stack_end = e.end;
-      }
-      model_.mappings.seed(maps);
-      resume(tid, PTRACE_CONT);
-    } else if (sig == (SIGTRAP | 0x80)) {
-      if (options_.stats) stats_.exit_stop(awaiting_exit_[tid]);
-      model_.on_exit(tracee);
-      resume(tid, PTRACE_CONT);
-    } else if (sig == SIGSTOP && tid != pid_ && !started_.count(tid)) {
-      // The first stop of a thread whose clone event came first.
-      started_.insert(tid);
-      ++stats_.other_stops;
-      resume(tid, PTRACE_CONT);
-    } else {
-      // A signal for the program: deliver it.
-      ++stats_.other_stops;
-      if (options_.verbose) {
-        siginfo_t info{};
-        ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
-        std::fprintf(stderr, "ptracer: signal %s at rip 0x%llx (address %p)\n", strsignal(sig),
-                     static_cast<unsigned long long>(tracee.registers().rip), info.si_addr);
-      }
-      resume(tid, PTRACE_CONT, sig == SIGSTOP ? 0 : sig);
+    resume(tid, PTRACE_CONT);
+  } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+    throw RecordError("the program made a process past the filter's check; no snapshot written", 1);
+  } else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+    return on_seccomp_stop(tracee);
+  } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+    exec_done_ = true;
+    ++stats_.other_stops;
+    // A new mm: the old /proc/TID/mem fd reads nothing now.
+    tracees_.erase(tid);
+    if (options_.stats) trace_clock_.lap("fork and exec");
+    // Start the model from the loader's address space: from here on every
+    // change goes through a modelled syscall.
+    std::vector<ProcMapsEntry> maps = read_proc_maps(pid_);
+    for (const ProcMapsEntry& e : maps) {
+      if (e.path == "[stack]") model_.kernel_stack_end = e.end;
     }
+    model_.mappings.seed(maps);
+    resume(tid, PTRACE_CONT);
+  } else if (sig == (SIGTRAP | 0x80)) {
+    if (options_.stats) stats_.exit_stop(awaiting_exit_[tid]);
+    model_.on_exit(tracee);
+    resume(tid, PTRACE_CONT);
+  } else if (sig == SIGSTOP && tid != pid_ && !started_.count(tid)) {
+    // The first stop of a thread whose clone event came first.
+    started_.insert(tid);
+    ++stats_.other_stops;
+    resume(tid, PTRACE_CONT);
+  } else {
+    // A signal for the program: deliver it.
+    ++stats_.other_stops;
+    if (options_.verbose) {
+      siginfo_t info{};
+      ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
+      std::fprintf(stderr, "ptracer: signal %s at rip 0x%llx (address %p)\n", strsignal(sig),
+                   static_cast<unsigned long long>(tracee.registers().rip), info.si_addr);
+    }
+    resume(tid, PTRACE_CONT, sig == SIGSTOP ? 0 : sig);
+  }
+  return false;
+}
+
+void Session::let_other_threads_settle(pid_t trigger) {
+  if (threads_.size() < 2 || options_.quiesce.count() <= 0) return;
+  auto start = std::chrono::steady_clock::now();
+  std::set<pid_t> skip{trigger};
+  settling_ = true;
+  bool asleep = false;
+  try {
+    for (;;) {
+      for (const auto& held : held_) skip.insert(held.first);
+      if ((asleep = threads_asleep(pid_, threads_, skip))) break;
+      if (std::chrono::steady_clock::now() - start >= options_.quiesce) break;
+      int status;
+      pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+      if (tid < 0 && errno != EINTR) throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
+      if (tid > 0) {
+        on_event(tid, status);
+        continue;
+      }
+      timespec pause{0, 500 * 1000};
+      nanosleep(&pause, nullptr);
+    }
+  } catch (...) {
+    settling_ = false;
+    throw;
+  }
+  settling_ = false;
+  if (options_.verbose) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "ptracer: the other threads %s after %.1f ms%s\n", asleep ? "slept" : "still ran",
+                 ms, held_.empty() ? "" : (", " + std::to_string(held_.size()) + " held at a snapshot point").c_str());
   }
 }
 
@@ -313,7 +365,7 @@ bool Session::on_seccomp_stop(const Tracee& tracee) {
     // int $0x80: the filter's other-arch action. Never modelled, and its
     // number is i386's (20 is getpid there, writev in the table), so it
     // is named as one; the instance makes the call for real.
-    take_snapshot(tracee, call, format::kTriggerSyscall, "a 32-bit system call, outside the model",
+    take_snapshot(tracee, call, format::kTriggerI386, "a 32-bit system call, outside the model",
                   "int $0x80 " + i386_syscall_name(call.nr));
     return true;
   }
@@ -397,10 +449,21 @@ bool Session::at_path_matches(const Tracee& tracee, const SyscallArgs& call) con
 
 void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, format::TriggerKind kind,
                             const std::string& why, const std::string& named) {
+  if (settling_) {
+    // Another thread's snapshot point, reached while the first one's
+    // waits: it stays at the call's entry, and restore makes the call.
+    user_regs_struct r = tracee.registers();
+    r.rip -= 2;  // back over `syscall` or `int $0x80`
+    r.rax = r.orig_rax;
+    held_[tracee.tid()] = r;
+    return;
+  }
+  // Decoded now: the program's memory is gone once it is killed, and the
+  // other threads may write it while they settle.
+  std::string what = named.empty() ? describe_call(tracee, call) : named;
+  let_other_threads_settle(tracee.tid());
   // The program is stopped from here on: capture may use every CPU.
   pinning_.unpin();
-  // Decoded now: the program's memory is gone once it is killed.
-  std::string what = named.empty() ? describe_call(tracee, call) : named;
   double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   CaptureRequest request;
   request.output = options_.output;
@@ -438,7 +501,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
     kill(pid_, SIGKILL);
   };
   try {
-    std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_);
+    std::vector<StoppedThread> others = stop_other_threads(pid_, tracee.tid(), threads_, model_, held_);
     if (options_.stats) capture_clock_.lap("stop threads");
     result = capture_snapshot(pid_, tracee, others, model_, request);
   } catch (...) {

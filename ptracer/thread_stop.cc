@@ -67,11 +67,12 @@ pid_t cloned_thread(pid_t parent, pid_t leader) {
 }
 
 std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::set<pid_t>& threads,
-                                              SyscallModel& model) {
+                                              SyscallModel& model, const std::map<pid_t, user_regs_struct>& held) {
   if (leader != trigger && leader_exited(leader)) refuse_exited_leader();
   std::set<pid_t> waiting;
+  std::map<pid_t, user_regs_struct> stopped = held;
   for (pid_t tid : threads) {
-    if (tid == trigger) continue;
+    if (tid == trigger || held.count(tid)) continue;
     // Any signal interrupts a blocking call and stops the thread at its
     // delivery; SIGSTOP is never delivered here (the threads are killed
     // after the capture), so the program cannot tell.
@@ -80,7 +81,6 @@ std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::
     }
     waiting.insert(tid);
   }
-  std::map<pid_t, user_regs_struct> stopped;
   while (!waiting.empty()) {
     int status = 0;
     pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);

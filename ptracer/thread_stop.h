@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include <map>
 #include <set>
 #include <vector>
 
@@ -32,8 +33,11 @@ pid_t cloned_thread(pid_t parent, pid_t leader);
 // new thread joins `threads` (and is stopped too), an exited one leaves, a
 // signal for the program is delivered. A thread at a syscall entry is
 // rewound to make the call after restore; one interrupted in a blocking
-// call re-enters it. The threads stay in their stops.
+// call re-enters it. `held` are in their stops already (at a snapshot point
+// of their own, their registers rewound): not signalled, returned as they
+// are. The threads stay in their stops.
 std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::set<pid_t>& threads,
-                                              SyscallModel& model);
+                                              SyscallModel& model,
+                                              const std::map<pid_t, user_regs_struct>& held = {});
 
 }  // namespace snappy

@@ -66,7 +66,8 @@ class Tracee {
   // event_message() (1.0 + 0.65 us), a stop being the recording's unit of
   // cost. A call of another arch (int $0x80) is read the two-call way, so
   // its arguments are the registers syscall_args() reads, and is marked:
-  // its number is not the table's.
+  // its number is not the table's. A kernel without the request (before
+  // 5.3) gets the two calls for every stop, and no mark.
   struct SeccompStop {
     SyscallArgs call;
     unsigned long data;

@@ -288,6 +288,9 @@ class RecordedMemory : public DecodeSource {
 };
 
 std::string describe_trigger(const Trigger& t, const SnapshotFile* file, uint32_t p) {
+  // An i386 call's arguments are in other registers than the x86-64 ones
+  // kept here (ebx, ecx, ...): named, not decoded.
+  if (t.kind == kTriggerI386) return "int $0x80 " + i386_syscall_name(static_cast<long>(t.nr));
   std::optional<RecordedMemory> memory;
   if (file) memory.emplace(*file, p);
   std::string s = decode_syscall(static_cast<long>(t.nr), t.args, memory ? &*memory : nullptr);
@@ -330,7 +333,9 @@ void report_maps(const SnapshotFile& s, bool json, std::ostream& out) {
           << ", \"argv\": [";
       for (size_t i = 0; i < argv.size(); ++i) out << (i ? ", " : "") << json_string(argv[i]);
       out << "], \"kernel\": " << json_string(v.string(p.kernel_release)) << ", \"trigger\": {\"syscall\": "
-          << json_string(syscall_name(static_cast<long>(p.trigger.nr))) << ", \"args\": [";
+          << json_string(p.trigger.kind == kTriggerI386 ? i386_syscall_name(static_cast<long>(p.trigger.nr))
+                                                        : syscall_name(static_cast<long>(p.trigger.nr)))
+          << ", \"args\": [";
       for (int i = 0; i < 6; ++i) out << (i ? ", " : "") << p.trigger.args[i];
       out << "], \"kind\": " << p.trigger.kind << ", \"text\": " << json_string(describe_trigger(p.trigger, &s, pi))
           << "}, \"threads\": " << p.thread_count << ", \"timers\": [";

@@ -9,6 +9,9 @@
  *   trigger_probe prctl         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
  *   trigger_probe opens A B     read-only opens of A then B: no trigger
  *                               before the marker (--at openat,path=B)
+ *   trigger_probe int80         int $0x80 with eax 20 (i386 getpid, where
+ *                               the x86-64 table's 20 is writev); prints
+ *                               whether it returned this process's pid
  */
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -38,6 +41,10 @@ int main(int argc, char **argv) {
     if (pipe(p) != 0 || ioctl(p[0], FIOASYNC, &one) != 0) perror("ioctl");
   } else if (strcmp(mode, "prctl") == 0) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) perror("prctl");
+  } else if (strcmp(mode, "int80") == 0) {
+    long pid;
+    __asm__ volatile("int $0x80" : "=a"(pid) : "a"(20L) : "memory");
+    printf("int $0x80 getpid is this process's pid: %s\n", pid == syscall(SYS_getpid) ? "true" : "false");
   } else if (strcmp(mode, "opens") == 0 && argc == 4) {
     for (int i = 2; i < 4; i++) {
       int fd = open(argv[i], O_RDONLY);

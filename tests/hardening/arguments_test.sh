@@ -89,6 +89,8 @@ check 2   "--output needs a value"                        "$P" -o
 check 2   "--output given more than once"                 "$P" -o a -o b /bin/cat
 check 2   "empty -o NAME"                                 "$P" -o "" /bin/cat
 check 2   "--at needs a value"                            "$P" --at
+check 2   "ptracer: --quiesce: Value abc not in range 0 to 60000; see ptracer --help" "$P" --quiesce abc /bin/cat
+check 2   "--quiesce: Value -5 not in range 0 to 60000"   "$P" --quiesce -5 /bin/cat
 check 2   "--at: unknown syscall 'nosuchcall'"            "$P" --at nosuchcall /bin/cat
 check 2   "ptracer: --at: empty path prefix in 'path='; see ptracer --help" "$P" --at openat,path= /bin/cat
 check 2   "ptracer: --at: getpid has no path argument (path=PREFIX is for open, openat, access, stat-likes, mkdir, execve, unlink, ...); see ptracer --help" \

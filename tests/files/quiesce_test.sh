@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# At the snapshot point the program's other threads get time to finish what
+# they do and go to sleep (ptracer --quiesce, ptracer/thread_quiesce.h):
+# a helper busy for 40 ms of CPU when the main thread reaches the marker
+# has finished in every restored instance, and with --quiesce 0 it has not.
+# A helper that reaches a snapshot point of its own meanwhile is held there
+# and makes that call after restore; one that never sleeps costs the
+# budget and no more.
+# usage: quiesce_test.sh PTRACER RESTORE WORKDIR QUIESCE_PROBE
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+ptracer=$1 restore=$2 workdir=$3 probe=$4
+t_workdir "$workdir"
+
+# expect NAME MODE ANSWER VERBOSE_RE [PTRACER_OPTIONS...]: recorded at the
+# marker, ptracer -v saying VERBOSE_RE, the instance printing ANSWER.
+expect() {
+  local name=$1 mode=$2 answer=$3 verbose=$4
+  shift 4
+  "$ptracer" -v "$@" -o "$name" "$probe" "$mode" </dev/null >"$name.rec.out" 2>"$name.rec" ||
+    fail "$name: record: $(tail -n 1 "$name.rec")"
+  grep -q "checkpoint marker" "$name.rec" || fail "$name: not at the marker: $(tail -n 1 "$name.rec")"
+  grep -Eq "$verbose" "$name.rec" || fail "$name: ptracer -v does not say /$verbose/: $(grep 'other threads' "$name.rec")"
+  "$restore" "$name" </dev/null >"$name.out" 2>"$name.err" || fail "$name: restore: $(cat "$name.err")"
+  [[ $(cat "$name.out") == "helper finished at the snapshot point: $answer" ]] ||
+    fail "$name: instance printed '$(cat "$name.out")', expected $answer"
+  echo "$name: $(grep 'other threads' "$name.rec") -> $(cat "$name.out")"
+}
+
+expect settled sleep yes "the other threads slept after"
+expect unsettled sleep no "^" --quiesce 0
+grep -q "other threads" unsettled.rec && fail "--quiesce 0 still waited"
+expect held trigger yes "slept after .*1 held at a snapshot point"
+# The held helper enters its mkdir again in the instance (and fails ENOENT
+# there, as in a cold run).
+strace -f -o held.strace -e trace=mkdir "$restore" held </dev/null >/dev/null 2>&1 || fail "held: restore under strace"
+grep -q 'mkdir("/nonexistent-snappy-parent/x", 0700) = -1 ENOENT' held.strace ||
+  fail "held: the instance's helper did not make its mkdir: $(cat held.strace)"
+start=$(date +%s%N)
+expect spinning spin no "still ran after (4[0-9]|5[0-9])\\.[0-9] ms" --quiesce 50
+elapsed=$((($(date +%s%N) - start) / 1000000))
+(( elapsed < 5000 )) || fail "a helper that never sleeps took $elapsed ms to record"
+
+t_result
