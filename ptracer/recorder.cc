@@ -461,7 +461,9 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   // Decoded now: the program's memory is gone once it is killed, and the
   // other threads may write it while they settle.
   std::string what = named.empty() ? describe_call(tracee, call) : named;
+  if (options_.stats) trace_clock_.lap("traced run");
   let_other_threads_settle(tracee.tid());
+  if (options_.stats) trace_clock_.lap("threads settle");
   // The program is stopped from here on: capture may use every CPU.
   pinning_.unpin();
   double into_run = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
@@ -475,7 +477,6 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   request.replay_output = options_.replay_output;
   request.may_change = options_.may_change;
   if (options_.stats) {
-    trace_clock_.lap("traced run");
     capture_clock_.restart();
     request.phases = &capture_clock_;
   }
