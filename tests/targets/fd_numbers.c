@@ -17,10 +17,9 @@
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   static_stdout_buffer();
-  char dir[4096], lines[4096 + 32], self[4096 + 32];
-  if (!realpath(argv[1], dir)) return 2;
-  snprintf(lines, sizeof lines, "%s/input_lines.txt", dir);
-  snprintf(self, sizeof self, "%s/fd_numbers.c", dir);
+  struct source_files f;
+  if (!find_source_files(&f, argv[1], "fd_numbers.c")) return 2;
+  const char *dir = f.dir, *lines = f.lines, *self = f.self;
   int a = open(lines, O_RDONLY);                 /* 3 */
   int b = open(self, O_RDONLY | O_CLOEXEC);      /* 4 */
   int c = open(dir, O_RDONLY | O_DIRECTORY);     /* 5 */

@@ -24,10 +24,9 @@ static int is_closed(int fd) { return fcntl(fd, F_GETFD) == -1 && errno == EBADF
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   static_stdout_buffer();
-  char dir[4096], lines[4096 + 32], self[4096 + 32];
-  if (!realpath(argv[1], dir)) return 2;
-  snprintf(lines, sizeof lines, "%s/input_lines.txt", dir);
-  snprintf(self, sizeof self, "%s/fd_reused_numbers.c", dir);
+  struct source_files f;
+  if (!find_source_files(&f, argv[1], "fd_reused_numbers.c")) return 2;
+  const char *lines = f.lines, *self = f.self;
 
   /* 3..14 open; then 5 and 11 closed: the next opens take 5, then 11
    * (more held numbers than ptracer asks one by one). */

@@ -51,6 +51,20 @@ static inline int fd_names(int fd, const char *path) {
   return strcmp(got, path) == 0;
 }
 
+/* The files the fd targets open: their source directory (argv[1], made
+ * absolute), its input_lines.txt and the target's own SOURCE there. */
+struct source_files {
+  char dir[4096], lines[4096 + 32], self[4096 + 32];
+};
+
+/* Fills `f` for SOURCE under DIR; 0 if DIR cannot be resolved. */
+static inline int find_source_files(struct source_files *f, const char *dir, const char *source) {
+  if (!realpath(dir, f->dir)) return 0;
+  snprintf(f->lines, sizeof f->lines, "%s/input_lines.txt", f->dir);
+  snprintf(f->self, sizeof f->self, "%s/%s", f->dir, source);
+  return 1;
+}
+
 /* The exit status of a target that checks things: 0 when all held. */
 static inline int finish(void) {
   printf("%s\n", target_failures ? "FAILED" : "PASSED");
