@@ -319,6 +319,12 @@ void Session::let_other_threads_settle(pid_t trigger) {
       if (tid < 0 && errno != EINTR) throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
       if (tid > 0) {
         on_event(tid, status);
+        // Only the process's death ends a thread held in its stop (a fatal
+        // signal, reported thread by thread): no snapshot then, and the
+        // trigger's Tracee is gone with it.
+        if (!threads_.count(trigger)) {
+          throw RecordError("the program died while its other threads settled; no snapshot written", 1);
+        }
         continue;
       }
       timespec pause{0, 500 * 1000};

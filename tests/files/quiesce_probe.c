@@ -3,10 +3,12 @@
  * `finished`, then, as MODE says:
  *   sleep    waits on a condition variable for ever
  *   trigger  makes a call outside the model (mkdir of a path whose parent
- *            cannot exist), then waits
+ *            cannot exist), sets `made` once it returned, then waits
  *   spin     never finishes: works for ever
  * The main thread starts it, reaches the marker at once, then prints
- * whether the helper had finished and exits (the helper dies with it). */
+ * whether the helper had finished (in trigger mode, after waiting up to 10
+ * s for `made`, whether the mkdir returned) and exits (the helper dies
+ * with it). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,7 @@
 #include "snappy_checkpoint.h"
 
 static const char *mode;
-static volatile int finished;
+static volatile int finished, made;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
 
@@ -32,7 +34,10 @@ static void *helper(void *unused) {
   double start = cpu_ms();
   while (strcmp(mode, "spin") == 0 || cpu_ms() - start < 40) work++;
   finished = 1;
-  if (strcmp(mode, "trigger") == 0) mkdir("/nonexistent-snappy-parent/x", 0700);
+  if (strcmp(mode, "trigger") == 0) {
+    mkdir("/nonexistent-snappy-parent/x", 0700);
+    made = 1;
+  }
   pthread_mutex_lock(&lock);
   for (;;) pthread_cond_wait(&never, &lock);
   return NULL;
@@ -45,5 +50,12 @@ int main(int argc, char **argv) {
   if (pthread_create(&t, NULL, helper, NULL) != 0) return 1;
   snappy_checkpoint();
   printf("helper finished at the snapshot point: %s\n", finished ? "yes" : "no");
+  if (strcmp(mode, "trigger") == 0) {
+    for (int i = 0; i < 10000 && !made; i++) {
+      struct timespec ms = {0, 1000000};
+      nanosleep(&ms, NULL);
+    }
+    printf("helper's mkdir returned: %s\n", made ? "yes" : "no");
+  }
   return 0;
 }

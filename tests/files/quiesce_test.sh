@@ -22,17 +22,24 @@ expect() {
   grep -q "checkpoint marker" "$name.rec" || fail "$name: not at the marker: $(tail -n 1 "$name.rec")"
   grep -Eq "$verbose" "$name.rec" || fail "$name: ptracer -v does not say /$verbose/: $(grep 'other threads' "$name.rec")"
   "$restore" "$name" </dev/null >"$name.out" 2>"$name.err" || fail "$name: restore: $(cat "$name.err")"
-  [[ $(cat "$name.out") == "helper finished at the snapshot point: $answer" ]] ||
+  [[ $(head -n 1 "$name.out") == "helper finished at the snapshot point: $answer" ]] ||
     fail "$name: instance printed '$(cat "$name.out")', expected $answer"
   echo "$name: $(grep 'other threads' "$name.rec") -> $(cat "$name.out")"
 }
 
-expect settled sleep yes "the other threads slept after"
+# The helper needs 40 ms of CPU: a budget of 20 s lets it have them on a
+# loaded machine too. The default budget (200 ms) is on without the option.
+"$ptracer" -v -o default "$probe" sleep </dev/null >/dev/null 2>default.rec || fail "default: record: $(tail -n 1 default.rec)"
+grep -Eq "ptracer: the other threads (slept|still ran) after [0-9.]+ ms" default.rec ||
+  fail "default: the other threads were not given time to settle: $(tail -n 1 default.rec)"
+expect settled sleep yes "the other threads slept after" --quiesce 20000
 expect unsettled sleep no "^" --quiesce 0
 grep -q "other threads" unsettled.rec && fail "--quiesce 0 still waited"
-expect held trigger yes "slept after .*1 held at a snapshot point"
-# The held helper enters its mkdir again in the instance (and fails ENOENT
-# there, as in a cold run).
+expect held trigger yes "slept after .*1 held at a snapshot point" --quiesce 20000
+# The held helper makes its mkdir in the instance (the main thread waits
+# for it to return), and the instance's strace shows it fail as in a cold
+# run.
+grep -qx "helper's mkdir returned: yes" held.out || fail "held: the helper's mkdir did not return: $(cat held.out)"
 strace -f -o held.strace -e trace=mkdir "$restore" held </dev/null >/dev/null 2>&1 || fail "held: restore under strace"
 grep -q 'mkdir("/nonexistent-snappy-parent/x", 0700) = -1 ENOENT' held.strace ||
   fail "held: the instance's helper did not make its mkdir: $(cat held.strace)"
