@@ -48,7 +48,7 @@ namespace snappy::format {
 // 7, the learned working set: a kLearnedRuns section (LearnedRunRecord),
 // Header.training_runs (in reserved0's place) and Header.learned_pages_id
 // after the sections (header 280 -> 304 bytes).
-constexpr uint32_t kVersion = 7;
+constexpr uint32_t kVersion = 8;
 constexpr uint32_t kArchX86_64 = 62;  // EM_X86_64
 constexpr uint64_t kPageSize = 4096;
 constexpr char kInfoMagic[8] = {'S', 'N', 'A', 'P', 'I', 'N', 'F', 'O'};

@@ -2,8 +2,9 @@
 # A snapshot of another format version, with valid checksums, is refused by
 # every reader in one line that names both versions:
 #   TOOL: NAME.info: recorded by format N, this build reads M
-# exit 1, nothing on stdout, nothing mounted or written. N is 1 (the previous
-# format: a snapshot recorded before FileRecord gained ctime_ns) and M + 1.
+# exit 1, nothing on stdout, nothing mounted or written. N is 1 (a snapshot
+# recorded before FileRecord gained ctime_ns), M - 1 (the format before
+# this build's: v7 before kTriggerI386) and M + 1.
 # M is read from the header of a snapshot this build's ptracer wrote.
 # usage: format_version_test.sh PTRACER RESTORE SNAPINFO SNAPFS INFO_PATCH TARGET WORKDIR
 set -uo pipefail
@@ -31,7 +32,7 @@ refused() {
   [[ -s run.out ]] && fail "$tool ($recorded): printed on stdout: $(head -c 200 run.out)"
 }
 
-for change in version=1 version=$((version + 1)); do
+for change in version=1 version=$((version - 1)) version=$((version + 1)); do
   recorded=${change#version=}
   name=$workdir/v$recorded
   cp good.info "$name.info" && cp good.pages "$name.pages"

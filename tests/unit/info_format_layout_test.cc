@@ -13,7 +13,7 @@ using namespace info_fixture;
 // ---------------------------------------------------------------- layout
 
 TEST(InfoFormatLayout, HeaderIs304BytesAndRecordSizesMatchTheTable) {
-  EXPECT_EQ(kVersion, 7u);
+  EXPECT_EQ(kVersion, 8u);
   EXPECT_EQ(sizeof(Header), 304u);
   EXPECT_EQ(offsetof(Header, learned_pages_id), 288u);
   EXPECT_EQ(offsetof(Header, header_checksum), 296u);

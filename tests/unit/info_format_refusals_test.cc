@@ -26,7 +26,7 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
 
   // Another version, older or newer, in decimal and without a value: every
   // tool prints "NAME.info: recorded by format N, this build reads M".
-  static_assert(kVersion == 7, "a layout change bumps the version: update this test (info_format_refusals_test.cc) and tests/tools/info_patch");
+  static_assert(kVersion == 8, "a layout change bumps the version: update this test (info_format_refusals_test.cc) and tests/tools/info_patch");
   for (uint32_t version : {kVersion - 1, 0u, kVersion + 1, 4294967295u}) {
     InfoError error;
     InfoView view;
@@ -39,8 +39,8 @@ TEST(InfoFormatHeader, RefusesEachBrokenHeaderField) {
   // Read before the checksum: a newer format's header may be laid out
   // differently, and is named as such, not as corrupt.
   b = good;
-  b[offsetof(Header, version)] = 9;
-  EXPECT_TRUE(refused(b, ("recorded by format 9, this build reads " + std::to_string(kVersion)).c_str()));
+  b[offsetof(Header, version)] = 10;
+  EXPECT_TRUE(refused(b, ("recorded by format 10, this build reads " + std::to_string(kVersion)).c_str()));
 
   b = good;
   b[offsetof(Header, created_unix_ns)] ^= 1;
