@@ -326,9 +326,9 @@ class Bench:
         # and read faults as it makes, exit (bench/mapping_floor.c). The
         # instance's count includes its exec's own faults, which
         # mapping_floor's exec takes again: those are taken off.
-        floor_cmd = [self.tool["mapping_floor"], os.path.realpath(PY), str(mine.count("mmap"))]
-        exec_faults = self.launch(floor_cmd + ["0"], 5)["minflt_median"]
         mmaps = mine.count("mmap")
+        floor_cmd = [self.tool["mapping_floor"], os.path.realpath(PY), str(mmaps)]
+        exec_faults = self.launch(floor_cmd + ["0"], 5)["minflt_median"]
         faults = max(0, round(self.restore_faults["py-numpy"] - exec_faults))
         self.timed("latency", "floor", f"exec + py-numpy's {mmaps} mmaps, {faults} faults",
                    floor_cmd + [str(faults)], self.runs["floor"])

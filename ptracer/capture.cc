@@ -33,6 +33,7 @@
 #include "ptracer/proc_files.h"
 #include "ptracer/proc_maps.h"
 #include "ptracer/process_state.h"
+#include "ptracer/syscall_restart.h"
 #include "ptracer/vm_flags.h"
 
 namespace snappy {
@@ -90,12 +91,8 @@ std::vector<ProcMapsEntry> program_mappings(pid_t pid, const SyscallModel& sysca
 // if access() succeeded, else back at the syscall, to make it for real.
 user_regs_struct trigger_registers(const Tracee& tracee, TriggerKind kind) {
   user_regs_struct r = tracee.registers();
-  if (kind == kTriggerMarker) {
-    r.rax = 0;
-  } else {
-    r.rip -= 2;  // back over `syscall` (0f 05) or `int $0x80` (cd 80)
-    r.rax = r.orig_rax;
-  }
+  if (kind != kTriggerMarker) return reenter_syscall(r);
+  r.rax = 0;
   return r;
 }
 

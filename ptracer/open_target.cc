@@ -19,14 +19,7 @@ bool under(const std::string& path, const std::string& dir, std::string* rest) {
 }
 
 // Namespace files are regular files of nsfs (fs/nsfs.c, NSFS_MAGIC); an fd
-// of one names net:[INODE], not a path. nsfs is one superblock, mounted by
-// the kernel at boot and never freed, so its device number is known from
-// any namespace file and no other filesystem ever has it: a stat then
-// tells, without a statfs at every open the program makes. The device is
-// read from /proc/self/ns/mnt (every kernel has mount namespaces; net ones
-// need CONFIG_NET_NS) and confirmed nsfs by one statfs, so that a /proc
-// that is not procfs cannot lend another filesystem's device. nullopt if
-// that fails (each file is then asked by statfs).
+// of one names net:[INODE], not a path.
 constexpr unsigned long kNsfsMagic = 0x6e736673;
 
 bool statfs_says_nsfs(const std::string& path) {
@@ -34,6 +27,14 @@ bool statfs_says_nsfs(const std::string& path) {
   return statfs(path.c_str(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == kNsfsMagic;
 }
 
+// nsfs is one superblock, mounted by the kernel at boot and never freed, so
+// its device number is known from any namespace file and no other
+// filesystem ever has it: a stat then tells, without a statfs at every open
+// the program makes. Read from /proc/self/ns/mnt (every kernel has mount
+// namespaces; net ones need CONFIG_NET_NS) and confirmed nsfs by one
+// statfs, so that a /proc that is not procfs cannot lend another
+// filesystem's device. nullopt if that fails (each file is then asked by
+// statfs).
 std::optional<dev_t> nsfs_device() {
   static const std::optional<dev_t> dev = []() -> std::optional<dev_t> {
     const char* known = "/proc/self/ns/mnt";

@@ -57,6 +57,14 @@ std::vector<pid_t> list_tasks(pid_t pid) {
   return tids;
 }
 
+char task_state(pid_t pid, pid_t tid) {
+  std::string stat = read_text_or_empty(proc_path(pid, "task/" + std::to_string(tid) + "/stat"));
+  // After the command name, which may hold spaces and parentheses: counted
+  // from the last ')'.
+  size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
+}
+
 std::string read_link(const std::string& path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof(buf));

@@ -20,6 +20,9 @@ std::string read_text_or_empty(const std::string& path);
 // The value of `key` in /proc/PID/status text ("Tgid", "Umask"), leading
 // blanks skipped; "" if absent.
 std::string status_field(const std::string& status, const std::string& key);
+// The State letter of thread `tid` of process `pid` (/proc/PID/task/TID/stat:
+// R, S, D, T, t, Z, X, ...); '?' if the task is gone.
+char task_state(pid_t pid, pid_t tid);
 // The thread ids of `pid` (/proc/PID/task), ascending; none if it is gone.
 std::vector<pid_t> list_tasks(pid_t pid);
 // The target of a symlink (/proc/PID/fd/N, cwd); "" if it cannot be read.

@@ -28,6 +28,7 @@
 #include "ptracer/record_stats.h"
 #include "ptracer/rule_program.h"
 #include "ptracer/syscall_model.h"
+#include "ptracer/syscall_restart.h"
 #include "ptracer/thread_quiesce.h"
 #include "ptracer/thread_stop.h"
 #include "ptracer/tracee.h"
@@ -308,33 +309,31 @@ void Session::let_other_threads_settle(pid_t trigger) {
   auto start = std::chrono::steady_clock::now();
   std::set<pid_t> skip{trigger};
   settling_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{settling_};
   bool asleep = false;
-  try {
-    for (;;) {
-      for (const auto& held : held_) skip.insert(held.first);
-      if ((asleep = threads_asleep(pid_, threads_, skip))) break;
-      if (std::chrono::steady_clock::now() - start >= options_.quiesce) break;
-      int status;
-      pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
-      if (tid < 0 && errno != EINTR) throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
-      if (tid > 0) {
-        on_event(tid, status);
-        // Only the process's death ends a thread held in its stop (a fatal
-        // signal, reported thread by thread): no snapshot then, and the
-        // trigger's Tracee is gone with it.
-        if (!threads_.count(trigger)) {
-          throw RecordError("the program died while its other threads settled; no snapshot written", 1);
-        }
-        continue;
+  for (;;) {
+    for (const auto& held : held_) skip.insert(held.first);
+    if ((asleep = threads_asleep(pid_, threads_, skip))) break;
+    if (std::chrono::steady_clock::now() - start >= options_.quiesce) break;
+    int status;
+    pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+    if (tid < 0 && errno != EINTR) throw RecordError(std::string("waitpid: ") + strerror(errno), 1);
+    if (tid > 0) {
+      on_event(tid, status);
+      // Only the process's death ends a thread held in its stop (a fatal
+      // signal, reported thread by thread): no snapshot then, and the
+      // trigger's Tracee is gone with it.
+      if (!threads_.count(trigger)) {
+        throw RecordError("the program died while its other threads settled; no snapshot written", 1);
       }
-      timespec pause{0, 500 * 1000};
-      nanosleep(&pause, nullptr);
+      continue;
     }
-  } catch (...) {
-    settling_ = false;
-    throw;
+    timespec pause{0, 500 * 1000};
+    nanosleep(&pause, nullptr);
   }
-  settling_ = false;
   if (options_.verbose) {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "ptracer: the other threads %s after %.1f ms%s\n", asleep ? "slept" : "still ran",
@@ -458,10 +457,7 @@ void Session::take_snapshot(const Tracee& tracee, const SyscallArgs& call, forma
   if (settling_) {
     // Another thread's snapshot point, reached while the first one's
     // waits: it stays at the call's entry, and restore makes the call.
-    user_regs_struct r = tracee.registers();
-    r.rip -= 2;  // back over `syscall` or `int $0x80`
-    r.rax = r.orig_rax;
-    held_[tracee.tid()] = r;
+    held_[tracee.tid()] = reenter_syscall(tracee.registers());
     return;
   }
   // Decoded now: the program's memory is gone once it is killed, and the

@@ -28,6 +28,15 @@ enum class RestartBlock {
                     // starts over with its full timeout
 };
 
+// A thread at a system call's entry (a seccomp stop: the call has not run)
+// resumes with these to make the call itself: rip back over `syscall`
+// (0f 05) or `int $0x80` (cd 80), the number in rax again.
+inline user_regs_struct reenter_syscall(user_regs_struct r) {
+  r.rip -= 2;
+  r.rax = r.orig_rax;
+  return r;
+}
+
 // The registers the thread must resume with so that an interrupted call is
 // made again; any other registers unchanged.
 inline user_regs_struct rewind_interrupted_syscall(user_regs_struct r, RestartBlock block) {

@@ -34,16 +34,8 @@ pid_t thread_group_of(pid_t tid) {
 // leader's zombie) -- so waiting for its SIGSTOP would wait for ever. Its
 // task's State is "Z" (or "X"); a task gone counts as exited too.
 bool leader_exited(pid_t leader) {
-  std::string status;
-  try {
-    status = read_text(proc_path(leader, "task/" + std::to_string(leader) + "/status"));
-  } catch (const std::exception&) {
-    return true;
-  }
-  size_t at = status.find("\nState:\t");
-  if (at == std::string::npos) return true;
-  char state = status[at + 8];
-  return state == 'Z' || state == 'X';
+  char state = task_state(leader, leader);
+  return state == 'Z' || state == 'X' || state == '?';
 }
 
 [[noreturn]] void refuse_exited_leader() {
@@ -133,8 +125,7 @@ std::vector<StoppedThread> stop_other_threads(pid_t leader, pid_t trigger, std::
     user_regs_struct r = t.registers();
     if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
       // At the entry of a call that has not run: restore makes it.
-      r.rip -= 2;
-      r.rax = r.orig_rax;
+      r = reenter_syscall(r);
     } else if (sig == (SIGTRAP | 0x80)) {
       model.on_exit(t);  // a modelled call returned: its effect is in
       r = t.registers();
